@@ -1,0 +1,113 @@
+import { randomUUID } from 'node:crypto';
+import { FieldConflictError, NotFoundError } from '../errors/errors.js';
+import { isUniqueViolation } from '../storage/dialect.js';
+import type { Clock } from '../storage/kv/types.js';
+import type { Db } from '../storage/tables.js';
+import { hashPassword, verifyPassword } from './passwords.js';
+import { type UserRow, findUserById, findUserByUsername, insertUser, nextIdentityNumber } from './repo.js';
+import { validateFullName, validatePassword, validatePhone, validateUsername } from './validation.js';
+
+export interface AccountsDeps {
+  db: Db;
+  clock: Clock;
+}
+
+export interface NewUser {
+  username: string;
+  password: string;
+  fullName?: string | undefined;
+  phone?: string | undefined;
+}
+
+/** The user as the CLI and the account API show it (never the password hash). */
+export interface UserView {
+  user_id: string;
+  identity_number: string;
+  username: string | null;
+  full_name: string;
+  phone: string;
+  avatar_url: string;
+  biography: string;
+  created_at: string;
+}
+
+export function toUserView(row: UserRow): UserView {
+  return {
+    user_id: row.user_id,
+    identity_number: row.identity_number,
+    username: row.username,
+    full_name: row.full_name,
+    phone: row.phone ?? '',
+    avatar_url: row.avatar_url,
+    biography: row.biography,
+    created_at: row.created_at,
+  };
+}
+
+export async function createUser(deps: AccountsDeps, input: NewUser): Promise<UserRow> {
+  const username = validateUsername(input.username);
+  const password = validatePassword(input.password);
+  const fullName = validateFullName(input.fullName ?? username);
+  const phone = input.phone ? validatePhone(input.phone) : null;
+  // hashing is slow: do it before taking the counter lock
+  const passwordHash = await hashPassword(password);
+  try {
+    return await deps.db.transaction().execute(async (trx) => {
+      const row: UserRow = {
+        user_id: randomUUID(),
+        kind: 'user',
+        identity_number: await nextIdentityNumber(trx),
+        username,
+        username_key: username.toLowerCase(),
+        password_hash: passwordHash,
+        full_name: fullName,
+        phone,
+        avatar_url: '',
+        biography: '',
+        created_at: new Date(deps.clock.now()).toISOString(),
+      };
+      await insertUser(trx, row);
+      return row;
+    });
+  } catch (error) {
+    if (isUniqueViolation(error)) throw new FieldConflictError('username', 'is already taken');
+    throw error;
+  }
+}
+
+/** Creates the bot user an app acts as (its user_id is the app's client_id), inside the caller's transaction. */
+export async function insertBotUser(trx: Db, clock: Clock, userId: string, fullName: string): Promise<UserRow> {
+  const row: UserRow = {
+    user_id: userId,
+    kind: 'bot',
+    identity_number: await nextIdentityNumber(trx),
+    username: null,
+    username_key: null,
+    password_hash: null,
+    full_name: fullName,
+    phone: null,
+    avatar_url: '',
+    biography: '',
+    created_at: new Date(clock.now()).toISOString(),
+  };
+  await insertUser(trx, row);
+  return row;
+}
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+/** A username or a user_id, as the CLI's --owner and --user take them. */
+export async function findUser(deps: Pick<AccountsDeps, 'db'>, usernameOrId: string): Promise<UserRow> {
+  const row = UUID.test(usernameOrId)
+    ? await findUserById(deps.db, usernameOrId.toLowerCase())
+    : await findUserByUsername(deps.db, usernameOrId);
+  if (!row) throw new NotFoundError(`User ${usernameOrId}`);
+  return row;
+}
+
+/** Checks a password; a user without one (a bot) never matches. */
+export async function checkPassword(deps: Pick<AccountsDeps, 'db'>, username: string, password: string): Promise<UserRow | null> {
+  const row = await findUserByUsername(deps.db, username);
+  if (!row?.password_hash) return null;
+  return (await verifyPassword(row.password_hash, password)) ? row : null;
+}

@@ -1,0 +1,32 @@
+import { InvalidFieldError } from '../errors/errors.js';
+
+const USERNAME = /^[A-Za-z0-9_.-]{3,32}$/;
+const PHONE = /^\+[0-9]{8,15}$/;
+const MAX_PASSWORD = 1024; // argon2 input is unbounded; a cap keeps hashing cheap to refuse
+
+export function validateUsername(username: string): string {
+  if (!USERNAME.test(username)) {
+    throw new InvalidFieldError('username', 'must be 3 to 32 characters of a-z, 0-9, _ . -');
+  }
+  return username;
+}
+
+export function validatePassword(password: string): string {
+  if ([...password].length < 8) throw new InvalidFieldError('password', 'must be at least 8 characters');
+  if (password.length > MAX_PASSWORD) throw new InvalidFieldError('password', `must be at most ${MAX_PASSWORD} characters`);
+  return password;
+}
+
+export function validateFullName(fullName: string): string {
+  const trimmed = fullName.trim();
+  const length = [...trimmed].length;
+  if (length < 1 || length > 64 || /[\u0000-\u001f\u007f]/.test(trimmed)) {
+    throw new InvalidFieldError('full_name', 'must be 1 to 64 printable characters');
+  }
+  return trimmed;
+}
+
+export function validatePhone(phone: string): string {
+  if (!PHONE.test(phone)) throw new InvalidFieldError('phone', 'must be E.164: + and 8 to 15 digits');
+  return phone;
+}

@@ -1,0 +1,34 @@
+import Fastify, { type FastifyInstance } from 'fastify';
+import type { Config } from './config/schema.js';
+import { SignetError } from './errors/errors.js';
+import { handleError } from './errors/handler.js';
+import { healthRoutes } from './health/routes.js';
+import type { Storage } from './storage/database.js';
+import type { Clock, Kv } from './storage/kv/index.js';
+
+export interface AppDeps {
+  storage: Storage;
+  kv: Kv;
+  clock: Clock;
+}
+
+/** Builds the server without listening: tests drive it with inject(), main.ts listens. */
+export async function buildApp(config: Config, deps: AppDeps): Promise<FastifyInstance> {
+  const app = Fastify({
+    logger: { level: config.logLevel },
+    // Mixin clients send X-Request-Id; it becomes the log's request id and is echoed back.
+    requestIdHeader: 'x-request-id',
+    trustProxy: true,
+    return503OnClosing: true,
+  });
+
+  app.addHook('onSend', async (request, reply) => {
+    const requestId = request.headers['x-request-id'];
+    if (typeof requestId === 'string') void reply.header('X-Request-Id', requestId);
+  });
+  app.setErrorHandler(handleError);
+  app.setNotFoundHandler((request, reply) => handleError(new SignetError(404), request, reply));
+
+  await app.register(healthRoutes, { db: deps.storage.db });
+  return app;
+}

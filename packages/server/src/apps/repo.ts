@@ -1,0 +1,27 @@
+import type { AppsTable, Db } from '../storage/tables.js';
+
+export type AppRow = AppsTable;
+
+export async function insertApp(trx: Db, row: AppRow): Promise<void> {
+  await trx.insertInto('apps').values(row).execute();
+}
+
+export function findApp(db: Db, clientId: string): Promise<AppRow | undefined> {
+  return db.selectFrom('apps').selectAll().where('client_id', '=', clientId).executeTakeFirst();
+}
+
+export function listApps(db: Db, ownerId?: string): Promise<AppRow[]> {
+  let query = db.selectFrom('apps').selectAll();
+  if (ownerId) query = query.where('owner_id', '=', ownerId);
+  return query.orderBy('created_at', 'desc').orderBy('client_id').execute();
+}
+
+export async function updateApp(db: Db, clientId: string, changes: Partial<Omit<AppRow, 'client_id'>>): Promise<boolean> {
+  const result = await db.updateTable('apps').set(changes).where('client_id', '=', clientId).executeTakeFirst();
+  return Number(result.numUpdatedRows) > 0;
+}
+
+export async function deleteApp(trx: Db, clientId: string): Promise<boolean> {
+  const result = await trx.deleteFrom('apps').where('client_id', '=', clientId).executeTakeFirst();
+  return Number(result.numDeletedRows) > 0;
+}

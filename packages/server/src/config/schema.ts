@@ -1,0 +1,114 @@
+/**
+ * The one source of Signet's configuration: every key, its environment variable,
+ * its default and a line of documentation. `loadConfig` reads it, the README's
+ * configuration table is checked against it by a test.
+ */
+
+export class ConfigError extends Error {
+  constructor(
+    readonly variable: string,
+    message: string,
+  ) {
+    super(`${variable}: ${message}`);
+    this.name = 'ConfigError';
+  }
+}
+
+type Parser<T> = (raw: string, variable: string) => T;
+
+export interface ConfigKey<T> {
+  env: string;
+  doc: string;
+  default: string | undefined;
+  parse: Parser<T>;
+}
+
+function key<T>(env: string, defaultValue: string | undefined, doc: string, parse: Parser<T>): ConfigKey<T> {
+  return { env, default: defaultValue, doc, parse };
+}
+
+const text: Parser<string> = (raw) => raw;
+
+function integer(min: number, max: number): Parser<number> {
+  return (raw, variable) => {
+    if (!/^\d+$/.test(raw)) throw new ConfigError(variable, `expected a whole number, got "${raw}"`);
+    const value = Number(raw);
+    if (value < min || value > max) throw new ConfigError(variable, `expected ${min} to ${max}, got ${value}`);
+    return value;
+  };
+}
+
+function oneOf<T extends string>(...choices: T[]): Parser<T> {
+  return (raw, variable) => {
+    if (!(choices as string[]).includes(raw)) {
+      throw new ConfigError(variable, `expected one of ${choices.join(', ')}, got "${raw}"`);
+    }
+    return raw as T;
+  };
+}
+
+const issuer: Parser<string> = (raw, variable) => {
+  let url: URL;
+  try {
+    url = new URL(raw);
+  } catch {
+    throw new ConfigError(variable, `expected an http(s) URL, got "${raw}"`);
+  }
+  if (url.protocol !== 'https:' && url.protocol !== 'http:') {
+    throw new ConfigError(variable, `expected an http(s) URL, got "${raw}"`);
+  }
+  if (url.search || url.hash) throw new ConfigError(variable, 'must not have a query or fragment');
+  return raw.replace(/\/+$/, '');
+};
+
+const databaseUrl: Parser<string> = (raw, variable) => {
+  if (/^file:.+/.test(raw) || /^postgres(ql)?:\/\//.test(raw)) return raw;
+  throw new ConfigError(variable, `expected file:<path> or postgres://..., got "${raw}"`);
+};
+
+const redisUrl: Parser<string | undefined> = (raw, variable) => {
+  if (raw === '') return undefined;
+  if (/^rediss?:\/\//.test(raw)) return raw;
+  throw new ConfigError(variable, `expected redis://... or rediss://..., got "${raw}"`);
+};
+
+const sqlIdentifier: Parser<string | undefined> = (raw, variable) => {
+  if (raw === '') return undefined;
+  if (/^[a-z_][a-z0-9_]{0,62}$/.test(raw)) return raw;
+  throw new ConfigError(variable, `expected a lower-case SQL identifier, got "${raw}"`);
+};
+
+const onOff: Parser<boolean> = (raw, variable) => oneOf('on', 'off')(raw, variable) === 'on';
+
+export const configSchema = {
+  port: key('PORT', '8080', 'TCP port the server listens on.', integer(0, 65535)),
+  host: key('HOST', '0.0.0.0', 'Address the server binds to.', text),
+  issuer: key('ISSUER', 'http://localhost:8080', 'Public base URL of this deployment (the OAuth `iss`).', issuer),
+  databaseUrl: key(
+    'DATABASE_URL',
+    'file:./data/signet.db',
+    'SQLite file (`file:<path>`, relative to the working directory) or `postgres://...`.',
+    databaseUrl,
+  ),
+  databaseSchema: key(
+    'DATABASE_SCHEMA',
+    '',
+    'PostgreSQL only: the schema to use (created if missing); empty means the default search path.',
+    sqlIdentifier,
+  ),
+  redisUrl: key('REDIS_URL', '', 'Optional Redis for the replay cache, rate limits and cross-instance notifications.', redisUrl),
+  redisPrefix: key('REDIS_PREFIX', 'signet:', 'Prefix of every Redis key and channel.', text),
+  rateLimits: key('RATE_LIMITS', 'on', '`on`, or `off` for benchmarks.', onOff),
+  logLevel: key(
+    'LOG_LEVEL',
+    'info',
+    'fatal, error, warn, info, debug, trace or silent.',
+    oneOf('fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'),
+  ),
+} as const;
+
+export type ConfigSchema = typeof configSchema;
+export type Config = {
+  [K in keyof ConfigSchema]: ConfigSchema[K] extends ConfigKey<infer T> ? T : never;
+};
+

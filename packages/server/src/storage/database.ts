@@ -1,0 +1,96 @@
+import { mkdirSync } from 'node:fs';
+import { dirname, resolve } from 'node:path';
+import BetterSqlite3 from 'better-sqlite3';
+import { Kysely, PostgresDialect, SqliteDialect } from 'kysely';
+import pg from 'pg';
+import type { DatabaseDialect } from './dialect.js';
+import type { Database, Db } from './tables.js';
+
+export interface DatabaseOptions {
+  /** PostgreSQL schema to use (created if missing). */
+  schema?: string | undefined;
+  /** Base directory for relative SQLite paths. */
+  cwd?: string;
+}
+
+export interface Storage {
+  db: Db;
+  dialect: DatabaseDialect;
+  /** A fresh PostgreSQL client on the same database and schema (for LISTEN); postgres only. */
+  newPgClient?: () => pg.Client;
+  /** The PostgreSQL schema in use, if one was chosen. */
+  schema?: string | undefined;
+  close(): Promise<void>;
+}
+
+export class DatabaseUnreachableError extends Error {
+  constructor(url: string, cause: unknown) {
+    const reason = cause instanceof Error ? cause.message || cause.name : String(cause);
+    super(`cannot open the database ${redactUrl(url)}: ${reason}`);
+    this.name = 'DatabaseUnreachableError';
+  }
+}
+
+export function redactUrl(url: string): string {
+  return url.replace(/\/\/([^:@/]+):[^@/]*@/, '//$1:***@');
+}
+
+// pg returns int8 as strings by default; our bigints (epoch ms, counters) fit in a double.
+const pgTypes = {
+  getTypeParser(oid: number, format?: 'text' | 'binary') {
+    if (oid === 20) return (value: string) => Number(value);
+    return pg.types.getTypeParser(oid, format);
+  },
+};
+
+function openSqlite(url: string, options: DatabaseOptions): Storage {
+  const location = url.slice('file:'.length);
+  const path = location === ':memory:' ? location : resolve(options.cwd ?? process.cwd(), location);
+  try {
+    if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true });
+    const sqlite = new BetterSqlite3(path);
+    sqlite.pragma('journal_mode = WAL');
+    sqlite.pragma('busy_timeout = 10000');
+    sqlite.pragma('foreign_keys = ON');
+    sqlite.pragma('synchronous = NORMAL');
+    const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: sqlite }) });
+    return { db, dialect: 'sqlite', close: () => db.destroy() };
+  } catch (error) {
+    throw new DatabaseUnreachableError(url, error);
+  }
+}
+
+async function openPostgres(url: string, options: DatabaseOptions): Promise<Storage> {
+  const { schema } = options;
+  const clientConfig: pg.ClientConfig = {
+    connectionString: url,
+    connectionTimeoutMillis: 5000,
+    types: pgTypes,
+    ...(schema ? { options: `-c search_path=${schema}` } : {}),
+  };
+  const probe = new pg.Client(clientConfig);
+  try {
+    await probe.connect();
+    if (schema) await probe.query(`CREATE SCHEMA IF NOT EXISTS "${schema}"`);
+  } catch (error) {
+    throw new DatabaseUnreachableError(url, error);
+  } finally {
+    await probe.end().catch(() => undefined);
+  }
+  const pool = new pg.Pool({ ...clientConfig, max: 10 });
+  const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
+  return {
+    db,
+    dialect: 'postgres',
+    schema,
+    newPgClient: () => new pg.Client(clientConfig),
+    close: () => db.destroy(),
+  };
+}
+
+/** Opens SQLite (`file:<path>`) or PostgreSQL (`postgres://...`). Fails with one clear line. */
+export async function openDatabase(url: string, options: DatabaseOptions = {}): Promise<Storage> {
+  if (url.startsWith('file:')) return openSqlite(url, options);
+  if (/^postgres(ql)?:\/\//.test(url)) return openPostgres(url, options);
+  throw new DatabaseUnreachableError(url, new Error('unsupported URL scheme'));
+}

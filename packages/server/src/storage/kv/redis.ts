@@ -1,0 +1,93 @@
+import { Redis } from 'ioredis';
+import { Subscribers } from './subscribers.js';
+import type { Kv, Unsubscribe } from './types.js';
+
+// INCR then set the TTL only on the first increment, atomically.
+const INCREMENT_SCRIPT = `local n = redis.call('INCR', KEYS[1])
+if n == 1 then redis.call('PEXPIRE', KEYS[1], ARGV[1]) end
+return n`;
+
+/** Redis kv for deployments with several instances. Every key and channel carries the prefix. */
+export class RedisKv implements Kv {
+  private readonly redis: Redis;
+  private subscriber: Redis | undefined;
+  private readonly subscribers = new Subscribers();
+
+  constructor(
+    private readonly url: string,
+    private readonly prefix: string,
+  ) {
+    // fail fast instead of queueing forever: a kv that is down must refuse, not hang
+    this.redis = new Redis(url, { maxRetriesPerRequest: 1, connectTimeout: 5000, lazyConnect: true });
+  }
+
+  async connect(): Promise<void> {
+    await this.redis.connect();
+  }
+
+  private k(key: string): string {
+    return this.prefix + key;
+  }
+
+  async setIfAbsent(key: string, value: string, ttlMs: number): Promise<boolean> {
+    return (await this.redis.set(this.k(key), value, 'PX', ttlMs, 'NX')) === 'OK';
+  }
+
+  async set(key: string, value: string, ttlMs: number): Promise<void> {
+    await this.redis.set(this.k(key), value, 'PX', ttlMs);
+  }
+
+  async get(key: string): Promise<string | null> {
+    return this.redis.get(this.k(key));
+  }
+
+  async getAndDelete(key: string): Promise<string | null> {
+    return this.redis.getdel(this.k(key));
+  }
+
+  async increment(key: string, ttlMs: number): Promise<number> {
+    return Number(await this.redis.eval(INCREMENT_SCRIPT, 1, this.k(key), ttlMs));
+  }
+
+  async delete(key: string): Promise<void> {
+    await this.redis.del(this.k(key));
+  }
+
+  async publish(channel: string, message: string): Promise<void> {
+    await this.redis.publish(this.k(channel), message);
+  }
+
+  private subscriberConnection(): Redis {
+    if (!this.subscriber) {
+      this.subscriber = new Redis(this.url, { connectTimeout: 5000 });
+      this.subscriber.on('message', (channel: string, message: string) => {
+        if (channel.startsWith(this.prefix)) this.subscribers.deliver(channel.slice(this.prefix.length), message);
+      });
+    }
+    return this.subscriber;
+  }
+
+  async subscribe(channel: string, handler: (message: string) => void): Promise<Unsubscribe> {
+    const { first, remove } = this.subscribers.add(channel, handler);
+    const connection = this.subscriberConnection();
+    if (first) await connection.subscribe(this.k(channel));
+    return async () => {
+      if (remove()) await connection.unsubscribe(this.k(channel));
+    };
+  }
+
+  /** Deletes every key under the prefix (tests use their own prefix and clean up with this). */
+  async deleteAllWithPrefix(): Promise<void> {
+    let cursor = '0';
+    do {
+      const [next, keys] = await this.redis.scan(cursor, 'MATCH', `${this.prefix}*`, 'COUNT', 500);
+      cursor = next;
+      if (keys.length > 0) await this.redis.del(...keys);
+    } while (cursor !== '0');
+  }
+
+  async close(): Promise<void> {
+    this.subscribers.clear();
+    await Promise.allSettled([this.redis.quit(), this.subscriber?.quit()]);
+  }
+}

@@ -1,0 +1,7 @@
+import type { Migration } from 'kysely';
+import * as initial from './20261123170000_initial.js';
+
+/** Every migration, by name; names sort in the order they run. Append only. */
+export const migrations: Record<string, Migration> = {
+  '20261123170000_initial': initial,
+};

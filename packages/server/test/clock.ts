@@ -1,0 +1,23 @@
+import type { Clock } from '../src/storage/kv/types.js';
+
+/** A clock tests move by hand. */
+export class TestClock implements Clock {
+  constructor(private current = Date.UTC(2026, 10, 23, 12, 0, 0)) {}
+  now(): number {
+    return this.current;
+  }
+  advance(ms: number): void {
+    this.current += ms;
+  }
+}
+
+export const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
+
+/** Resolves when the predicate holds, polling; fails after the limit so a broken delivery cannot hang a test. */
+export async function eventually(predicate: () => boolean, limitMs = 5000): Promise<void> {
+  const deadline = Date.now() + limitMs;
+  while (!predicate()) {
+    if (Date.now() > deadline) throw new Error('condition not met in time');
+    await sleep(10);
+  }
+}
