@@ -1,0 +1,58 @@
+import { readFileSync } from 'node:fs';
+import { describe, expect, it } from 'vitest';
+import { loadConfig } from './load.js';
+import { ConfigError, configSchema } from './schema.js';
+
+describe('configuration', () => {
+  it('has the contract’s defaults', () => {
+    expect(loadConfig({})).toEqual({
+      port: 8080,
+      host: '0.0.0.0',
+      issuer: 'http://localhost:8080',
+      databaseUrl: 'file:./data/signet.db',
+      databaseSchema: undefined,
+      redisUrl: undefined,
+      redisPrefix: 'signet:',
+      rateLimits: true,
+      logLevel: 'info',
+    });
+  });
+
+  it('reads every variable', () => {
+    const config = loadConfig({
+      PORT: '9000',
+      HOST: '127.0.0.1',
+      ISSUER: 'https://auth.example.com/',
+      DATABASE_URL: 'postgres://u@db/signet',
+      DATABASE_SCHEMA: 'tenant_a',
+      REDIS_URL: 'redis://cache:6379',
+      REDIS_PREFIX: 'a:',
+      RATE_LIMITS: 'off',
+      LOG_LEVEL: 'warn',
+    });
+    expect(config).toMatchObject({ port: 9000, issuer: 'https://auth.example.com', rateLimits: false, databaseSchema: 'tenant_a' });
+  });
+
+  it.each([
+    ['PORT', 'eighty'],
+    ['PORT', '70000'],
+    ['ISSUER', 'ftp://x'],
+    ['ISSUER', 'https://x/?q=1'],
+    ['DATABASE_URL', 'mysql://x'],
+    ['DATABASE_SCHEMA', 'Robert"; drop'],
+    ['REDIS_URL', 'http://cache'],
+    ['RATE_LIMITS', 'maybe'],
+    ['LOG_LEVEL', 'loud'],
+  ])('refuses %s=%s with an error naming the variable', (variable, value) => {
+    expect(() => loadConfig({ [variable]: value })).toThrow(ConfigError);
+    expect(() => loadConfig({ [variable]: value })).toThrow(new RegExp(`^${variable}: `));
+  });
+
+  it('is documented in the README, key by key with its default', () => {
+    const readme = readFileSync(new URL('../../../../README.md', import.meta.url), 'utf8');
+    for (const spec of Object.values(configSchema)) {
+      const defaultCell = spec.default ? `\`${spec.default}\`` : '(unset)';
+      expect(readme).toContain(`| \`${spec.env}\` | ${defaultCell} | ${spec.doc} |`);
+    }
+  });
+});
