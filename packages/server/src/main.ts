@@ -14,7 +14,7 @@ export async function startServer(config: Config): Promise<RunningServer> {
   const storage = await openDatabase(config.databaseUrl, { schema: config.databaseSchema });
   let stopped = false;
   try {
-    await migrateToLatest(storage.db);
+    await migrateToLatest(storage);
     const kv = await openKv({ redisUrl: config.redisUrl, redisPrefix: config.redisPrefix, storage });
     const app = await buildApp(config, { storage, kv, clock: systemClock });
     const url = await app.listen({ port: config.port, host: config.host });

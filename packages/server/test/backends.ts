@@ -30,7 +30,7 @@ export async function openSqliteTestDatabase(): Promise<TestDatabase> {
   const dir = mkdtempSync(join(tmpdir(), 'signet-test-'));
   const url = `file:${join(dir, 'signet.db')}`;
   const storage = await openDatabase(url);
-  await migrateToLatest(storage.db);
+  await migrateToLatest(storage);
   return {
     storage,
     env: { DATABASE_URL: url, DATABASE_SCHEMA: '' },
@@ -44,7 +44,7 @@ export async function openSqliteTestDatabase(): Promise<TestDatabase> {
 export async function openPostgresTestDatabase(url: string): Promise<TestDatabase> {
   const schema = uniqueName('test');
   const storage = await openDatabase(url, { schema });
-  await migrateToLatest(storage.db);
+  await migrateToLatest(storage);
   return {
     storage,
     env: { DATABASE_URL: url, DATABASE_SCHEMA: schema },

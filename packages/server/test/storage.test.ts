@@ -30,7 +30,7 @@ describe.each(databaseBackends)('storage: $name', (backend) => {
 
   describe('migrations', () => {
     it('a second run on an up-to-date database applies nothing', async () => {
-      expect((await migrateToLatest(db)).applied).toEqual([]);
+      expect((await migrateToLatest(database.storage)).applied).toEqual([]);
     });
   });
 

@@ -19,7 +19,7 @@ export async function withContext<T>(io: CliIo, run: (ctx: CliContext) => Promis
   const config = loadConfig(io.env);
   const storage = await openDatabase(config.databaseUrl, { schema: config.databaseSchema });
   try {
-    await migrateToLatest(storage.db);
+    await migrateToLatest(storage);
     return await run({ config, storage, clock: systemClock });
   } finally {
     await storage.close();

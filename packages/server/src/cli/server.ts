@@ -23,7 +23,7 @@ export function serverCommands(program: Command, io: CliIo): void {
       const config = loadConfig(io.env);
       const storage = await openDatabase(config.databaseUrl, { schema: config.databaseSchema });
       try {
-        const report = await migrateToLatest(storage.db);
+        const report = await migrateToLatest(storage);
         const human = report.applied.length === 0 ? 'database is up to date' : `applied ${report.applied.join(', ')}`;
         print(io, options.json, report, human);
       } finally {

@@ -1,5 +1,5 @@
 import { type MigrationResultSet, Migrator } from 'kysely';
-import type { Db } from './tables.js';
+import type { Storage } from './database.js';
 import { migrations } from './migrations/index.js';
 
 export interface MigrationReport {
@@ -7,8 +7,13 @@ export interface MigrationReport {
 }
 
 /** Runs every pending migration; safe to call from several processes at once (Kysely locks). */
-export async function migrateToLatest(db: Db): Promise<MigrationReport> {
-  const migrator = new Migrator({ db, provider: { getMigrations: async () => migrations } });
+export async function migrateToLatest(storage: Storage): Promise<MigrationReport> {
+  const migrator = new Migrator({
+    db: storage.db,
+    provider: { getMigrations: async () => migrations },
+    // Kysely otherwise looks for its tables in every schema and may find another deployment's
+    ...(storage.dialect === 'postgres' ? { migrationTableSchema: storage.schema ?? 'public' } : {}),
+  });
   const result: MigrationResultSet = await migrator.migrateToLatest();
   if (result.error) {
     const failed = result.results?.find((r) => r.status === 'Error')?.migrationName;
