@@ -1,5 +1,9 @@
+import formbody from '@fastify/formbody';
+import cookie from '@fastify/cookie';
 import Fastify, { type FastifyInstance } from 'fastify';
 import type { Config } from './config/schema.js';
+import { defaultScopeRegistry } from './consent/scopes.js';
+import type { RouteContext } from './context.js';
 import { SignetError } from './errors/errors.js';
 import { handleError } from './errors/handler.js';
 import { healthRoutes } from './health/routes.js';
@@ -12,6 +16,11 @@ export interface AppDeps {
   clock: Clock;
 }
 
+type RouteModule = (app: FastifyInstance, context: RouteContext) => Promise<void>;
+
+/** Every HTTP route module, in registration order; each is a Fastify plugin taking the RouteContext. */
+const routeModules: RouteModule[] = [];
+
 /** Builds the server without listening: tests drive it with inject(), main.ts listens. */
 export async function buildApp(config: Config, deps: AppDeps): Promise<FastifyInstance> {
   const app = Fastify({
@@ -21,6 +30,14 @@ export async function buildApp(config: Config, deps: AppDeps): Promise<FastifyIn
     trustProxy: true,
     return503OnClosing: true,
   });
+  const context: RouteContext = {
+    config,
+    storage: deps.storage,
+    db: deps.storage.db,
+    kv: deps.kv,
+    clock: deps.clock,
+    scopes: defaultScopeRegistry(),
+  };
 
   app.addHook('onSend', async (request, reply) => {
     const requestId = request.headers['x-request-id'];
@@ -29,6 +46,9 @@ export async function buildApp(config: Config, deps: AppDeps): Promise<FastifyIn
   app.setErrorHandler(handleError);
   app.setNotFoundHandler((request, reply) => handleError(new SignetError(404), request, reply));
 
+  await app.register(formbody);
+  await app.register(cookie);
   await app.register(healthRoutes, { db: deps.storage.db });
+  for (const routes of routeModules) await app.register(routes, context);
   return app;
 }

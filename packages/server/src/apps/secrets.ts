@@ -1,4 +1,5 @@
 import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
+import { sha256Hex } from '../tokens/opaque.js';
 
 /** 32 random bytes, hex: shown once, stored only as its SHA-256 (high entropy needs no slow hash). */
 export function newClientSecret(): string {
@@ -6,7 +7,7 @@ export function newClientSecret(): string {
 }
 
 export function hashClientSecret(secret: string): string {
-  return createHash('sha256').update(secret, 'utf8').digest('hex');
+  return sha256Hex(secret);
 }
 
 /** Constant-time comparison of a presented secret with the stored hash. */

@@ -36,3 +36,8 @@ export function handleError(error: FastifyError | SignetError, request: FastifyR
   const status = usesMixinStatus(request) && signetError.code !== 500 ? 202 : signetError.httpStatus;
   return reply.status(status).send(platformErrorBody(signetError, typeof requestId === 'string' ? requestId : undefined));
 }
+
+/** RFC 6749 §5.2 error body, for the standard OAuth endpoints. */
+export function oauthErrorBody(error: SignetError): { error: string; error_description: string } {
+  return { error: error.oauthError, error_description: error.message };
+}

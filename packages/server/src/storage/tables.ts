@@ -52,12 +52,114 @@ export interface KvMessagesTable {
   created_at: number;
 }
 
+export interface ServerSecretsTable {
+  name: string;
+  value: string;
+  created_at: string;
+}
+
+export interface WebSessionsTable {
+  session_hash: string;
+  user_id: string;
+  created_at: number;
+  expires_at: number;
+}
+
+export interface KeySessionsTable {
+  session_id: string;
+  user_id: string;
+  /** hex of the raw 32-byte ed25519 public key */
+  public_key: string;
+  created_at: string;
+  revoked_at: number | null;
+}
+
+export interface GrantsTable {
+  user_id: string;
+  client_id: string;
+  /** space-separated */
+  scopes: string;
+  created_at: string;
+  updated_at: string;
+}
+
+export interface AuthorizationsTable {
+  authorization_id: string;
+  user_id: string;
+  client_id: string;
+  /** space-separated: the scopes of the code this authorization came from */
+  scopes: string;
+  /** hex of the client's raw ed25519 public key, when one was bound */
+  ed25519_public_key: string | null;
+  created_at: string;
+  accessed_at: string | null;
+  expires_at: number;
+  revoked_at: number | null;
+}
+
+export interface AuthorizationCodesTable {
+  code_hash: string;
+  authorization_id: string;
+  client_id: string;
+  user_id: string;
+  redirect_uri_sent: string | null;
+  redirect_uri: string;
+  /** always S256 (Mixin's SHA256 alias is stored as S256); null when none was sent */
+  code_challenge: string | null;
+  scopes: string;
+  created_at: number;
+  expires_at: number;
+  used_at: number | null;
+}
+
+export interface AccessTokensTable {
+  token_hash: string;
+  client_id: string;
+  user_id: string;
+  authorization_id: string | null;
+  scopes: string;
+  created_at: number;
+  expires_at: number;
+  revoked_at: number | null;
+}
+
+export interface RefreshTokensTable {
+  token_hash: string;
+  authorization_id: string;
+  client_id: string;
+  created_at: number;
+  expires_at: number;
+  used_at: number | null;
+}
+
+export interface DeviceRequestsTable {
+  authorization_id: string;
+  code_id: string;
+  client_id: string;
+  request: string;
+  browser_hash: string;
+  status: 'pending' | 'approved' | 'denied';
+  user_id: string | null;
+  created_at: number;
+  expires_at: number;
+  decided_at: number | null;
+}
+
 export interface Database {
   users: UsersTable;
   counters: CountersTable;
   apps: AppsTable;
   kv: KvTable;
   kv_messages: KvMessagesTable;
+  server_secrets: ServerSecretsTable;
+  web_sessions: WebSessionsTable;
+  key_sessions: KeySessionsTable;
+  grants: GrantsTable;
+  authorizations: AuthorizationsTable;
+  authorization_codes: AuthorizationCodesTable;
+  access_tokens: AccessTokensTable;
+  refresh_tokens: RefreshTokensTable;
+  device_requests: DeviceRequestsTable;
 }
 
 export type Db = Kysely<Database>;

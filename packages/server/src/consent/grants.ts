@@ -1,0 +1,40 @@
+import { formatScopes, parseScopes } from '@signet/protocol';
+import type { Clock } from '../storage/kv/types.js';
+import type { Db } from '../storage/tables.js';
+
+export interface GrantsDeps {
+  db: Db;
+  clock: Clock;
+}
+
+export async function grantedScopes(db: Db, userId: string, clientId: string): Promise<string[]> {
+  const row = await db
+    .selectFrom('grants')
+    .select('scopes')
+    .where('user_id', '=', userId)
+    .where('client_id', '=', clientId)
+    .executeTakeFirst();
+  return row ? parseScopes(row.scopes) : [];
+}
+
+/** Does the user's grant to this app already cover every requested scope? */
+export async function grantCovers(db: Db, userId: string, clientId: string, requested: readonly string[]): Promise<boolean> {
+  const granted = new Set(await grantedScopes(db, userId, clientId));
+  return granted.size > 0 && requested.every((s) => granted.has(s));
+}
+
+/**
+ * Records the scopes a user approved. The grant keeps what was approved before too,
+ * so a later, narrower consent does not take back an earlier one.
+ */
+export async function recordGrant(deps: GrantsDeps, userId: string, clientId: string, approved: readonly string[]): Promise<void> {
+  const now = new Date(deps.clock.now()).toISOString();
+  await deps.db.transaction().execute(async (trx) => {
+    const merged = [...new Set([...(await grantedScopes(trx, userId, clientId)), ...approved])];
+    await trx
+      .insertInto('grants')
+      .values({ user_id: userId, client_id: clientId, scopes: formatScopes(merged), created_at: now, updated_at: now })
+      .onConflict((oc) => oc.columns(['user_id', 'client_id']).doUpdateSet({ scopes: formatScopes(merged), updated_at: now }))
+      .execute();
+  });
+}

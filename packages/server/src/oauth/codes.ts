@@ -1,0 +1,73 @@
+import { randomUUID } from 'node:crypto';
+import { formatScopes } from '@signet/protocol';
+import type { Clock } from '../storage/kv/types.js';
+import type { AuthorizationCodesTable, Db } from '../storage/tables.js';
+import { newOpaqueToken, sha256Hex } from '../tokens/opaque.js';
+
+export const CODE_LIFETIME_MS = 10 * 60 * 1000;
+
+export interface CodeRequest {
+  clientId: string;
+  userId: string;
+  /** the redirect URI the code will be delivered to */
+  redirectUri: string;
+  /** what /oauth/authorize received (undefined when the request named none) */
+  redirectUriSent: string | undefined;
+  /** S256 challenge, if any */
+  codeChallenge: string | undefined;
+  scopes: readonly string[];
+  /** the authorization id to use (the QR flow fixes it in advance) */
+  authorizationId?: string;
+}
+
+export type CodeRow = AuthorizationCodesTable;
+
+/** Issues a single-use code (256 random bits) bound to app, user, redirect URI, challenge and scopes. */
+export async function issueCode(deps: { db: Db; clock: Clock }, request: CodeRequest): Promise<{ code: string; authorizationId: string }> {
+  const code = newOpaqueToken(32);
+  const now = deps.clock.now();
+  const authorizationId = request.authorizationId ?? randomUUID();
+  await deps.db
+    .insertInto('authorization_codes')
+    .values({
+      code_hash: sha256Hex(code),
+      authorization_id: authorizationId,
+      client_id: request.clientId,
+      user_id: request.userId,
+      redirect_uri_sent: request.redirectUriSent ?? null,
+      redirect_uri: request.redirectUri,
+      code_challenge: request.codeChallenge ?? null,
+      scopes: formatScopes(request.scopes),
+      created_at: now,
+      expires_at: now + CODE_LIFETIME_MS,
+      used_at: null,
+    })
+    .execute();
+  return { code, authorizationId };
+}
+
+export type ConsumeResult =
+  | { status: 'consumed'; row: CodeRow }
+  | { status: 'expired'; row: CodeRow }
+  | { status: 'replayed'; row: CodeRow }
+  | { status: 'unknown' };
+
+/**
+ * Marks the code used with one conditional write; the affected row decides. Exactly one
+ * concurrent caller sees `consumed`; later ones see `replayed` (and must revoke what the
+ * code issued). An expired code is consumed too, so it can never be retried.
+ */
+export async function consumeCode(deps: { db: Db; clock: Clock }, code: string): Promise<ConsumeResult> {
+  const now = deps.clock.now();
+  const codeHash = sha256Hex(code);
+  const row = await deps.db
+    .updateTable('authorization_codes')
+    .set({ used_at: now })
+    .where('code_hash', '=', codeHash)
+    .where('used_at', 'is', null)
+    .returningAll()
+    .executeTakeFirst();
+  if (row) return row.expires_at > now ? { status: 'consumed', row } : { status: 'expired', row };
+  const spent = await deps.db.selectFrom('authorization_codes').selectAll().where('code_hash', '=', codeHash).executeTakeFirst();
+  return spent ? { status: 'replayed', row: spent } : { status: 'unknown' };
+}
