@@ -1,2 +1,3 @@
 export * from './errors.js';
 export * from './scopes.js';
+export * from './jws.js';

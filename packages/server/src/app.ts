@@ -7,6 +7,7 @@ import type { RouteContext } from './context.js';
 import { SignetError } from './errors/errors.js';
 import { handleError } from './errors/handler.js';
 import { healthRoutes } from './health/routes.js';
+import { keepRawJsonBody } from './plugins/raw-body.js';
 import type { Storage } from './storage/database.js';
 import type { Clock, Kv } from './storage/kv/index.js';
 
@@ -46,6 +47,7 @@ export async function buildApp(config: Config, deps: AppDeps): Promise<FastifyIn
   app.setErrorHandler(handleError);
   app.setNotFoundHandler((request, reply) => handleError(new SignetError(404), request, reply));
 
+  keepRawJsonBody(app);
   await app.register(formbody);
   await app.register(cookie);
   await app.register(healthRoutes, { db: deps.storage.db });

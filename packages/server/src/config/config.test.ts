@@ -14,6 +14,7 @@ describe('configuration', () => {
       redisUrl: undefined,
       redisPrefix: 'signet:',
       rateLimits: true,
+      signedTokenMaxAge: 600,
       logLevel: 'info',
     });
   });

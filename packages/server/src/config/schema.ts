@@ -99,6 +99,12 @@ export const configSchema = {
   redisUrl: key('REDIS_URL', '', 'Optional Redis for the replay cache, rate limits and cross-instance notifications.', redisUrl),
   redisPrefix: key('REDIS_PREFIX', 'signet:', 'Prefix of every Redis key and channel.', text),
   rateLimits: key('RATE_LIMITS', 'on', '`on`, or `off` for benchmarks.', onOff),
+  signedTokenMaxAge: key(
+    'SIGNED_TOKEN_MAX_AGE',
+    '600',
+    'Seconds a request-signed token stays acceptable after its `iat`.',
+    integer(30, 86400),
+  ),
   logLevel: key(
     'LOG_LEVEL',
     'info',

@@ -8,6 +8,8 @@ export interface SignetErrorOptions {
   extra?: Record<string, unknown>;
   /** May /oauth/authorize report this error by redirecting to the client? */
   redirectable?: boolean;
+  /** Response headers that belong to the error (an RFC 6750 WWW-Authenticate challenge). */
+  headers?: Record<string, string>;
 }
 
 const defaultHttpStatus: Partial<Record<PlatformErrorCode, number>> = { 10002: 400, 20117: 400, 20121: 400 };
@@ -18,6 +20,7 @@ export class SignetError extends Error {
   readonly oauthError: OAuthErrorCode;
   readonly extra: Record<string, unknown> | undefined;
   readonly redirectable: boolean;
+  readonly headers: Record<string, string>;
 
   constructor(
     readonly code: PlatformErrorCode,
@@ -30,6 +33,7 @@ export class SignetError extends Error {
     this.oauthError = options.oauthError ?? (code === 500 ? 'server_error' : 'invalid_request');
     this.extra = options.extra;
     this.redirectable = options.redirectable ?? false;
+    this.headers = options.headers ?? {};
   }
 }
 

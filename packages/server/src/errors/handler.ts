@@ -34,6 +34,7 @@ export function handleError(error: FastifyError | SignetError, request: FastifyR
   if (signetError.code === 500) request.log.error({ err: error }, 'request failed');
   const requestId = request.headers['x-request-id'];
   const status = usesMixinStatus(request) && signetError.code !== 500 ? 202 : signetError.httpStatus;
+  void reply.headers(signetError.headers);
   return reply.status(status).send(platformErrorBody(signetError, typeof requestId === 'string' ? requestId : undefined));
 }
 

@@ -1,0 +1,53 @@
+import { generateKeyPairSync, randomUUID } from 'node:crypto';
+import type { Clock } from '../storage/kv/types.js';
+import type { Db } from '../storage/tables.js';
+
+/**
+ * The keystore file a user downloads (PROTOCOL.md §3). Mixin's SDKs call the user id
+ * `app_id` for bots, so both names are written.
+ */
+export interface Keystore {
+  user_id: string;
+  app_id: string;
+  session_id: string;
+  /** hex of the 32-byte ed25519 seed */
+  session_private_key: string;
+  /** hex of the server's 32-byte ed25519 public key */
+  server_public_key: string;
+}
+
+/** Makes a key pair, keeps only its public half, and hands the private half out once. */
+export async function createKeystore(deps: { db: Db; clock: Clock }, userId: string, serverPublicKey: Buffer): Promise<Keystore> {
+  const { publicKey, privateKey } = generateKeyPairSync('ed25519');
+  const seed = Buffer.from(privateKey.export({ format: 'jwk' }).d ?? '', 'base64url');
+  const raw = Buffer.from(publicKey.export({ format: 'jwk' }).x ?? '', 'base64url');
+  const sessionId = randomUUID();
+  await deps.db
+    .insertInto('key_sessions')
+    .values({
+      session_id: sessionId,
+      user_id: userId,
+      public_key: raw.toString('hex'),
+      created_at: new Date(deps.clock.now()).toISOString(),
+      revoked_at: null,
+    })
+    .execute();
+  return {
+    user_id: userId,
+    app_id: userId,
+    session_id: sessionId,
+    session_private_key: seed.toString('hex'),
+    server_public_key: serverPublicKey.toString('hex'),
+  };
+}
+
+export async function revokeKeystore(deps: { db: Db; clock: Clock }, userId: string, sessionId: string): Promise<boolean> {
+  const result = await deps.db
+    .updateTable('key_sessions')
+    .set({ revoked_at: deps.clock.now() })
+    .where('session_id', '=', sessionId)
+    .where('user_id', '=', userId)
+    .where('revoked_at', 'is', null)
+    .executeTakeFirst();
+  return Number(result.numUpdatedRows) > 0;
+}

@@ -1,0 +1,132 @@
+import { createHash } from 'node:crypto';
+import { FULL_SCOPE, type ParsedJws, parseCompactJws, parseScopes, signatureBase } from '@signet/protocol';
+import type { Clock, Kv } from '../storage/kv/types.js';
+import type { Db } from '../storage/tables.js';
+import { verifyEd25519 } from './ed25519.js';
+import { InvalidTokenError } from './errors.js';
+
+/** What a request-signed token proves: who acts, for whom, with which scopes. */
+export type SignedPrincipal =
+  | { kind: 'session'; userId: string; sessionId: string; full: true; scopes: string[]; audience: string | undefined }
+  | { kind: 'oauth'; userId: string; clientId: string; authorizationId: string; full: false; scopes: string[]; audience: undefined };
+
+export interface SignedRequestParts {
+  method: string;
+  /** path plus `?query` exactly as received */
+  target: string;
+  /** raw body text ('' when none) */
+  body: string;
+  /** the X-Request-Id header, if sent */
+  requestId: string | undefined;
+}
+
+export interface SignedTokenDeps {
+  db: Db;
+  kv: Kv;
+  clock: Clock;
+  /** how old `iat` may be, in seconds */
+  maxAgeSeconds: number;
+}
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+const FUTURE_SKEW_SECONDS = 60;
+
+function sha256Hex(text: string): string {
+  return createHash('sha256').update(text, 'utf8').digest('hex');
+}
+
+/** The `sig` claim must hash this request; the path alone is accepted too (one Go client signs that). */
+function signatureMatches(sig: unknown, request: SignedRequestParts): boolean {
+  if (typeof sig !== 'string') return false;
+  if (sha256Hex(signatureBase(request.method, request.target, request.body)) === sig) return true;
+  const path = request.target.split('?')[0] ?? '';
+  return path !== request.target && sha256Hex(signatureBase(request.method, path, request.body)) === sig;
+}
+
+function checkHeader(jws: ParsedJws): void {
+  if (jws.header.alg !== 'EdDSA') throw new InvalidTokenError('alg', 'only EdDSA tokens are accepted');
+  if (jws.header.typ !== undefined && jws.header.typ !== 'JWT') throw new InvalidTokenError('typ', 'typ must be JWT when present');
+}
+
+function checkTimes(jws: ParsedJws, nowSeconds: number, maxAgeSeconds: number): void {
+  const { iat, exp } = jws.claims;
+  if (typeof exp !== 'number' || typeof iat !== 'number') throw new InvalidTokenError('claims', 'iat and exp are required');
+  if (exp <= nowSeconds) throw new InvalidTokenError('expired', 'the token has expired');
+  if (iat > nowSeconds + FUTURE_SKEW_SECONDS) throw new InvalidTokenError('iat', 'iat is in the future');
+  if (iat < nowSeconds - maxAgeSeconds) throw new InvalidTokenError('iat', 'iat is too old');
+}
+
+async function keyFor(db: Db, jws: ParsedJws, nowMs: number): Promise<{ publicKey: Buffer; principal: SignedPrincipal }> {
+  const { uid, sid, iss, aid, scp, aud } = jws.claims;
+  if (typeof uid === 'string' && typeof sid === 'string') {
+    const session = await db
+      .selectFrom('key_sessions')
+      .select(['public_key', 'user_id', 'revoked_at'])
+      .where('session_id', '=', sid)
+      .executeTakeFirst();
+    if (!session || session.user_id !== uid || session.revoked_at !== null) throw new InvalidTokenError('session', 'unknown or revoked session');
+    if (scp !== FULL_SCOPE) throw new InvalidTokenError('scp', 'a session token must carry scp FULL');
+    return {
+      publicKey: Buffer.from(session.public_key, 'hex'),
+      principal: { kind: 'session', userId: uid, sessionId: sid, full: true, scopes: [FULL_SCOPE], audience: typeof aud === 'string' ? aud : undefined },
+    };
+  }
+  if (typeof iss === 'string' && typeof aid === 'string') {
+    if (aud !== undefined) throw new InvalidTokenError('aud', 'an OAuth token cannot carry aud');
+    const authorization = await db
+      .selectFrom('authorizations')
+      .select(['client_id', 'user_id', 'scopes', 'ed25519_public_key', 'revoked_at', 'expires_at'])
+      .where('authorization_id', '=', aid)
+      .executeTakeFirst();
+    if (!authorization || authorization.client_id !== iss) throw new InvalidTokenError('authorization', 'unknown authorization');
+    if (authorization.revoked_at !== null || authorization.expires_at <= nowMs) throw new InvalidTokenError('revoked', 'the authorization is revoked or expired');
+    if (!authorization.ed25519_public_key) throw new InvalidTokenError('authorization', 'no key is bound to this authorization');
+    const granted = new Set(parseScopes(authorization.scopes));
+    const claimed = typeof scp === 'string' ? parseScopes(scp) : [];
+    return {
+      publicKey: Buffer.from(authorization.ed25519_public_key, 'hex'),
+      principal: {
+        kind: 'oauth',
+        userId: authorization.user_id,
+        clientId: iss,
+        authorizationId: aid,
+        full: false,
+        // effective scopes: what the token claims, within what was granted
+        scopes: claimed.filter((s) => granted.has(s)),
+        audience: undefined,
+      },
+    };
+  }
+  throw new InvalidTokenError('claims', 'neither uid/sid nor iss/aid');
+}
+
+/**
+ * Verifies a request-signed token (PROTOCOL.md §9) against the request it came with.
+ * The jti is consumed last, so a token refused for another reason can be corrected and
+ * resent, but an accepted one never works twice.
+ */
+export async function verifySignedToken(deps: SignedTokenDeps, token: string, request: SignedRequestParts): Promise<SignedPrincipal> {
+  const jws = parseCompactJws(token);
+  if (!jws) throw new InvalidTokenError('malformed', 'not a compact JWS');
+  checkHeader(jws);
+  const nowMs = deps.clock.now();
+  const nowSeconds = Math.floor(nowMs / 1000);
+  checkTimes(jws, nowSeconds, deps.maxAgeSeconds);
+  const { jti } = jws.claims;
+  if (typeof jti !== 'string' || !UUID.test(jti)) throw new InvalidTokenError('jti', 'jti must be a UUID');
+  if (request.requestId !== undefined && request.requestId !== jti) throw new InvalidTokenError('jti', 'X-Request-Id does not match jti');
+  if (!signatureMatches(jws.claims.sig, request)) throw new InvalidTokenError('sig', 'sig does not match this request');
+  const { publicKey, principal } = await keyFor(deps.db, jws, nowMs);
+  if (!verifyEd25519(publicKey, Buffer.from(jws.signingInput, 'utf8'), jws.signature)) {
+    throw new InvalidTokenError('signature', 'bad signature');
+  }
+  // single use across instances for as long as the token could be accepted
+  const ttlMs = (deps.maxAgeSeconds + FUTURE_SKEW_SECONDS) * 1000;
+  if (!(await deps.kv.setIfAbsent(`jti:${jti.toLowerCase()}`, '1', ttlMs))) throw new InvalidTokenError('replay', 'this request id was already used');
+  return principal;
+}
+
+/** Cheap test for "this bearer value is a signed token" (three base64url segments). */
+export function looksLikeJws(token: string): boolean {
+  return /^[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+$/.test(token);
+}
