@@ -1,0 +1,199 @@
+import { randomBytes, randomUUID } from 'node:crypto';
+import { signAccessToken } from '@mixin.dev/mixin-node-sdk';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type Keystore, createKeystore, revokeKeystore } from '../src/accounts/keystores.js';
+import { createUser } from '../src/accounts/service.js';
+import { createApp } from '../src/apps/service.js';
+import { MemoryKv } from '../src/storage/kv/memory.js';
+import type { TokenFailure } from '../src/tokens/errors.js';
+import { type SignedRequestParts, type SignedTokenDeps, verifySignedToken } from '../src/tokens/signed.js';
+import { type TestDatabase, openTestDatabase } from './backends.js';
+import { TestClock } from './clock.js';
+import { sessionClaims, sigFor, signJws } from './signing.js';
+
+const EDDSA = { alg: 'EdDSA', typ: 'JWT' };
+
+describe('request-signed tokens', () => {
+  let database: TestDatabase;
+  let deps: SignedTokenDeps;
+  let keystore: Keystore;
+  let other: Keystore;
+  const clock = new TestClock(Date.now());
+  const now = () => Math.floor(clock.now() / 1000);
+  const get = (target = '/me', requestId?: string): SignedRequestParts => ({ method: 'GET', target, body: '', requestId });
+
+  beforeAll(async () => {
+    database = await openTestDatabase();
+    deps = { db: database.storage.db, kv: new MemoryKv(clock), clock, maxAgeSeconds: 600 };
+    const user = await createUser({ db: deps.db, clock }, { username: 'signer', password: 'long enough' });
+    const otherUser = await createUser({ db: deps.db, clock }, { username: 'other', password: 'long enough' });
+    keystore = await createKeystore({ db: deps.db, clock }, user.user_id, randomBytes(32));
+    other = await createKeystore({ db: deps.db, clock }, otherUser.user_id, randomBytes(32));
+  });
+  afterAll(async () => database?.cleanup());
+
+  async function refusal(token: string, request: SignedRequestParts): Promise<TokenFailure | 'accepted'> {
+    try {
+      await verifySignedToken(deps, token, request);
+      return 'accepted';
+    } catch (error) {
+      return (error as { reason: TokenFailure }).reason;
+    }
+  }
+
+  it('accepts a session token signed by the real Mixin SDK, with its X-Request-Id, once', async () => {
+    const requestId = randomUUID();
+    const token = signAccessToken('GET', '/me', '', requestId, keystore);
+    const principal = await verifySignedToken(deps, token, get('/me', requestId));
+    expect(principal).toMatchObject({ kind: 'session', userId: keystore.user_id, sessionId: keystore.session_id, full: true });
+    expect(await refusal(token, get('/me', requestId))).toBe('replay');
+  });
+
+  it('hashes the raw body of a POST exactly as the SDK signs it', async () => {
+    const requestId = randomUUID();
+    const body = { authorization_id: randomUUID(), scopes: ['PROFILE:READ'] };
+    const token = signAccessToken('POST', '/oauth/authorize', body, requestId, keystore);
+    const request = { method: 'POST', target: '/oauth/authorize', body: JSON.stringify(body), requestId };
+    expect((await verifySignedToken(deps, token, request)).kind).toBe('session');
+  });
+
+  it('accepts any claim order and a missing typ, since it checks the raw segments', async () => {
+    const claims = sessionClaims(keystore, 'GET', '/me', '', now());
+    const reordered = Object.fromEntries(Object.entries(claims).reverse());
+    expect(await refusal(signJws({ alg: 'EdDSA' }, reordered, keystore.session_private_key), get())).toBe('accepted');
+  });
+
+  it('accepts the path alone as the signed target (a Go client signs that)', async () => {
+    const token = signJws(EDDSA, { ...sessionClaims(keystore, 'GET', '/snapshots', '', now()) }, keystore.session_private_key);
+    expect(await refusal(token, get('/snapshots?limit=10'))).toBe('accepted');
+  });
+
+  it.each([
+    ['another method', 'POST', '/me', ''],
+    ['another path', 'GET', '/assets', ''],
+    ['another query', 'GET', '/snapshots?limit=1', ''],
+    ['another body', 'GET', '/me', '{"x":1}'],
+  ])('refuses a sig made for %s', async (_what, method, target, body) => {
+    const token = signJws(EDDSA, sessionClaims(keystore, method, target, body, now()), keystore.session_private_key);
+    expect(await refusal(token, get('/snapshots?limit=10'))).toBe('sig');
+  });
+
+  it('refuses a request id that differs from jti, and a jti that is not a UUID', async () => {
+    const claims = sessionClaims(keystore, 'GET', '/me', '', now());
+    expect(await refusal(signJws(EDDSA, claims, keystore.session_private_key), get('/me', randomUUID()))).toBe('jti');
+    expect(await refusal(signJws(EDDSA, { ...claims, jti: 'abc' }, keystore.session_private_key), get())).toBe('jti');
+  });
+
+  it.each([['none'], ['HS256'], ['RS256'], ['ES256'], [undefined]])('refuses alg %s', async (alg) => {
+    const token = signJws({ alg, typ: 'JWT' }, sessionClaims(keystore, 'GET', '/me', '', now()), keystore.session_private_key);
+    expect(await refusal(token, get())).toBe('alg');
+  });
+
+  it('refuses an unsigned token (alg none with an empty signature)', async () => {
+    const token = signJws({ alg: 'none' }, sessionClaims(keystore, 'GET', '/me', '', now()), keystore.session_private_key);
+    expect(await refusal(`${token.split('.').slice(0, 2).join('.')}.`, get())).not.toBe('accepted');
+  });
+
+  it('refuses a typ other than JWT', async () => {
+    const token = signJws({ alg: 'EdDSA', typ: 'JOSE+JSON' }, sessionClaims(keystore, 'GET', '/me', '', now()), keystore.session_private_key);
+    expect(await refusal(token, get())).toBe('typ');
+  });
+
+  it('refuses a token signed with another key', async () => {
+    const token = signJws(EDDSA, sessionClaims(keystore, 'GET', '/me', '', now()), other.session_private_key);
+    expect(await refusal(token, get())).toBe('signature');
+  });
+
+  it('refuses a session that belongs to another user', async () => {
+    const token = signJws(EDDSA, { ...sessionClaims(keystore, 'GET', '/me', '', now()), uid: other.user_id }, keystore.session_private_key);
+    expect(await refusal(token, get())).toBe('session');
+  });
+
+  it('refuses a session token whose scp is not FULL', async () => {
+    const token = signJws(EDDSA, { ...sessionClaims(keystore, 'GET', '/me', '', now()), scp: 'PROFILE:READ' }, keystore.session_private_key);
+    expect(await refusal(token, get())).toBe('scp');
+  });
+
+  it('refuses expired tokens, tokens from the future and tokens too old', async () => {
+    const base = sessionClaims(keystore, 'GET', '/me', '', now());
+    expect(await refusal(signJws(EDDSA, { ...base, exp: now() - 1 }, keystore.session_private_key), get())).toBe('expired');
+    expect(await refusal(signJws(EDDSA, { ...base, jti: randomUUID(), iat: now() + 120 }, keystore.session_private_key), get())).toBe('iat');
+    expect(await refusal(signJws(EDDSA, { ...base, jti: randomUUID(), iat: now() - 601 }, keystore.session_private_key), get())).toBe('iat');
+    // the edges are inside the window
+    expect(await refusal(signJws(EDDSA, { ...base, jti: randomUUID(), iat: now() + 59 }, keystore.session_private_key), get())).toBe('accepted');
+    expect(await refusal(signJws(EDDSA, { ...base, jti: randomUUID(), iat: now() - 599 }, keystore.session_private_key), get())).toBe('accepted');
+  });
+
+  it('keeps a jti used until the window closes, then forgets it', async () => {
+    const claims = sessionClaims(keystore, 'GET', '/me', '', now());
+    const token = signJws(EDDSA, { ...claims, exp: now() + 90 * 86400 }, keystore.session_private_key);
+    expect(await refusal(token, get())).toBe('accepted');
+    clock.advance(300_000);
+    expect(await refusal(token, get())).toBe('replay');
+  });
+
+  it('refuses a revoked session', async () => {
+    const user = await createUser({ db: deps.db, clock }, { username: 'revoked', password: 'long enough' });
+    const gone = await createKeystore({ db: deps.db, clock }, user.user_id, randomBytes(32));
+    expect(await refusal(signJws(EDDSA, sessionClaims(gone, 'GET', '/me', '', now()), gone.session_private_key), get())).toBe('accepted');
+    await revokeKeystore({ db: deps.db, clock }, user.user_id, gone.session_id);
+    expect(await refusal(signJws(EDDSA, sessionClaims(gone, 'GET', '/me', '', now()), gone.session_private_key), get())).toBe('session');
+  });
+
+  describe('OAuth tokens', () => {
+    let seed: string;
+    let clientId: string;
+    let authorizationId: string;
+    const oauthClaims = (scp: string, target = '/me') => ({
+      iss: clientId,
+      aid: authorizationId,
+      iat: now(),
+      exp: now() + 3600,
+      jti: randomUUID(),
+      sig: sigFor('GET', target),
+      scp,
+    });
+
+    beforeAll(async () => {
+      const { app } = await createApp({ db: deps.db, clock }, { ownerId: keystore.user_id, name: 'Reader' });
+      clientId = app.client_id;
+      seed = randomBytes(32).toString('hex');
+      const { createPublicKey, createPrivateKey } = await import('node:crypto');
+      const priv = createPrivateKey({ key: Buffer.concat([Buffer.from('302e020100300506032b657004220420', 'hex'), Buffer.from(seed, 'hex')]), format: 'der', type: 'pkcs8' });
+      const publicHex = Buffer.from(createPublicKey(priv).export({ format: 'jwk' }).x ?? '', 'base64url').toString('hex');
+      authorizationId = randomUUID();
+      await deps.db
+        .insertInto('authorizations')
+        .values({
+          authorization_id: authorizationId,
+          user_id: other.user_id,
+          client_id: clientId,
+          scopes: 'PROFILE:READ ASSETS:READ',
+          ed25519_public_key: publicHex,
+          created_at: new Date(clock.now()).toISOString(),
+          accessed_at: null,
+          expires_at: clock.now() + 86_400_000,
+          revoked_at: null,
+        })
+        .execute();
+    });
+
+    it('acts for the authorizing user with scp ∩ granted scopes', async () => {
+      const principal = await verifySignedToken(deps, signJws(EDDSA, oauthClaims('PROFILE:READ PHONE:READ ASSETS:READ'), seed), get());
+      expect(principal).toMatchObject({ kind: 'oauth', userId: other.user_id, clientId, authorizationId, full: false });
+      expect(principal.scopes).toEqual(['PROFILE:READ', 'ASSETS:READ']);
+    });
+
+    it('refuses an authorization of another app, another key, and a token with aud', async () => {
+      expect(await refusal(signJws(EDDSA, { ...oauthClaims('PROFILE:READ'), iss: randomUUID() }, seed), get())).toBe('authorization');
+      expect(await refusal(signJws(EDDSA, oauthClaims('PROFILE:READ'), keystore.session_private_key), get())).toBe('signature');
+      expect(await refusal(signJws(EDDSA, { ...oauthClaims('PROFILE:READ'), aud: clientId }, seed), get())).toBe('aud');
+    });
+
+    it('refuses a revoked authorization on the next request', async () => {
+      expect(await refusal(signJws(EDDSA, oauthClaims('PROFILE:READ'), seed), get())).toBe('accepted');
+      await deps.db.updateTable('authorizations').set({ revoked_at: clock.now() }).where('authorization_id', '=', authorizationId).execute();
+      expect(await refusal(signJws(EDDSA, oauthClaims('PROFILE:READ'), seed), get())).toBe('revoked');
+    });
+  });
+});
