@@ -1,0 +1,130 @@
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { getApp, redirectUrisOf } from '../apps/service.js';
+import type { RouteContext } from '../context.js';
+import { SignetError } from '../errors/errors.js';
+import { browserId } from '../plugins/web-session.js';
+import { authenticateSession } from '../tokens/authenticate.js';
+import { type DeviceRequest, type WaitState, decideDeviceRequest, decisionChannel, pendingByCodeId, waitState } from './device.js';
+
+/** The §6 view of a pending request, as `GET /codes/:id` and `POST /oauth/authorize` answer it. */
+async function authorizationView(context: RouteContext, pending: DeviceRequest, scopes: string[]) {
+  const app = await getApp(context, pending.clientId);
+  return {
+    type: 'authorization',
+    authorization_id: pending.authorizationId,
+    scopes,
+    code_id: pending.codeId,
+    app: {
+      type: 'app',
+      app_id: app.client_id,
+      name: app.name,
+      icon_url: app.icon_url,
+      description: app.description,
+      home_uri: app.website,
+      redirect_uri: pending.request.redirectUri,
+      redirect_uris: redirectUrisOf(app),
+    },
+    created_at: new Date(pending.createdAt).toISOString(),
+  };
+}
+
+/** A device's app asks in JSON; a browser gets the page. */
+export function wantsJson(request: FastifyRequest): boolean {
+  return request.headers.authorization !== undefined || (request.headers.accept ?? '').includes('application/json');
+}
+
+function stringArray(value: unknown): string[] | null {
+  return Array.isArray(value) && value.every((v) => typeof v === 'string') ? value : null;
+}
+
+/** JSON side of device approval, plus the waiting browser's event stream and status. */
+export async function deviceApiRoutes(app: FastifyInstance, context: RouteContext): Promise<void> {
+  // open event streams are ended at shutdown, or they would hold app.close() until they expire
+  const streams = new Set<() => void>();
+  app.addHook('preClose', async () => {
+    for (const end of streams) end();
+  });
+
+  app.get<{ Params: { codeId: string } }>('/codes/:codeId', async (request, reply) => {
+    if (!wantsJson(request)) return reply.callNotFound();
+    await authenticateSession(context, request);
+    const pending = await pendingByCodeId(context, request.params.codeId);
+    return { data: await authorizationView(context, pending, pending.request.scopes) };
+  });
+
+  app.post('/oauth/authorize', async (request) => {
+    const principal = await authenticateSession(context, request);
+    const body = (request.body ?? {}) as Record<string, unknown>;
+    const authorizationId = body.authorization_id;
+    const scopes = stringArray(body.scopes ?? []);
+    if (typeof authorizationId !== 'string') throw new SignetError(10002, 'authorization_id: is required', { extra: { field: 'authorization_id' } });
+    if (!scopes) throw new SignetError(10002, 'scopes: must be an array of scope names', { extra: { field: 'scopes' } });
+    const { request: decided, granted } = await decideDeviceRequest(context, authorizationId, principal.userId, scopes);
+    return { data: await authorizationView(context, decided, granted) };
+  });
+
+  app.get<{ Params: { authorizationId: string } }>('/oauth/device/:authorizationId/status', async (request) => {
+    return stateBody(await waitState(context, request.params.authorizationId, browserId(request)));
+  });
+
+  app.get<{ Params: { authorizationId: string } }>('/oauth/device/:authorizationId/events', async (request, reply) => {
+    const { authorizationId } = request.params;
+    const browser = browserId(request);
+    const first = await waitState(context, authorizationId, browser);
+    return streamDecision(context, request, reply, { authorizationId, browser, first, streams });
+  });
+}
+
+function stateBody(state: WaitState): { state: string; redirect?: string } {
+  return state.state === 'done' ? { state: 'done', redirect: state.redirect } : { state: state.state };
+}
+
+/**
+ * Server-sent events: one `decision` event when the request is decided or expires. The
+ * decision may be made on another instance; it arrives through the kv's publish/subscribe.
+ */
+async function streamDecision(
+  context: RouteContext,
+  request: FastifyRequest,
+  reply: FastifyReply,
+  { authorizationId, browser, first, streams }: { authorizationId: string; browser: string; first: WaitState; streams: Set<() => void> },
+): Promise<FastifyReply> {
+  reply.hijack();
+  const raw = reply.raw;
+  raw.writeHead(200, { 'Content-Type': 'text/event-stream; charset=utf-8', 'Cache-Control': 'no-store', Connection: 'keep-alive', 'X-Accel-Buffering': 'no' });
+  let closed = false;
+  const send = (state: WaitState) => {
+    if (closed) return;
+    closed = true;
+    raw.end(`event: decision\ndata: ${JSON.stringify(stateBody(state))}\n\n`);
+  };
+  if (first.state !== 'pending') {
+    send(first);
+    return reply;
+  }
+  const check = async () => {
+    try {
+      const state = await waitState(context, authorizationId, browser);
+      if (state.state !== 'pending') send(state);
+    } catch {
+      send({ state: 'expired' });
+    }
+  };
+  const unsubscribe = await context.kv.subscribe(decisionChannel(authorizationId), () => void check());
+  // the decision may have landed between the first look and the subscription
+  await check();
+  const heartbeat = setInterval(() => (closed ? undefined : raw.write(': keep-alive\n\n')), 15_000);
+  const expiry = setInterval(() => void check(), 5_000);
+  const end = () => raw.end();
+  streams.add(end);
+  const cleanup = () => {
+    closed = true;
+    streams.delete(end);
+    clearInterval(heartbeat);
+    clearInterval(expiry);
+    void unsubscribe();
+  };
+  raw.on('close', cleanup);
+  request.raw.on('close', cleanup);
+  return reply;
+}

@@ -1,0 +1,153 @@
+import { randomUUID } from 'node:crypto';
+import { InvalidFieldError, SignetError } from '../errors/errors.js';
+import { type RouteContext, lifetimes } from '../context.js';
+import { issueCode } from '../oauth/codes.js';
+import type { AuthorizeRequest } from '../oauth/authorize/request.js';
+import type { DeviceRequestsTable } from '../storage/tables.js';
+import { sha256Hex } from '../tokens/opaque.js';
+import { recordGrant } from './grants.js';
+import { withAlwaysGranted } from './scopes.js';
+
+/*
+ * Approval from a device (PROTOCOL.md §6). A browser waiting on the sign-in page opens a
+ * pending request; a signed-in device approves or denies it once; the answer (a redirect
+ * carrying a fresh code, or access_denied) is handed to the waiting browser alone.
+ */
+
+type DeviceDeps = Pick<RouteContext, 'db' | 'kv' | 'clock' | 'config'>;
+
+export interface DeviceRequest {
+  authorizationId: string;
+  codeId: string;
+  clientId: string;
+  request: AuthorizeRequest;
+  status: DeviceRequestsTable['status'];
+  createdAt: number;
+  expiresAt: number;
+}
+
+const resultKey = (authorizationId: string) => `device-result:${authorizationId}`;
+export const decisionChannel = (authorizationId: string) => `device:${authorizationId}`;
+
+function toDeviceRequest(row: DeviceRequestsTable): DeviceRequest {
+  return {
+    authorizationId: row.authorization_id,
+    codeId: row.code_id,
+    clientId: row.client_id,
+    request: JSON.parse(row.request) as AuthorizeRequest,
+    status: row.status,
+    createdAt: row.created_at,
+    expiresAt: row.expires_at,
+  };
+}
+
+/** Where the answer goes: the redirect URI with the given parameters, `state` and `iss` (RFC 9207). */
+export function authorizeRedirect(request: AuthorizeRequest, issuer: string, params: Record<string, string>): string {
+  const url = new URL(request.redirectUri);
+  for (const [name, value] of Object.entries(params)) url.searchParams.set(name, value);
+  if (request.state !== undefined) url.searchParams.set('state', request.state);
+  url.searchParams.set('iss', issuer);
+  if (request.returnTo !== undefined && params.code !== undefined) url.searchParams.set('return_to', request.returnTo);
+  return url.toString();
+}
+
+export async function openDeviceRequest(deps: DeviceDeps, request: AuthorizeRequest, browserId: string): Promise<DeviceRequest> {
+  const now = deps.clock.now();
+  const row: DeviceRequestsTable = {
+    authorization_id: randomUUID(),
+    code_id: randomUUID(),
+    client_id: request.clientId,
+    request: JSON.stringify(request),
+    browser_hash: sha256Hex(browserId),
+    status: 'pending',
+    user_id: null,
+    created_at: now,
+    expires_at: now + lifetimes.deviceRequestMs,
+    decided_at: null,
+  };
+  await deps.db.insertInto('device_requests').values(row).execute();
+  return toDeviceRequest(row);
+}
+
+export class DeviceRequestExpiredError extends SignetError {
+  constructor() {
+    super(20121, 'This authorization request has expired.', { oauthError: 'invalid_request', httpStatus: 410 });
+  }
+}
+
+async function findRow(deps: DeviceDeps, column: 'code_id' | 'authorization_id', value: string): Promise<DeviceRequestsTable> {
+  const row = await deps.db.selectFrom('device_requests').selectAll().where(column, '=', value).executeTakeFirst();
+  if (!row) throw new SignetError(404, 'No such authorization request.');
+  return row;
+}
+
+/** A request still waiting for its decision, by the code_id in the QR code. */
+export async function pendingByCodeId(deps: DeviceDeps, codeId: string): Promise<DeviceRequest> {
+  const row = await findRow(deps, 'code_id', codeId);
+  if (row.expires_at <= deps.clock.now()) throw new DeviceRequestExpiredError();
+  if (row.status !== 'pending') throw new SignetError(403, 'This authorization request was already decided.');
+  return toDeviceRequest(row);
+}
+
+/**
+ * Records the one decision a request may get: a single conditional UPDATE decides who
+ * wins when two devices answer at once. `scopes` empty means deny.
+ */
+export async function decideDeviceRequest(
+  deps: DeviceDeps,
+  authorizationId: string,
+  userId: string,
+  chosen: readonly string[],
+): Promise<{ request: DeviceRequest; granted: string[] }> {
+  const row = await findRow(deps, 'authorization_id', authorizationId);
+  const pending = toDeviceRequest(row);
+  const requested = new Set(pending.request.scopes);
+  const beyond = chosen.filter((s) => !requested.has(s));
+  if (beyond.length > 0) throw new SignetError(10002, `scopes: ${beyond.join(' ')} was not requested`, { extra: { field: 'scopes' } });
+  const approve = chosen.length > 0;
+  const now = deps.clock.now();
+  const result = await deps.db
+    .updateTable('device_requests')
+    .set({ status: approve ? 'approved' : 'denied', user_id: userId, decided_at: now })
+    .where('authorization_id', '=', authorizationId)
+    .where('status', '=', 'pending')
+    .where('expires_at', '>', now)
+    .executeTakeFirst();
+  if (Number(result.numUpdatedRows) === 0) {
+    if (row.expires_at <= now) throw new DeviceRequestExpiredError();
+    throw new SignetError(403, 'This authorization request was already decided.');
+  }
+  const { request } = pending;
+  let redirect: string;
+  let granted: string[] = [];
+  if (approve) {
+    granted = withAlwaysGranted(request.scopes.filter((s) => chosen.includes(s)));
+    await recordGrant(deps, userId, request.clientId, granted);
+    const { code } = await issueCode(deps, {
+      clientId: request.clientId,
+      userId,
+      redirectUri: request.redirectUri,
+      redirectUriSent: request.redirectUriSent,
+      codeChallenge: request.codeChallenge,
+      scopes: granted,
+      authorizationId,
+    });
+    redirect = authorizeRedirect(request, deps.config.issuer, { code });
+  } else {
+    redirect = authorizeRedirect(request, deps.config.issuer, { error: 'access_denied', error_description: 'The user denied the request.' });
+  }
+  await deps.kv.set(resultKey(authorizationId), redirect, lifetimes.deviceRequestMs);
+  await deps.kv.publish(decisionChannel(authorizationId), approve ? 'approved' : 'denied');
+  return { request: { ...pending, status: approve ? 'approved' : 'denied' }, granted };
+}
+
+export type WaitState = { state: 'pending' } | { state: 'expired' } | { state: 'done'; redirect: string };
+
+/** What the waiting browser should do now. Only the browser that opened the request may learn it. */
+export async function waitState(deps: DeviceDeps, authorizationId: string, browserId: string): Promise<WaitState> {
+  const row = await findRow(deps, 'authorization_id', authorizationId);
+  if (row.browser_hash !== sha256Hex(browserId)) throw new SignetError(403, 'This request belongs to another browser.');
+  if (row.status === 'pending') return row.expires_at <= deps.clock.now() ? { state: 'expired' } : { state: 'pending' };
+  const redirect = await deps.kv.getAndDelete(resultKey(authorizationId));
+  return redirect ? { state: 'done', redirect } : { state: 'expired' };
+}
