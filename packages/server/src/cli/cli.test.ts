@@ -95,6 +95,21 @@ describe('signet CLI', () => {
     expect(() => JSON.parse(result.stdout)).toThrow();
   });
 
+  it('keystore create --json prints the contract’s keystore, for a user and for an app’s bot', async () => {
+    const keystore = json(await cli(env, 'keystore', 'create', '--user', 'carol', '--json'));
+    expect(Object.keys(keystore).sort()).toEqual(['app_id', 'server_public_key', 'session_id', 'session_private_key', 'user_id']);
+    expect(keystore.app_id).toBe(keystore.user_id);
+    expect(keystore.session_private_key).toMatch(/^[0-9a-f]{64}$/);
+    expect(keystore.server_public_key).toMatch(/^[0-9a-f]{64}$/);
+    const again = json(await cli(env, 'keystore', 'create', '--user', 'carol', '--json'));
+    expect(again.session_id).not.toBe(keystore.session_id);
+    expect(again.server_public_key).toBe(keystore.server_public_key);
+
+    const app = json(await cli(env, 'apps', 'create', '--name', 'Bot', '--owner', 'carol', '--json'));
+    const bot = json(await cli(env, 'keystore', 'create', '--user', String(app.client_id), '--json'));
+    expect(bot.user_id).toBe(app.client_id);
+  });
+
   it('migrate reports an up-to-date database', async () => {
     expect(json(await cli(env, 'migrate', '--json'))).toEqual({ applied: [] });
   });

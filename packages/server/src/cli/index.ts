@@ -1,6 +1,7 @@
 import { Command, CommanderError } from 'commander';
 import { appCommands } from './apps.js';
 import { type CliIo, processIo } from './io.js';
+import { keystoreCommands } from './keystores.js';
 import { serverCommands } from './server.js';
 import { userCommands } from './users.js';
 
@@ -13,6 +14,7 @@ export function buildProgram(io: CliIo): Command {
   serverCommands(program, io);
   userCommands(program, io);
   appCommands(program, io);
+  keystoreCommands(program, io);
   return program;
 }
 

@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { InvalidFieldError, SignetError } from '../errors/errors.js';
 import { type RouteContext, lifetimes } from '../context.js';
 import { issueCode } from '../oauth/codes.js';
+import { codeRedirectUrl, errorRedirectUrl } from '../oauth/authorize/redirect.js';
 import type { AuthorizeRequest } from '../oauth/authorize/request.js';
 import type { DeviceRequestsTable } from '../storage/tables.js';
 import { sha256Hex } from '../tokens/opaque.js';
@@ -39,16 +40,6 @@ function toDeviceRequest(row: DeviceRequestsTable): DeviceRequest {
     createdAt: row.created_at,
     expiresAt: row.expires_at,
   };
-}
-
-/** Where the answer goes: the redirect URI with the given parameters, `state` and `iss` (RFC 9207). */
-export function authorizeRedirect(request: AuthorizeRequest, issuer: string, params: Record<string, string>): string {
-  const url = new URL(request.redirectUri);
-  for (const [name, value] of Object.entries(params)) url.searchParams.set(name, value);
-  if (request.state !== undefined) url.searchParams.set('state', request.state);
-  url.searchParams.set('iss', issuer);
-  if (request.returnTo !== undefined && params.code !== undefined) url.searchParams.set('return_to', request.returnTo);
-  return url.toString();
 }
 
 export async function openDeviceRequest(deps: DeviceDeps, request: AuthorizeRequest, browserId: string): Promise<DeviceRequest> {
@@ -132,9 +123,10 @@ export async function decideDeviceRequest(
       scopes: granted,
       authorizationId,
     });
-    redirect = authorizeRedirect(request, deps.config.issuer, { code });
+    redirect = codeRedirectUrl(deps.config.issuer, request, code);
   } else {
-    redirect = authorizeRedirect(request, deps.config.issuer, { error: 'access_denied', error_description: 'The user denied the request.' });
+    const denied = new SignetError(403, 'The user denied the request.', { oauthError: 'access_denied' });
+    redirect = errorRedirectUrl(deps.config.issuer, request.redirectUri, request.state, denied);
   }
   await deps.kv.set(resultKey(authorizationId), redirect, lifetimes.deviceRequestMs);
   await deps.kv.publish(decisionChannel(authorizationId), approve ? 'approved' : 'denied');
