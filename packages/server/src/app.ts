@@ -8,6 +8,11 @@ import { SignetError } from './errors/errors.js';
 import { handleError } from './errors/handler.js';
 import { healthRoutes } from './health/routes.js';
 import { keepRawJsonBody } from './plugins/raw-body.js';
+import { accountRoutes } from './accounts/routes.js';
+import { authorizeRoutes } from './oauth/authorize/routes.js';
+import { csrfPlugin } from './plugins/csrf.js';
+import { viewsRoutes } from './plugins/views.js';
+import { webSessionPlugin } from './plugins/web-session.js';
 import type { Storage } from './storage/database.js';
 import type { Clock, Kv } from './storage/kv/index.js';
 
@@ -20,7 +25,13 @@ export interface AppDeps {
 type RouteModule = (app: FastifyInstance, context: RouteContext) => Promise<void>;
 
 /** Every HTTP route module, in registration order; each is a Fastify plugin taking the RouteContext. */
-const routeModules: RouteModule[] = [];
+const routeModules: RouteModule[] = [
+  webSessionPlugin,
+  csrfPlugin,
+  viewsRoutes,
+  accountRoutes,
+  authorizeRoutes,
+];
 
 /** Builds the server without listening: tests drive it with inject(), main.ts listens. */
 export async function buildApp(config: Config, deps: AppDeps): Promise<FastifyInstance> {

@@ -1,0 +1,59 @@
+import type { OAuthErrorCode } from '@signet/protocol';
+import type { AppRow } from '../../apps/repo.js';
+import type { RouteContext } from '../../context.js';
+import { SignetError } from '../../errors/errors.js';
+import type { AuthorizeRequest } from './request.js';
+
+/** The raw parameters of an authorize request (query string, or the consent form's hidden fields). */
+export type AuthorizeParams = Readonly<Record<string, unknown>>;
+
+/** What the checks have established so far; each check fills in its part. */
+export interface AuthorizeDraft {
+  app?: AppRow;
+  redirectUri?: string;
+  redirectUriSent?: string;
+  scopes?: string[];
+  codeChallenge?: string;
+  prompt?: AuthorizeRequest['prompt'];
+  forceConsent?: boolean;
+}
+
+export interface CheckInput {
+  context: RouteContext;
+  params: AuthorizeParams;
+  draft: AuthorizeDraft;
+}
+
+/** One step of PROTOCOL.md §5; throws a SignetError to stop the request. */
+export type AuthorizeCheck = (input: CheckInput) => void | Promise<void>;
+
+/** Client and redirect URI problems: shown on a page, never sent to an unverified redirect URI. */
+export function pageError(message: string, oauthError: OAuthErrorCode = 'invalid_request'): SignetError {
+  return new SignetError(400, message, { oauthError, redirectable: false });
+}
+
+/** Everything after the redirect URI is known: reported to the app by redirecting. */
+export function redirectError(oauthError: OAuthErrorCode, message: string): SignetError {
+  return new SignetError(400, message, { oauthError, redirectable: true });
+}
+
+/**
+ * One value of a parameter, or undefined when it is absent or empty (RFC 6749 §3.1:
+ * empty means omitted). A repeated parameter is an error (RFC 6749 §3.1).
+ */
+export function readParam(params: AuthorizeParams, name: string, onError: (message: string) => SignetError): string | undefined {
+  const value = params[name];
+  if (value === undefined || value === '') return undefined;
+  if (typeof value !== 'string') throw onError(`${name} must be sent once`);
+  return value;
+}
+
+export function redirectableParam(params: AuthorizeParams, name: string): string | undefined {
+  return readParam(params, name, (message) => redirectError('invalid_request', message));
+}
+
+/** The app found by check-client; a check that runs before it is a programming error. */
+export function appOf(draft: AuthorizeDraft): AppRow {
+  if (!draft.app) throw new Error('check-client must run first');
+  return draft.app;
+}

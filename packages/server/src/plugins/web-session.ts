@@ -1,0 +1,109 @@
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { type UserView, toUserView } from '../accounts/service.js';
+import { type RouteContext, lifetimes } from '../context.js';
+import { newOpaqueToken, sha256Hex } from '../tokens/opaque.js';
+import { unencapsulated } from './unencapsulated.js';
+
+/**
+ * Browser sessions. Every browser carries a random id (`signet_sid`) from its first
+ * page, signed in or not: CSRF tokens and pending device approvals bind to it. Being
+ * signed in is a `web_sessions` row keyed by the id's SHA-256, so a stolen database
+ * does not hand out live cookies.
+ */
+export const SESSION_COOKIE = 'signet_sid';
+
+const SID_FORMAT = /^[A-Za-z0-9_-]{43}$/;
+
+interface BrowserState {
+  sid: string;
+  /** minted for this request: the cookie still has to be sent */
+  unsent: boolean;
+  user: UserView | null;
+  secure: boolean;
+  reply: FastifyReply;
+}
+
+declare module 'fastify' {
+  interface FastifyRequest {
+    signetBrowser: BrowserState | null;
+  }
+}
+
+function state(request: FastifyRequest): BrowserState {
+  if (!request.signetBrowser) throw new Error('the web-session plugin is not registered');
+  return request.signetBrowser;
+}
+
+function sendCookie(browser: BrowserState): void {
+  void browser.reply.setCookie(SESSION_COOKIE, browser.sid, {
+    httpOnly: true,
+    sameSite: 'lax',
+    path: '/',
+    secure: browser.secure,
+  });
+  browser.unsent = false;
+}
+
+/**
+ * This browser's id. The cookie goes out with the first response that uses it, so API
+ * calls (which never ask) do not collect cookies they will not keep.
+ */
+export function browserId(request: FastifyRequest): string {
+  const browser = state(request);
+  if (browser.unsent) sendCookie(browser);
+  return browser.sid;
+}
+
+/** The signed-in user, or null. */
+export function currentUser(request: FastifyRequest): UserView | null {
+  return state(request).user;
+}
+
+async function findSignedIn(context: RouteContext, sid: string): Promise<UserView | null> {
+  const row = await context.db
+    .selectFrom('web_sessions')
+    .innerJoin('users', 'users.user_id', 'web_sessions.user_id')
+    .selectAll('users')
+    .where('web_sessions.session_hash', '=', sha256Hex(sid))
+    .where('web_sessions.expires_at', '>', context.clock.now())
+    .executeTakeFirst();
+  return row ? toUserView(row) : null;
+}
+
+/** A fresh id replaces the old one: an id planted before sign-in is worth nothing after it. */
+async function rotate(reply: FastifyReply, context: RouteContext): Promise<BrowserState> {
+  const browser = state(reply.request);
+  await context.db.deleteFrom('web_sessions').where('session_hash', '=', sha256Hex(browser.sid)).execute();
+  browser.sid = newOpaqueToken();
+  browser.user = null;
+  sendCookie(browser);
+  return browser;
+}
+
+export async function signIn(reply: FastifyReply, context: RouteContext, user: UserView): Promise<void> {
+  const browser = await rotate(reply, context);
+  const now = context.clock.now();
+  await context.db
+    .insertInto('web_sessions')
+    .values({ session_hash: sha256Hex(browser.sid), user_id: user.user_id, created_at: now, expires_at: now + lifetimes.webSessionMs })
+    .execute();
+  browser.user = user;
+}
+
+export async function signOut(reply: FastifyReply, context: RouteContext): Promise<void> {
+  await rotate(reply, context);
+}
+
+/** Reads the browser id and the signed-in user for every request, in every route module. */
+export const webSessionPlugin = unencapsulated(async (app: FastifyInstance, context: RouteContext) => {
+  const secure = context.config.issuer.startsWith('https:');
+  app.decorateRequest('signetBrowser', null);
+  app.addHook('onRequest', async (request, reply) => {
+    const cookie = request.cookies[SESSION_COOKIE];
+    if (cookie && SID_FORMAT.test(cookie)) {
+      request.signetBrowser = { sid: cookie, unsent: false, user: await findSignedIn(context, cookie), secure, reply };
+    } else {
+      request.signetBrowser = { sid: newOpaqueToken(), unsent: true, user: null, secure, reply };
+    }
+  });
+});
