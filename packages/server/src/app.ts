@@ -7,6 +7,10 @@ import type { RouteContext } from './context.js';
 import { SignetError } from './errors/errors.js';
 import { handleError } from './errors/handler.js';
 import { healthRoutes } from './health/routes.js';
+import { introspectRoutes } from './oauth/introspect.js';
+import { metadataRoutes } from './oauth/metadata.js';
+import { revokeRoutes } from './oauth/revoke.js';
+import { tokenRoutes } from './oauth/token/routes.js';
 import { keepRawJsonBody } from './plugins/raw-body.js';
 import { accountRoutes } from './accounts/routes.js';
 import { authorizeRoutes } from './oauth/authorize/routes.js';
@@ -31,6 +35,10 @@ const routeModules: RouteModule[] = [
   viewsRoutes,
   accountRoutes,
   authorizeRoutes,
+  tokenRoutes,
+  revokeRoutes,
+  introspectRoutes,
+  metadataRoutes,
 ];
 
 /** Builds the server without listening: tests drive it with inject(), main.ts listens. */

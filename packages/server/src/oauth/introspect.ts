@@ -1,0 +1,52 @@
+import type { FastifyInstance } from 'fastify';
+import type { RouteContext } from '../context.js';
+import { lookupAccessToken } from '../tokens/service.js';
+import { authenticateClient, readClientCredentials } from './client-auth.js';
+import { invalidClient } from './errors.js';
+import { formBody, requiredFormParam, useStandardEndpoint } from './form.js';
+
+/** RFC 7662 §2.2; an inactive token says nothing else. */
+export type IntrospectionAnswer =
+  | { active: false }
+  | {
+      active: true;
+      scope: string;
+      client_id: string;
+      sub: string;
+      exp: number;
+      iat: number;
+      token_type: 'Bearer';
+      authorization_id?: string;
+    };
+
+const seconds = (ms: number) => Math.floor(ms / 1000);
+
+/**
+ * POST /oauth/introspect (RFC 7662): a confidential app learns about access tokens issued
+ * to itself; any other token, and every inactive one, is `{"active":false}`.
+ */
+export async function introspectRoutes(app: FastifyInstance, context: RouteContext): Promise<void> {
+  useStandardEndpoint(app);
+
+  app.post('/oauth/introspect', async (request): Promise<IntrospectionAnswer> => {
+    const body = formBody(request);
+    const credentials = readClientCredentials(request.headers.authorization, body);
+    const token = requiredFormParam(body, 'token');
+    const client = await authenticateClient(context.db, credentials);
+    if (client.type !== 'confidential') throw invalidClient('Only a confidential app may introspect tokens.');
+
+    const info = await lookupAccessToken(context, token);
+    if (!info || !info.active || info.clientId !== client.client_id) return { active: false };
+    return {
+      active: true,
+      scope: info.scopes.join(' '),
+      client_id: info.clientId,
+      // a client-credentials token acts as the app's bot user, whose user_id is the client_id
+      sub: info.userId,
+      exp: seconds(info.expiresAt),
+      iat: seconds(info.issuedAt),
+      token_type: 'Bearer',
+      ...(info.authorizationId ? { authorization_id: info.authorizationId } : {}),
+    };
+  });
+}

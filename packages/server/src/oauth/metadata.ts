@@ -1,0 +1,25 @@
+import type { FastifyInstance } from 'fastify';
+import type { RouteContext } from '../context.js';
+import { grantHandlers } from './token/routes.js';
+
+/** GET /.well-known/oauth-authorization-server (RFC 8414): exactly what this server supports. */
+export async function metadataRoutes(app: FastifyInstance, context: RouteContext): Promise<void> {
+  const issuer = context.config.issuer;
+  const document = {
+    issuer,
+    authorization_endpoint: `${issuer}/oauth/authorize`,
+    token_endpoint: `${issuer}/oauth/token`,
+    revocation_endpoint: `${issuer}/oauth/revoke`,
+    introspection_endpoint: `${issuer}/oauth/introspect`,
+    response_types_supported: ['code'],
+    grant_types_supported: [...grantHandlers.keys()],
+    code_challenge_methods_supported: ['S256'],
+    token_endpoint_auth_methods_supported: ['client_secret_basic', 'client_secret_post', 'none'],
+    // public apps may revoke their own tokens (RFC 7009 §5); only confidential apps introspect
+    revocation_endpoint_auth_methods_supported: ['client_secret_basic', 'client_secret_post', 'none'],
+    introspection_endpoint_auth_methods_supported: ['client_secret_basic', 'client_secret_post'],
+    scopes_supported: [...context.scopes.keys()],
+    authorization_response_iss_parameter_supported: true,
+  };
+  app.get('/.well-known/oauth-authorization-server', async () => document);
+}

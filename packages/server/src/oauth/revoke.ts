@@ -1,0 +1,28 @@
+import type { FastifyInstance } from 'fastify';
+import type { RouteContext } from '../context.js';
+import { revokeAccessToken, revokeByRefreshToken } from '../tokens/service.js';
+import { authenticateClient, readClientCredentials } from './client-auth.js';
+import { formBody, formParam, requiredFormParam, useStandardEndpoint } from './form.js';
+
+/**
+ * POST /oauth/revoke (RFC 7009). An access token ends alone; a refresh token ends its
+ * whole authorization (PROTOCOL.md §8). A token that is unknown or another client's is
+ * answered 200 all the same, so the endpoint tells nobody which tokens exist.
+ */
+export async function revokeRoutes(app: FastifyInstance, context: RouteContext): Promise<void> {
+  useStandardEndpoint(app);
+
+  app.post('/oauth/revoke', async (request, reply) => {
+    const body = formBody(request);
+    const credentials = readClientCredentials(request.headers.authorization, body);
+    const token = requiredFormParam(body, 'token');
+    const client = await authenticateClient(context.db, credentials);
+    // the hint only orders the search (RFC 7009 §2.1); an unknown hint is ignored
+    const attempts =
+      formParam(body, 'token_type_hint') === 'refresh_token'
+        ? [() => revokeByRefreshToken(context, token, client.client_id), () => revokeAccessToken(context, token, client.client_id)]
+        : [() => revokeAccessToken(context, token, client.client_id), () => revokeByRefreshToken(context, token, client.client_id)];
+    for (const attempt of attempts) if (await attempt()) break;
+    return reply.status(200).send();
+  });
+}

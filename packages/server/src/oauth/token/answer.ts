@@ -1,0 +1,27 @@
+import type { RouteContext } from '../../context.js';
+import type { FormBody } from '../form.js';
+
+/** A standard-form token request, as the grant handlers see it (no Fastify types). */
+export interface StandardTokenRequest {
+  /** the Authorization header, if any */
+  authorization: string | undefined;
+  body: FormBody;
+}
+
+/** RFC 6749 §5.1, plus Signet's authorization_id and the server key when one was bound. */
+export interface TokenAnswer {
+  access_token: string;
+  token_type: 'Bearer';
+  expires_in: number;
+  scope: string;
+  refresh_token?: string;
+  authorization_id?: string;
+  /** the server's ed25519 public key (base64url), when the client bound its own */
+  ed25519?: string;
+}
+
+export type GrantHandler = (context: RouteContext, request: StandardTokenRequest) => Promise<TokenAnswer>;
+
+export function expiresIn(context: Pick<RouteContext, 'clock'>, expiresAt: number): number {
+  return Math.max(0, Math.floor((expiresAt - context.clock.now()) / 1000));
+}

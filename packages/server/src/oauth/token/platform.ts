@@ -1,0 +1,68 @@
+import type { RouteContext } from '../../context.js';
+import { InvalidFieldError } from '../../errors/errors.js';
+import { authorizeCode, issueAccessToken } from '../../tokens/service.js';
+import { verifyClient } from '../client-auth.js';
+import { invalidClient, invalidRequest } from '../errors.js';
+import { parseClientPublicKey, parseCodeVerifier, redeemCode, serverPublicKeyBase64url } from './authorization-code.js';
+
+/** Mixin's answer: a bound key gets the server's key back and no bearer token; otherwise a bearer token. */
+export type PlatformTokenAnswer =
+  | { authorization_id: string; scope: string; ed25519: string }
+  | { access_token: string; scope: string; authorization_id: string };
+
+function optionalString(body: Record<string, unknown>, field: string): string | undefined {
+  const value = body[field];
+  if (value === undefined || value === null || value === '') return undefined;
+  if (typeof value !== 'string') throw new InvalidFieldError(field, 'must be a string');
+  return value;
+}
+
+function requiredString(body: Record<string, unknown>, field: string): string {
+  const value = optionalString(body, field);
+  if (value === undefined) throw new InvalidFieldError(field, 'is required');
+  return value;
+}
+
+/**
+ * The platform (Mixin) code exchange: JSON `{client_id, code, client_secret | code_verifier, ed25519?}`.
+ * Any app may prove itself with the PKCE verifier instead of its secret (Mixin's rule for
+ * an app's client side); a public app has no secret, so it must.
+ */
+export async function platformCodeExchange(
+  context: RouteContext,
+  request: { authorization: string | undefined; body: unknown },
+): Promise<PlatformTokenAnswer> {
+  // Mixin's SDKs always send a Bearer header, empty or signed with the app's own keystore: it is not client auth here
+  if (request.authorization !== undefined && !/^bearer\b/i.test(request.authorization.trim())) {
+    throw invalidRequest('Authorization', 'send the client credentials in the body');
+  }
+  const body = typeof request.body === 'object' && request.body !== null ? (request.body as Record<string, unknown>) : {};
+  const clientId = requiredString(body, 'client_id');
+  const code = requiredString(body, 'code');
+  const secret = optionalString(body, 'client_secret');
+  const codeVerifier = parseCodeVerifier(optionalString(body, 'code_verifier'));
+  if ((secret === undefined) === (codeVerifier === undefined)) {
+    throw invalidRequest(secret === undefined ? 'code_verifier' : 'client_secret', 'send exactly one of client_secret and code_verifier');
+  }
+  const key = optionalString(body, 'ed25519');
+  const clientPublicKeyHex = key === undefined ? undefined : parseClientPublicKey(key);
+
+  const row = await redeemCode(context, {
+    code,
+    clientId,
+    authenticate: (app) => {
+      if (!app) throw invalidClient('Unknown client.');
+      // with the verifier, the PKCE check that follows is what proves the caller
+      return secret === undefined ? app : verifyClient(app, { method: 'client_secret_post', clientId, secret });
+    },
+    redirectUri: undefined,
+    codeVerifier,
+  });
+
+  if (clientPublicKeyHex) {
+    const { authorization } = await authorizeCode(context, row, clientPublicKeyHex, async () => undefined);
+    return { authorization_id: authorization.authorization_id, scope: authorization.scopes, ed25519: await serverPublicKeyBase64url(context) };
+  }
+  const { authorization, issued } = await authorizeCode(context, row, undefined, issueAccessToken);
+  return { access_token: issued.accessToken, scope: issued.scopes.join(' '), authorization_id: authorization.authorization_id };
+}

@@ -1,0 +1,33 @@
+import { parseScopes } from '@signet/protocol';
+import type { RouteContext } from '../../context.js';
+import { rotateRefreshToken } from '../../tokens/service.js';
+import { authenticateClient, readClientCredentials } from '../client-auth.js';
+import { invalidGrant, invalidScope } from '../errors.js';
+import { formParam, requiredFormParam } from '../form.js';
+import { tokenFields } from './authorization-code.js';
+import type { StandardTokenRequest, TokenAnswer } from './answer.js';
+
+/**
+ * grant_type=refresh_token (RFC 6749 §6): every use rotates the token; `scope` may
+ * narrow the new access token within the authorization, never widen it.
+ */
+export async function refreshTokenGrant(context: RouteContext, request: StandardTokenRequest): Promise<TokenAnswer> {
+  const refreshToken = requiredFormParam(request.body, 'refresh_token');
+  const credentials = readClientCredentials(request.authorization, request.body);
+  const scopeParam = formParam(request.body, 'scope');
+  const scopes = scopeParam === undefined ? undefined : parseScopes(scopeParam);
+  // a failed client login must not spend the token
+  const app = await authenticateClient(context.db, credentials);
+
+  const result = await rotateRefreshToken(context, { refreshToken, clientId: app.client_id, scopes });
+  switch (result.status) {
+    case 'invalid':
+      throw invalidGrant('The refresh token is invalid, expired or revoked.');
+    case 'reused':
+      throw invalidGrant('The refresh token was already used; its authorization is revoked.');
+    case 'invalid_scope':
+      throw invalidScope('scope exceeds what the authorization granted.');
+    case 'rotated':
+      return { ...tokenFields(context, result.authorization, result.tokens), refresh_token: result.tokens.refreshToken };
+  }
+}

@@ -1,0 +1,106 @@
+import type { AccessTokensTable, AuthorizationsTable, Db, RefreshTokensTable } from '../storage/tables.js';
+
+export type AuthorizationRow = AuthorizationsTable;
+export type AccessTokenRow = AccessTokensTable;
+export type RefreshTokenRow = RefreshTokensTable;
+
+export async function insertAuthorization(db: Db, row: AuthorizationRow): Promise<void> {
+  await db.insertInto('authorizations').values(row).execute();
+}
+
+export function findAuthorization(db: Db, authorizationId: string): Promise<AuthorizationRow | undefined> {
+  return db.selectFrom('authorizations').selectAll().where('authorization_id', '=', authorizationId).executeTakeFirst();
+}
+
+export async function insertAccessToken(db: Db, row: AccessTokenRow): Promise<void> {
+  await db.insertInto('access_tokens').values(row).execute();
+}
+
+export async function insertRefreshToken(db: Db, row: RefreshTokenRow): Promise<void> {
+  await db.insertInto('refresh_tokens').values(row).execute();
+}
+
+/** An access token with the state of the authorization it belongs to (none for client credentials). */
+export interface AccessTokenWithAuthorization extends AccessTokenRow {
+  authorization_revoked_at: number | null;
+  authorization_expires_at: number | null;
+}
+
+export function findAccessToken(db: Db, tokenHash: string): Promise<AccessTokenWithAuthorization | undefined> {
+  return db
+    .selectFrom('access_tokens')
+    .leftJoin('authorizations', 'authorizations.authorization_id', 'access_tokens.authorization_id')
+    .selectAll('access_tokens')
+    .select(['authorizations.revoked_at as authorization_revoked_at', 'authorizations.expires_at as authorization_expires_at'])
+    .where('access_tokens.token_hash', '=', tokenHash)
+    .executeTakeFirst();
+}
+
+export function findRefreshToken(db: Db, tokenHash: string): Promise<RefreshTokenRow | undefined> {
+  return db.selectFrom('refresh_tokens').selectAll().where('token_hash', '=', tokenHash).executeTakeFirst();
+}
+
+/** Spends a refresh token: true only for the one caller whose write found it unused. */
+export async function spendRefreshToken(db: Db, tokenHash: string, now: number): Promise<boolean> {
+  const result = await db
+    .updateTable('refresh_tokens')
+    .set({ used_at: now })
+    .where('token_hash', '=', tokenHash)
+    .where('used_at', 'is', null)
+    .executeTakeFirst();
+  return Number(result.numUpdatedRows) === 1;
+}
+
+export async function revokeAccessTokenRow(db: Db, tokenHash: string, now: number): Promise<void> {
+  await db.updateTable('access_tokens').set({ revoked_at: now }).where('token_hash', '=', tokenHash).where('revoked_at', 'is', null).execute();
+}
+
+/** Ends authorizations and everything issued under them; returns the ids that were still live. */
+export async function revokeAuthorizationRows(db: Db, authorizationIds: readonly string[], now: number): Promise<string[]> {
+  if (authorizationIds.length === 0) return [];
+  const revoked = await db
+    .updateTable('authorizations')
+    .set({ revoked_at: now })
+    .where('authorization_id', 'in', authorizationIds)
+    .where('revoked_at', 'is', null)
+    .returning('authorization_id')
+    .execute();
+  await db
+    .updateTable('access_tokens')
+    .set({ revoked_at: now })
+    .where('authorization_id', 'in', authorizationIds)
+    .where('revoked_at', 'is', null)
+    .execute();
+  await db
+    .updateTable('refresh_tokens')
+    .set({ used_at: now })
+    .where('authorization_id', 'in', authorizationIds)
+    .where('used_at', 'is', null)
+    .execute();
+  return revoked.map((row) => row.authorization_id);
+}
+
+export async function authorizationIdsOf(db: Db, userId: string, clientId: string): Promise<string[]> {
+  const rows = await db
+    .selectFrom('authorizations')
+    .select('authorization_id')
+    .where('user_id', '=', userId)
+    .where('client_id', '=', clientId)
+    .execute();
+  return rows.map((row) => row.authorization_id);
+}
+
+export async function deleteGrant(db: Db, userId: string, clientId: string): Promise<void> {
+  await db.deleteFrom('grants').where('user_id', '=', userId).where('client_id', '=', clientId).execute();
+}
+
+/** Spends the codes not yet redeemed, so none can create an authorization after the grant is gone. */
+export async function spendPendingCodes(db: Db, userId: string, clientId: string, now: number): Promise<void> {
+  await db
+    .updateTable('authorization_codes')
+    .set({ used_at: now })
+    .where('user_id', '=', userId)
+    .where('client_id', '=', clientId)
+    .where('used_at', 'is', null)
+    .execute();
+}

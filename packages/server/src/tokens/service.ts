@@ -1,0 +1,256 @@
+import { formatScopes, parseScopes } from '@signet/protocol';
+import { lifetimes } from '../context.js';
+import type { CodeRow } from '../oauth/codes.js';
+import type { Clock, Kv } from '../storage/kv/types.js';
+import type { Db } from '../storage/tables.js';
+import { newOpaqueToken, sha256Hex } from './opaque.js';
+import * as repo from './repo.js';
+import type { AuthorizationRow } from './repo.js';
+
+export type { AuthorizationRow } from './repo.js';
+
+export interface TokensDeps {
+  db: Db;
+  kv: Kv;
+  clock: Clock;
+}
+
+/** What writing rows needs (a transaction may stand in for `db`). */
+export type WriteDeps = Omit<TokensDeps, 'kv'>;
+
+/** Channel on which every instance hears of a revoked authorization (the message is its id). */
+export const REVOCATIONS_CHANNEL = 'revocations';
+
+export interface IssuedAccessToken {
+  accessToken: string;
+  /** epoch milliseconds */
+  expiresAt: number;
+  scopes: string[];
+}
+
+export interface IssuedTokenPair extends IssuedAccessToken {
+  refreshToken: string;
+}
+
+/** Creates the authorization a redeemed code stands for, with the client's key if one was bound. */
+export async function createAuthorization(deps: WriteDeps, code: CodeRow, clientPublicKeyHex?: string): Promise<AuthorizationRow> {
+  const now = deps.clock.now();
+  const row: AuthorizationRow = {
+    authorization_id: code.authorization_id,
+    user_id: code.user_id,
+    client_id: code.client_id,
+    scopes: code.scopes,
+    ed25519_public_key: clientPublicKeyHex ?? null,
+    created_at: new Date(now).toISOString(),
+    accessed_at: null,
+    expires_at: now + lifetimes.authorizationMs,
+    revoked_at: null,
+  };
+  await repo.insertAuthorization(deps.db, row);
+  return row;
+}
+
+/** An access token under an authorization; it never outlives the authorization. */
+export async function issueAccessToken(deps: WriteDeps, authorization: AuthorizationRow, scopes?: readonly string[]): Promise<IssuedAccessToken> {
+  const now = deps.clock.now();
+  const accessToken = newOpaqueToken();
+  const expiresAt = Math.min(now + lifetimes.accessTokenMs, authorization.expires_at);
+  const granted = scopes ? [...scopes] : parseScopes(authorization.scopes);
+  await repo.insertAccessToken(deps.db, {
+    token_hash: sha256Hex(accessToken),
+    client_id: authorization.client_id,
+    user_id: authorization.user_id,
+    authorization_id: authorization.authorization_id,
+    scopes: formatScopes(granted),
+    created_at: now,
+    expires_at: expiresAt,
+    revoked_at: null,
+  });
+  return { accessToken, expiresAt, scopes: granted };
+}
+
+/** An access token and a refresh token (pass a transaction as `db` to write them together). */
+export async function issueTokenPair(deps: WriteDeps, authorization: AuthorizationRow, scopes?: readonly string[]): Promise<IssuedTokenPair> {
+  const access = await issueAccessToken(deps, authorization, scopes);
+  const refreshToken = await insertRefreshToken(deps.db, deps.clock.now(), authorization);
+  return { ...access, refreshToken };
+}
+
+/**
+ * Creates the authorization of a redeemed code and what `issue` issues under it, in one
+ * transaction: a failure leaves no authorization without its tokens.
+ */
+export async function authorizeCode<T>(
+  deps: WriteDeps,
+  code: CodeRow,
+  clientPublicKeyHex: string | undefined,
+  issue: (deps: WriteDeps, authorization: AuthorizationRow) => Promise<T>,
+): Promise<{ authorization: AuthorizationRow; issued: T }> {
+  return deps.db.transaction().execute(async (trx) => {
+    const inTransaction = { db: trx, clock: deps.clock };
+    const authorization = await createAuthorization(inTransaction, code, clientPublicKeyHex);
+    return { authorization, issued: await issue(inTransaction, authorization) };
+  });
+}
+
+async function insertRefreshToken(db: Db, now: number, authorization: AuthorizationRow): Promise<string> {
+  const refreshToken = newOpaqueToken();
+  await repo.insertRefreshToken(db, {
+    token_hash: sha256Hex(refreshToken),
+    authorization_id: authorization.authorization_id,
+    client_id: authorization.client_id,
+    created_at: now,
+    expires_at: Math.min(now + lifetimes.refreshTokenMs, authorization.expires_at),
+    used_at: null,
+  });
+  return refreshToken;
+}
+
+/** A client-credentials token: the app acting as its bot user, under no authorization. */
+export async function issueClientToken(deps: WriteDeps, clientId: string, scopes: readonly string[]): Promise<IssuedAccessToken> {
+  const now = deps.clock.now();
+  const accessToken = newOpaqueToken();
+  const expiresAt = now + lifetimes.accessTokenMs;
+  await repo.insertAccessToken(deps.db, {
+    token_hash: sha256Hex(accessToken),
+    client_id: clientId,
+    user_id: clientId,
+    authorization_id: null,
+    scopes: formatScopes(scopes),
+    created_at: now,
+    expires_at: expiresAt,
+    revoked_at: null,
+  });
+  return { accessToken, expiresAt, scopes: [...scopes] };
+}
+
+export function isAuthorizationActive(authorization: AuthorizationRow | undefined, now: number): authorization is AuthorizationRow {
+  return authorization !== undefined && authorization.revoked_at === null && authorization.expires_at > now;
+}
+
+export type RotateResult =
+  | { status: 'rotated'; authorization: AuthorizationRow; tokens: IssuedTokenPair }
+  /** unknown, expired, another client's, or its authorization has ended: refused, nothing changed */
+  | { status: 'invalid' }
+  /** the token was spent before: its whole authorization is now revoked */
+  | { status: 'reused' }
+  /** asks for scopes beyond its authorization: refused, nothing changed */
+  | { status: 'invalid_scope' };
+
+/**
+ * Trades a refresh token for a new pair. The conditional write that spends the old token
+ * decides: a token found already spent (a copy is in someone else's hands) ends the
+ * whole authorization, as RFC 9700 §4.14.2 recommends.
+ */
+export async function rotateRefreshToken(
+  deps: TokensDeps,
+  request: { refreshToken: string; clientId: string; scopes?: readonly string[] | undefined },
+): Promise<RotateResult> {
+  const now = deps.clock.now();
+  const tokenHash = sha256Hex(request.refreshToken);
+  const row = await repo.findRefreshToken(deps.db, tokenHash);
+  // another client's token is refused without touching it: that client cannot spend it
+  if (!row || row.client_id !== request.clientId) return { status: 'invalid' };
+  if (row.used_at !== null) {
+    await revokeAuthorization(deps, row.authorization_id);
+    return { status: 'reused' };
+  }
+  const authorization = await repo.findAuthorization(deps.db, row.authorization_id);
+  if (row.expires_at <= now || !isAuthorizationActive(authorization, now)) return { status: 'invalid' };
+  const allowed = new Set(parseScopes(authorization.scopes));
+  if (request.scopes && !request.scopes.every((scope) => allowed.has(scope))) return { status: 'invalid_scope' };
+
+  const tokens = await deps.db.transaction().execute(async (trx) => {
+    if (!(await repo.spendRefreshToken(trx, tokenHash, now))) return undefined;
+    return issueTokenPair({ db: trx, clock: deps.clock }, authorization, request.scopes);
+  });
+  if (!tokens) {
+    // a concurrent request spent it between our read and our write: the same reuse
+    await revokeAuthorization(deps, row.authorization_id);
+    return { status: 'reused' };
+  }
+  return { status: 'rotated', authorization, tokens };
+}
+
+async function revokeAuthorizations(deps: TokensDeps, authorizationIds: readonly string[]): Promise<void> {
+  const now = deps.clock.now();
+  await deps.db.transaction().execute((trx) => repo.revokeAuthorizationRows(trx, authorizationIds, now));
+  // tell every instance even when this call found the rows already revoked: a peer may have missed the first message
+  for (const id of authorizationIds) await deps.kv.publish(REVOCATIONS_CHANNEL, id);
+}
+
+/** Ends one authorization and every token under it. Unknown or already revoked: nothing happens. */
+export async function revokeAuthorization(deps: TokensDeps, authorizationId: string): Promise<void> {
+  await revokeAuthorizations(deps, [authorizationId]);
+}
+
+/**
+ * Revokes the app for the user (PROTOCOL.md §8): the grant goes, and every authorization,
+ * token and not-yet-redeemed code under it ends at once.
+ */
+export async function revokeGrant(deps: TokensDeps, userId: string, clientId: string): Promise<void> {
+  const now = deps.clock.now();
+  const ids = await deps.db.transaction().execute(async (trx) => {
+    await repo.deleteGrant(trx, userId, clientId);
+    await repo.spendPendingCodes(trx, userId, clientId, now);
+    const all = await repo.authorizationIdsOf(trx, userId, clientId);
+    return repo.revokeAuthorizationRows(trx, all, now);
+  });
+  for (const id of ids) await deps.kv.publish(REVOCATIONS_CHANNEL, id);
+}
+
+/** What a stored access token says about itself (introspection, bearer authentication). */
+export interface AccessTokenInfo {
+  active: boolean;
+  clientId: string;
+  /** the user the token acts for; the app's bot user (= clientId) for client credentials */
+  userId: string;
+  /** null for client-credentials tokens */
+  authorizationId: string | null;
+  scopes: string[];
+  /** epoch milliseconds */
+  issuedAt: number;
+  expiresAt: number;
+}
+
+/** Looks an access token up by its value; undefined when it was never issued. */
+export async function lookupAccessToken(deps: Pick<TokensDeps, 'db' | 'clock'>, accessToken: string): Promise<AccessTokenInfo | undefined> {
+  const row = await repo.findAccessToken(deps.db, sha256Hex(accessToken));
+  if (!row) return undefined;
+  const now = deps.clock.now();
+  const authorizationLive =
+    row.authorization_id === null ||
+    (row.authorization_revoked_at === null && row.authorization_expires_at !== null && row.authorization_expires_at > now);
+  return {
+    active: row.revoked_at === null && row.expires_at > now && authorizationLive,
+    clientId: row.client_id,
+    userId: row.user_id,
+    authorizationId: row.authorization_id,
+    scopes: parseScopes(row.scopes),
+    issuedAt: row.created_at,
+    expiresAt: row.expires_at,
+  };
+}
+
+/** For bearer authentication: the token's facts only while it is active. */
+export async function findActiveAccessToken(deps: Pick<TokensDeps, 'db' | 'clock'>, accessToken: string): Promise<AccessTokenInfo | undefined> {
+  const info = await lookupAccessToken(deps, accessToken);
+  return info?.active ? info : undefined;
+}
+
+/** RFC 7009 for an access token: ends that token only. Returns false when it is not this client's. */
+export async function revokeAccessToken(deps: Pick<TokensDeps, 'db' | 'clock'>, accessToken: string, clientId: string): Promise<boolean> {
+  const tokenHash = sha256Hex(accessToken);
+  const row = await repo.findAccessToken(deps.db, tokenHash);
+  if (!row || row.client_id !== clientId) return false;
+  await repo.revokeAccessTokenRow(deps.db, tokenHash, deps.clock.now());
+  return true;
+}
+
+/** RFC 7009 for a refresh token: ends its authorization. Returns false when it is not this client's. */
+export async function revokeByRefreshToken(deps: TokensDeps, refreshToken: string, clientId: string): Promise<boolean> {
+  const row = await repo.findRefreshToken(deps.db, sha256Hex(refreshToken));
+  if (!row || row.client_id !== clientId) return false;
+  await revokeAuthorization(deps, row.authorization_id);
+  return true;
+}
