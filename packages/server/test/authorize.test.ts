@@ -226,7 +226,8 @@ describe('GET /oauth/authorize', () => {
     it('forced consent (approval_prompt=force, prompt=consent) shows the page despite the grant', async () => {
       const app = await h.newApp({ redirectUris: ['https://forced.example.com/cb'] });
       await recordGrant(h, h.userId, app.client_id, ['PROFILE:READ', 'PHONE:READ']);
-      for (const extra of [{ approval_prompt: 'force' }, { prompt: 'consent' }]) {
+      const forcing: Record<string, string>[] = [{ approval_prompt: 'force' }, { prompt: 'consent' }];
+      for (const extra of forcing) {
         const response = await signedIn.get(authorizeUrl({ client_id: app.client_id, scope: 'PHONE:READ', ...extra }));
         expect(response.statusCode).toBe(200);
         expect(response.headers.location).toBeUndefined();

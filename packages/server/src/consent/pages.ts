@@ -64,7 +64,7 @@ You will be sent back to <strong>${destination(input.redirectUri)}</strong>.</p>
 <form method="post" action="${input.action}">
 ${input.csrf}
 ${Object.entries(input.hidden).map(([name, value]) => html`<input type="hidden" name="${name}" value="${value}">`)}
-<fieldset class="card">
+<fieldset class="scope-set">
 <legend>Allow ${app.name} to:</legend>
 <ul class="scopes">
 ${input.scopes.map((scope, index) => scopeItem(scope, input.registry, index))}
