@@ -20,8 +20,10 @@ export interface TestApp {
 }
 
 export interface CodeOptions {
-  /** an S256 challenge; `true` makes a fresh verifier and challenge */
+  /** `true` makes a fresh RFC 7636 verifier and its challenge */
   pkce?: boolean;
+  /** a challenge the client made itself (the verifier stays with the client) */
+  challenge?: string;
   /** what authorize received; default: nothing (the registered URI was used) */
   redirectUriSent?: string;
   scopes?: string[];
@@ -90,7 +92,7 @@ export async function tokenFixture(env: Record<string, string> = {}): Promise<To
         userId,
         redirectUri: options.redirectUriSent ?? REDIRECT_URI,
         redirectUriSent: options.redirectUriSent,
-        codeChallenge: pair?.challenge,
+        codeChallenge: options.challenge ?? pair?.challenge,
         scopes,
       });
       return { ...issued, verifier: pair?.verifier };

@@ -172,11 +172,15 @@ export async function rotateRefreshToken(
   return { status: 'rotated', authorization, tokens };
 }
 
+/** Tells every instance (their caches) which authorizations this call ended; already-revoked ones were announced before. */
+async function announceRevocations(kv: Kv, authorizationIds: readonly string[]): Promise<void> {
+  for (const id of authorizationIds) await kv.publish(REVOCATIONS_CHANNEL, id);
+}
+
 async function revokeAuthorizations(deps: TokensDeps, authorizationIds: readonly string[]): Promise<void> {
   const now = deps.clock.now();
-  await deps.db.transaction().execute((trx) => repo.revokeAuthorizationRows(trx, authorizationIds, now));
-  // tell every instance even when this call found the rows already revoked: a peer may have missed the first message
-  for (const id of authorizationIds) await deps.kv.publish(REVOCATIONS_CHANNEL, id);
+  const revoked = await deps.db.transaction().execute((trx) => repo.revokeAuthorizationRows(trx, authorizationIds, now));
+  await announceRevocations(deps.kv, revoked);
 }
 
 /** Ends one authorization and every token under it. Unknown or already revoked: nothing happens. */
@@ -196,7 +200,7 @@ export async function revokeGrant(deps: TokensDeps, userId: string, clientId: st
     const all = await repo.authorizationIdsOf(trx, userId, clientId);
     return repo.revokeAuthorizationRows(trx, all, now);
   });
-  for (const id of ids) await deps.kv.publish(REVOCATIONS_CHANNEL, id);
+  await announceRevocations(deps.kv, ids);
 }
 
 /** What a stored access token says about itself (introspection, bearer authentication). */
