@@ -2,6 +2,8 @@ import formbody from '@fastify/formbody';
 import cookie from '@fastify/cookie';
 import Fastify, { type FastifyInstance } from 'fastify';
 import type { Config } from './config/schema.js';
+import { authorizationsRoutes } from './consent/authorizations-routes.js';
+import { deviceApiRoutes } from './consent/device-routes.js';
 import { defaultScopeRegistry } from './consent/scopes.js';
 import type { RouteContext } from './context.js';
 import { SignetError } from './errors/errors.js';
@@ -39,6 +41,8 @@ const routeModules: RouteModule[] = [
   revokeRoutes,
   introspectRoutes,
   metadataRoutes,
+  deviceApiRoutes,
+  authorizationsRoutes,
 ];
 
 /** Builds the server without listening: tests drive it with inject(), main.ts listens. */

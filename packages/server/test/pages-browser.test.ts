@@ -1,90 +1,54 @@
-import { mkdirSync } from 'node:fs';
-import { type Server, createServer } from 'node:http';
-import { type AddressInfo, createServer as createNetServer } from 'node:net';
-import type { FastifyInstance } from 'fastify';
-import { type Browser, chromium } from 'playwright-core';
+import * as oauth from 'oauth4webapi';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { buildApp } from '../src/app.js';
 import { createUser } from '../src/accounts/service.js';
 import { createApp } from '../src/apps/service.js';
-import { loadConfig } from '../src/config/load.js';
-import { MemoryKv, systemClock } from '../src/storage/kv/index.js';
+import { systemClock } from '../src/storage/kv/index.js';
 import { sha256Hex } from '../src/tokens/opaque.js';
-import { type TestDatabase, openTestDatabase } from './backends.js';
+import { type BrowserRig, SCREENSHOTS, startBrowserRig, watchedPage } from './browser-rig.js';
 
-const SCREENSHOTS = new URL('../test-results/', import.meta.url);
+const insecure = { [oauth.allowInsecureRequests]: true } as const;
 
-/** A free port to build the issuer from: the app must know its own URL before it listens. */
-async function freePort(): Promise<number> {
-  const server = createNetServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as AddressInfo;
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-  return port;
-}
-
-describe('sign-in and consent in a real browser', () => {
-  let database: TestDatabase;
-  let app: FastifyInstance;
-  let browser: Browser;
-  let callback: Server;
-  let issuer: string;
-  let callbackUri: string;
+describe('sign-in and consent in a real browser, with oauth4webapi as the app', () => {
+  let rig: BrowserRig;
   let clientId: string;
+  let clientSecret: string;
 
   beforeAll(async () => {
-    database = await openTestDatabase();
-    issuer = `http://127.0.0.1:${await freePort()}`;
-    app = await buildApp(loadConfig({ LOG_LEVEL: 'silent', ISSUER: issuer }), { storage: database.storage, kv: new MemoryKv(), clock: systemClock });
-    await app.listen({ port: Number(new URL(issuer).port), host: '127.0.0.1' });
-
-    callback = createServer((_request, response) => {
-      response.writeHead(200, { 'content-type': 'text/html; charset=utf-8' });
-      response.end('<!doctype html><title>Callback</title><p>Back at the app.</p>');
-    });
-    await new Promise<void>((resolve) => callback.listen(0, '127.0.0.1', resolve));
-    callbackUri = `http://127.0.0.1:${(callback.address() as AddressInfo).port}/cb`;
-
-    const deps = { db: database.storage.db, clock: systemClock };
+    rig = await startBrowserRig();
+    const deps = { db: rig.database.storage.db, clock: systemClock };
     const owner = await createUser(deps, { username: 'alice', password: 'correct horse battery', fullName: 'Alice Liddell' });
     const created = await createApp(deps, {
       name: 'Loopback Demo',
       description: 'A test app on this machine.',
       website: 'https://demo.example.com',
       ownerId: owner.user_id,
-      redirectUris: [callbackUri],
+      redirectUris: [rig.callbackUri],
     });
     clientId = created.app.client_id;
-
-    browser = await chromium.launch({
-      executablePath: '/usr/bin/chromium',
-      args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
-    });
+    clientSecret = created.clientSecret ?? '';
   });
-  afterAll(async () => {
-    await browser?.close();
-    await new Promise<void>((resolve) => (callback ? callback.close(() => resolve()) : resolve()));
-    await app?.close();
-    await database?.cleanup();
-  });
+  afterAll(async () => rig?.close());
 
-  it('signs in by label, unticks PHONE:READ, authorizes and lands on the callback with code, state and iss', async () => {
-    mkdirSync(SCREENSHOTS, { recursive: true });
-    const context = await browser.newContext();
-    const page = await context.newPage();
-    const violations: string[] = [];
-    page.on('console', (message) => {
-      if (/Content Security Policy|Refused to/i.test(message.text())) violations.push(message.text());
-    });
-    page.on('pageerror', (error) => violations.push(String(error)));
-
-    const query = new URLSearchParams({
+  it('runs code + PKCE through the real pages: discovery, sign-in by label, fewer scopes, iss/state checks, token call', async () => {
+    const issuerUrl = new URL(rig.issuer);
+    const as = await oauth.processDiscoveryResponse(issuerUrl, await oauth.discoveryRequest(issuerUrl, { algorithm: 'oauth2', ...insecure }));
+    const client: oauth.Client = { client_id: clientId };
+    const verifier = oauth.generateRandomCodeVerifier();
+    const state = oauth.generateRandomState();
+    const authorizeUrl = new URL(as.authorization_endpoint ?? '');
+    authorizeUrl.search = new URLSearchParams({
       client_id: clientId,
-      redirect_uri: callbackUri,
+      redirect_uri: rig.callbackUri,
+      response_type: 'code',
       scope: 'PROFILE:READ PHONE:READ ASSETS:READ',
-      state: 'browser-state-1',
-    });
-    const signIn = await page.goto(`${issuer}/oauth/authorize?${query.toString()}`);
+      state,
+      code_challenge: await oauth.calculatePKCECodeChallenge(verifier),
+      code_challenge_method: 'S256',
+    }).toString();
+
+    const context = await rig.browser.newContext();
+    const { page, violations } = await watchedPage(context);
+    const signIn = await page.goto(authorizeUrl.href);
     expect(signIn?.status()).toBe(200);
     expect(signIn?.headers()['content-security-policy']).toContain("frame-ancestors 'none'");
     await page.screenshot({ path: new URL('signin.png', SCREENSHOTS).pathname, fullPage: true });
@@ -108,18 +72,61 @@ describe('sign-in and consent in a real browser', () => {
     await page.screenshot({ path: new URL('consent.png', SCREENSHOTS).pathname, fullPage: true });
 
     await page.getByRole('button', { name: 'Authorize' }).click();
-    await page.waitForURL((url) => url.href.startsWith(callbackUri));
-    const landed = new URL(page.url());
-    expect(landed.searchParams.get('state')).toBe('browser-state-1');
-    expect(landed.searchParams.get('iss')).toBe(issuer);
-    const code = landed.searchParams.get('code') ?? '';
-    expect(code).toMatch(/^[A-Za-z0-9_-]{43}$/);
+    await page.waitForURL((url) => url.href.startsWith(rig.callbackUri));
     expect(await page.textContent('p')).toBe('Back at the app.');
-
-    const row = await database.storage.db.selectFrom('authorization_codes').selectAll().where('code_hash', '=', sha256Hex(code)).executeTakeFirstOrThrow();
+    const landed = new URL(page.url());
+    const code = landed.searchParams.get('code') ?? '';
+    const row = await rig.database.storage.db.selectFrom('authorization_codes').selectAll().where('code_hash', '=', sha256Hex(code)).executeTakeFirstOrThrow();
     expect(row.scopes).toBe('PROFILE:READ ASSETS:READ');
-    expect(row.redirect_uri_sent).toBe(callbackUri);
+    expect(row.redirect_uri_sent).toBe(rig.callbackUri);
+
+    // the app's side, by the standard client: iss and state checked, then the code exchanged
+    const params = oauth.validateAuthResponse(as, client, landed, state);
+    const response = await oauth.authorizationCodeGrantRequest(as, client, oauth.ClientSecretBasic(clientSecret), params, rig.callbackUri, verifier, insecure);
+    const tokens = await oauth.processAuthorizationCodeResponse(as, client, response);
+    expect(tokens.token_type).toBe('bearer');
+    expect(tokens.scope).toBe('PROFILE:READ ASSETS:READ');
+    expect(tokens.refresh_token).toEqual(expect.any(String));
+    expect(() => oauth.validateAuthResponse(as, client, landed, oauth.generateRandomState())).toThrow();
     expect(violations).toEqual([]);
     await context.close();
+  });
+
+  it('approves from a second device: the waiting page moves on by itself', async () => {
+    const query = new URLSearchParams({ client_id: clientId, redirect_uri: rig.callbackUri, scope: 'PROFILE:READ PHONE:READ', state: 'tv-state' });
+    const tv = await rig.browser.newContext();
+    const { page: tvPage, violations } = await watchedPage(tv);
+    await tvPage.goto(`${rig.issuer}/oauth/authorize?${query.toString()}`);
+    const link = await tvPage.getByRole('link', { name: /\/codes\// }).getAttribute('href');
+    expect(link).toMatch(new RegExp(`^${rig.issuer}/codes/[0-9a-f-]{36}$`));
+    expect(await tvPage.locator('.qr svg').count()).toBe(1);
+    await tvPage.screenshot({ path: new URL('device-waiting.png', SCREENSHOTS).pathname, fullPage: true });
+
+    const phone = await rig.browser.newContext({ viewport: { width: 360, height: 740 } });
+    const { page: phonePage, violations: phoneViolations } = await watchedPage(phone);
+    await phonePage.goto(link ?? '');
+    await phonePage.getByLabel('Username').fill('alice');
+    await phonePage.getByLabel('Password').fill('correct horse battery');
+    await phonePage.getByRole('button', { name: 'Sign in' }).click();
+    await expect.poll(() => phonePage.getByRole('button', { name: 'Authorize' }).count()).toBe(1);
+    await phonePage.getByLabel('PHONE:READ').uncheck();
+    await phonePage.screenshot({ path: new URL('device-consent-phone.png', SCREENSHOTS).pathname, fullPage: true });
+    await phonePage.getByRole('button', { name: 'Authorize' }).click();
+    await expect.poll(() => phonePage.getByRole('status').textContent()).toContain('Approved');
+
+    // the waiting page learns of it from its script and follows the redirect
+    await tvPage.waitForURL((url) => url.href.startsWith(rig.callbackUri), { timeout: 10_000 });
+    const landed = new URL(tvPage.url());
+    expect(landed.searchParams.get('state')).toBe('tv-state');
+    expect(landed.searchParams.get('iss')).toBe(rig.issuer);
+    const row = await rig.database.storage.db
+      .selectFrom('authorization_codes')
+      .selectAll()
+      .where('code_hash', '=', sha256Hex(landed.searchParams.get('code') ?? ''))
+      .executeTakeFirstOrThrow();
+    expect(row.scopes).toBe('PROFILE:READ');
+    expect([...violations, ...phoneViolations]).toEqual([]);
+    await tv.close();
+    await phone.close();
   });
 });

@@ -54,11 +54,11 @@ export interface AppView {
   client_secret?: string;
 }
 
-export function redirectUrisOf(row: AppRow): string[] {
+export function redirectUrisOf(row: Pick<AppRow, 'redirect_uris'>): string[] {
   return JSON.parse(row.redirect_uris) as string[];
 }
 
-export function hostsOf(row: AppRow): string[] {
+export function hostsOf(row: Pick<AppRow, 'hosts'>): string[] {
   return JSON.parse(row.hosts) as string[];
 }
 

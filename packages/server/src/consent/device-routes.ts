@@ -2,9 +2,21 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { getApp, redirectUrisOf } from '../apps/service.js';
 import type { RouteContext } from '../context.js';
 import { SignetError } from '../errors/errors.js';
-import { browserId } from '../plugins/web-session.js';
+import { csrfField, verifyCsrf } from '../plugins/csrf.js';
+import { html } from '../plugins/html.js';
+import { errorPage, layout, sendPage } from '../plugins/views.js';
+import { browserId, currentUser } from '../plugins/web-session.js';
+import { DECISION_FIELD, GRANTED_FIELD, consentPage } from './pages.js';
 import { authenticateSession } from '../tokens/authenticate.js';
-import { type DeviceRequest, type WaitState, decideDeviceRequest, decisionChannel, pendingByCodeId, waitState } from './device.js';
+import {
+  type DeviceRequest,
+  DeviceRequestExpiredError,
+  type WaitState,
+  decideDeviceRequest,
+  decisionChannel,
+  pendingByCodeId,
+  waitState,
+} from './device.js';
 
 /** The §6 view of a pending request, as `GET /codes/:id` and `POST /oauth/authorize` answer it. */
 async function authorizationView(context: RouteContext, pending: DeviceRequest, scopes: string[]) {
@@ -46,10 +58,30 @@ export async function deviceApiRoutes(app: FastifyInstance, context: RouteContex
   });
 
   app.get<{ Params: { codeId: string } }>('/codes/:codeId', async (request, reply) => {
-    if (!wantsJson(request)) return reply.callNotFound();
+    if (!wantsJson(request)) return devicePage(context, request, reply, request.params.codeId);
     await authenticateSession(context, request);
     const pending = await pendingByCodeId(context, request.params.codeId);
     return { data: await authorizationView(context, pending, pending.request.scopes) };
+  });
+
+  // the same decision from a browser signed in on the device: the consent form posts here
+  app.post<{ Params: { codeId: string } }>('/codes/:codeId', { preHandler: verifyCsrf }, async (request, reply) => {
+    const user = currentUser(request);
+    const here = `/codes/${encodeURIComponent(request.params.codeId)}`;
+    if (!user) return reply.redirect(`/signin?${new URLSearchParams({ next: here }).toString()}`, 303);
+    const pending = await pendingOrPage(context, reply, request.params.codeId);
+    if (!pending) return reply;
+    const body = (request.body ?? {}) as Record<string, unknown>;
+    const ticked = [body[GRANTED_FIELD]].flat().filter((s): s is string => typeof s === 'string');
+    const chosen = body[DECISION_FIELD] === 'authorize' ? ticked : [];
+    await decideDeviceRequest(context, pending.authorizationId, user.user_id, chosen);
+    return reply.redirect(`${here}/decided?${new URLSearchParams({ result: chosen.length > 0 ? 'approved' : 'denied' }).toString()}`, 303);
+  });
+
+  app.get<{ Params: { codeId: string }; Querystring: { result?: string } }>('/codes/:codeId/decided', async (request, reply) => {
+    const approved = request.query.result === 'approved';
+    const message = approved ? 'Approved. The other screen continues by itself.' : 'Denied. The app was told you said no.';
+    return sendPage(reply, layout({ title: approved ? 'Approved' : 'Denied', body: html`<section class="card"><h1>${approved ? 'Approved' : 'Denied'}</h1><p role="status">${message}</p></section>` }));
   });
 
   app.post('/oauth/authorize', async (request) => {
@@ -73,6 +105,38 @@ export async function deviceApiRoutes(app: FastifyInstance, context: RouteContex
     const first = await waitState(context, authorizationId, browser);
     return streamDecision(context, request, reply, { authorizationId, browser, first, streams });
   });
+}
+
+/** A pending request, or an error page saying why not (expired, decided, unknown). */
+async function pendingOrPage(context: RouteContext, reply: FastifyReply, codeId: string): Promise<DeviceRequest | undefined> {
+  try {
+    return await pendingByCodeId(context, codeId);
+  } catch (error) {
+    if (!(error instanceof SignetError) || error.code === 500) throw error;
+    const title = error instanceof DeviceRequestExpiredError ? 'Request expired' : 'Request unavailable';
+    sendPage(reply, errorPage(title, error.message), error.httpStatus);
+    return undefined;
+  }
+}
+
+/** PROTOCOL.md §6 in a browser: the device's signed-in user sees the same consent page. */
+async function devicePage(context: RouteContext, request: FastifyRequest, reply: FastifyReply, codeId: string): Promise<FastifyReply> {
+  const user = currentUser(request);
+  if (!user) return reply.redirect(`/signin?${new URLSearchParams({ next: `/codes/${encodeURIComponent(codeId)}` }).toString()}`, 302);
+  const pending = await pendingOrPage(context, reply, codeId);
+  if (!pending) return reply;
+  const app = await getApp(context, pending.clientId);
+  const page = consentPage({
+    app,
+    scopes: pending.request.scopes,
+    registry: context.scopes,
+    user,
+    redirectUri: pending.request.redirectUri,
+    action: `/codes/${encodeURIComponent(codeId)}`,
+    hidden: {},
+    csrf: csrfField(request),
+  });
+  return sendPage(reply, page);
 }
 
 function stateBody(state: WaitState): { state: string; redirect?: string } {
