@@ -167,6 +167,17 @@ describe('approval from a device (QR flow)', () => {
     expect(await (await browser.get(`/oauth/device/${authorizationId}/status`)).json()).toEqual({ state: 'pending' });
   });
 
+  it('keeps a just-decided request pending until its answer is stored, then gives up after a grace period', async () => {
+    const browser = new Browser(urls[0] ?? '');
+    const { authorizationId } = await openPendingRequest(browser, query());
+    await sdk(urls[0] ?? '').oauth.authorize({ authorization_id: authorizationId, scopes: ['PROFILE:READ'] });
+    // as if the deciding instance had not yet stored the answer
+    await kvs[0]?.delete(`device-result:${authorizationId}`);
+    expect(await (await browser.get(`/oauth/device/${authorizationId}/status`)).json()).toEqual({ state: 'pending' });
+    clock.advance(31_000);
+    expect(await (await browser.get(`/oauth/device/${authorizationId}/status`)).json()).toEqual({ state: 'expired' });
+  });
+
   it('answers 401 in JSON without a valid session token', async () => {
     const browser = new Browser(urls[0] ?? '');
     const { codeId } = await openPendingRequest(browser, query());

@@ -27,6 +27,9 @@ export interface DeviceRequest {
   expiresAt: number;
 }
 
+// how long after a decision its answer may still be on its way to the kv
+const ANSWER_GRACE_MS = 30_000;
+
 const resultKey = (authorizationId: string) => `device-result:${authorizationId}`;
 export const decisionChannel = (authorizationId: string) => `device:${authorizationId}`;
 
@@ -139,7 +142,11 @@ export type WaitState = { state: 'pending' } | { state: 'expired' } | { state: '
 export async function waitState(deps: DeviceDeps, authorizationId: string, browserId: string): Promise<WaitState> {
   const row = await findRow(deps, 'authorization_id', authorizationId);
   if (row.browser_hash !== sha256Hex(browserId)) throw new SignetError(403, 'This request belongs to another browser.');
-  if (row.status === 'pending') return row.expires_at <= deps.clock.now() ? { state: 'expired' } : { state: 'pending' };
+  const now = deps.clock.now();
+  if (row.status === 'pending') return row.expires_at <= now ? { state: 'expired' } : { state: 'pending' };
   const redirect = await deps.kv.getAndDelete(resultKey(authorizationId));
-  return redirect ? { state: 'done', redirect } : { state: 'expired' };
+  if (redirect) return { state: 'done', redirect };
+  // decided a moment ago: the deciding instance is still issuing the code and storing the answer
+  if (row.decided_at !== null && now - row.decided_at < ANSWER_GRACE_MS) return { state: 'pending' };
+  return { state: 'expired' };
 }
