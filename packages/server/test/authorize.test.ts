@@ -69,6 +69,9 @@ describe('GET /oauth/authorize', () => {
 
     it('refuses an app without redirect URIs, and an app with several when none is named', async () => {
       expectErrorPage(await signedIn.get(authorizeUrl({ client_id: noRedirect.client_id })));
+      // host patterns alone do not open /oauth/authorize to an app without redirect URIs
+      const hostsOnly = await h.newApp({ name: 'Hosts only', hosts: ['*.hosts.example'] });
+      expectErrorPage(await signedIn.get(authorizeUrl({ client_id: hostsOnly.client_id, redirect_uri: 'https://a.hosts.example/cb' })));
       expectErrorPage(await signedIn.get(authorizeUrl({ client_id: twoRedirects.client_id })));
       const named = await signedIn.get(authorizeUrl({ client_id: twoRedirects.client_id, redirect_uri: 'https://two.example.net/cb' }));
       expect(named.statusCode).toBe(200);
@@ -235,6 +238,14 @@ describe('GET /oauth/authorize', () => {
       }
       const auto = await signedIn.get(authorizeUrl({ client_id: app.client_id, scope: 'PHONE:READ', approval_prompt: 'auto' }));
       expect(auto.statusCode).toBe(302);
+    });
+
+    it('has no HEAD twin that could issue codes', async () => {
+      const app = await h.newApp({ redirectUris: ['https://head.example.com/cb'] });
+      await recordGrant(h, h.userId, app.client_id, ['PROFILE:READ']);
+      const head = await h.app.inject({ method: 'HEAD', url: authorizeUrl({ client_id: app.client_id }), headers: { cookie: signedIn.cookieHeader } });
+      expect(head.headers.location).toBeUndefined();
+      expect(await h.db.selectFrom('authorization_codes').selectAll().where('client_id', '=', app.client_id).execute()).toHaveLength(0);
     });
 
     it('accepts `+` as a scope separator and defaults to PROFILE:READ', async () => {

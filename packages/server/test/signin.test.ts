@@ -51,7 +51,7 @@ describe('sign-in, sessions and sign-out', () => {
     expect(response.statusCode).toBe(303);
     expect(response.headers.location).toBe('/dashboard?tab=apps');
     const after = response.cookies.find((c) => c.name === SESSION_COOKIE);
-    expect(after).toMatchObject({ httpOnly: true, sameSite: 'Lax', path: '/' });
+    expect(after).toMatchObject({ httpOnly: true, sameSite: 'Lax', path: '/', secure: true, maxAge: 14 * 24 * 60 * 60 });
     expect(after?.value).not.toBe(before);
     expect(signedInAs((await browser.get('/signin')).body)).toBe(true);
 

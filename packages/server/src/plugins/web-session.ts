@@ -34,12 +34,14 @@ function state(request: FastifyRequest): BrowserState {
   return request.signetBrowser;
 }
 
-function sendCookie(browser: BrowserState): void {
+/** A signed-in id lives as long as its session row; a signed-out one only for the browser session. */
+function sendCookie(browser: BrowserState, maxAgeSeconds?: number): void {
   void browser.reply.setCookie(SESSION_COOKIE, browser.sid, {
     httpOnly: true,
     sameSite: 'lax',
     path: '/',
     secure: browser.secure,
+    ...(maxAgeSeconds ? { maxAge: maxAgeSeconds } : {}),
   });
   browser.unsent = false;
 }
@@ -71,17 +73,17 @@ async function findSignedIn(context: RouteContext, sid: string): Promise<UserVie
 }
 
 /** A fresh id replaces the old one: an id planted before sign-in is worth nothing after it. */
-async function rotate(reply: FastifyReply, context: RouteContext): Promise<BrowserState> {
+async function rotate(reply: FastifyReply, context: RouteContext, maxAgeSeconds?: number): Promise<BrowserState> {
   const browser = state(reply.request);
   await context.db.deleteFrom('web_sessions').where('session_hash', '=', sha256Hex(browser.sid)).execute();
   browser.sid = newOpaqueToken();
   browser.user = null;
-  sendCookie(browser);
+  sendCookie(browser, maxAgeSeconds);
   return browser;
 }
 
 export async function signIn(reply: FastifyReply, context: RouteContext, user: UserView): Promise<void> {
-  const browser = await rotate(reply, context);
+  const browser = await rotate(reply, context, Math.floor(lifetimes.webSessionMs / 1000));
   const now = context.clock.now();
   await context.db
     .insertInto('web_sessions')

@@ -59,7 +59,8 @@ async function showSignIn(context: RouteContext, request: FastifyRequest, reply:
 
 /** GET /oauth/authorize and the consent form's POST /oauth/authorize/decision (PROTOCOL.md §5). */
 export async function authorizeRoutes(app: FastifyInstance, context: RouteContext): Promise<void> {
-  app.get('/oauth/authorize', async (request, reply) => {
+  // No automatic HEAD twin: a HEAD would issue codes and open device requests nobody sees.
+  app.get('/oauth/authorize', { exposeHeadRoute: false }, async (request, reply) => {
     const params = pickAuthorizeParams(request.query);
     const outcome = await runAuthorizeChecks(context, params);
     if (!outcome.ok) return fail(context, reply, outcome, 302);
