@@ -45,13 +45,18 @@ const routeModules: RouteModule[] = [
   authorizationsRoutes,
 ];
 
+/** Fastify's types take a hop count only as a function: trust the first `hops` proxies. */
+function proxyTrust(setting: Config['trustProxy']): false | string[] | ((address: string, hop: number) => boolean) {
+  return typeof setting === 'number' ? (_address, hop) => hop < setting : setting;
+}
+
 /** Builds the server without listening: tests drive it with inject(), main.ts listens. */
 export async function buildApp(config: Config, deps: AppDeps): Promise<FastifyInstance> {
   const app = Fastify({
     logger: { level: config.logLevel },
     // Mixin clients send X-Request-Id; it becomes the log's request id and is echoed back.
     requestIdHeader: 'x-request-id',
-    trustProxy: true,
+    trustProxy: proxyTrust(config.trustProxy),
     return503OnClosing: true,
   });
   const context: RouteContext = {

@@ -171,6 +171,16 @@ describe('sign-in throttling', () => {
     expect((await attempt(new TestBrowser(h.app, '198.51.100.67'), 'alice', PASSWORD)).statusCode).toBe(303);
   });
 
+  it('ignores X-Forwarded-For unless a proxy is trusted, so the address limit cannot be dodged', async () => {
+    const attacker = new TestBrowser(h.app, '198.51.100.70');
+    for (let i = 0; i < MAX_FAILURES_PER_ADDRESS; i++) {
+      const page = await attacker.get('/signin');
+      const response = await attacker.post('/signin', { _csrf: csrfOf(page.body), username: `user${i}`, password: 'guess-password' }, { 'x-forwarded-for': `203.0.113.${i}` });
+      expect(response.statusCode).toBe(401);
+    }
+    expect((await attempt(attacker, 'alice', PASSWORD)).statusCode).toBe(429);
+  });
+
   it('does not count successful sign-ins', async () => {
     const browser = new TestBrowser(h.app, '203.0.113.50');
     for (let i = 0; i < MAX_FAILURES_PER_ACCOUNT + 3; i++) expect((await attempt(browser, 'alice', PASSWORD)).statusCode).toBe(303);

@@ -100,14 +100,14 @@ export class TestBrowser {
     return this.remember(await this.app.inject({ method: 'GET', url, remoteAddress: this.address, headers: { cookie: this.cookieHeader } }));
   }
 
-  async post(url: string, fields: [string, string][] | Record<string, string>): Promise<LightMyRequestResponse> {
+  async post(url: string, fields: [string, string][] | Record<string, string>, headers: Record<string, string> = {}): Promise<LightMyRequestResponse> {
     const body = new URLSearchParams(Array.isArray(fields) ? fields : Object.entries(fields)).toString();
     return this.remember(
       await this.app.inject({
         method: 'POST',
         url,
         remoteAddress: this.address,
-        headers: { cookie: this.cookieHeader, 'content-type': 'application/x-www-form-urlencoded' },
+        headers: { ...headers, cookie: this.cookieHeader, 'content-type': 'application/x-www-form-urlencoded' },
         payload: body,
       }),
     );

@@ -108,6 +108,13 @@ export async function findUser(deps: Pick<AccountsDeps, 'db'>, usernameOrId: str
 /** Checks a password; a user without one (a bot) never matches. */
 export async function checkPassword(deps: Pick<AccountsDeps, 'db'>, username: string, password: string): Promise<UserRow | null> {
   const row = await findUserByUsername(deps.db, username);
-  if (!row?.password_hash) return null;
-  return (await verifyPassword(row.password_hash, password)) ? row : null;
+  // an unknown name costs the same argon2 work as a known one: timing must not tell which names exist
+  const matches = await verifyPassword(row?.password_hash ?? (await dummyHash()), password);
+  return row?.password_hash && matches ? row : null;
+}
+
+let dummy: Promise<string> | undefined;
+function dummyHash(): Promise<string> {
+  dummy ??= hashPassword(randomUUID());
+  return dummy;
 }

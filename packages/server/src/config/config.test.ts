@@ -13,6 +13,7 @@ describe('configuration', () => {
       databaseSchema: undefined,
       redisUrl: undefined,
       redisPrefix: 'signet:',
+      trustProxy: false,
       rateLimits: true,
       signedTokenMaxAge: 600,
       logLevel: 'info',
@@ -34,6 +35,11 @@ describe('configuration', () => {
     expect(config).toMatchObject({ port: 9000, issuer: 'https://auth.example.com', rateLimits: false, databaseSchema: 'tenant_a' });
   });
 
+  it('trusts a proxy only when told which', () => {
+    expect(loadConfig({ TRUST_PROXY: '1' }).trustProxy).toBe(1);
+    expect(loadConfig({ TRUST_PROXY: '10.0.0.1, 10.1.0.0/16' }).trustProxy).toEqual(['10.0.0.1', '10.1.0.0/16']);
+  });
+
   it.each([
     ['PORT', 'eighty'],
     ['PORT', '70000'],
@@ -43,6 +49,7 @@ describe('configuration', () => {
     ['DATABASE_SCHEMA', 'Robert"; drop'],
     ['REDIS_URL', 'http://cache'],
     ['RATE_LIMITS', 'maybe'],
+    ['TRUST_PROXY', 'true'],
     ['LOG_LEVEL', 'loud'],
   ])('refuses %s=%s with an error naming the variable', (variable, value) => {
     expect(() => loadConfig({ [variable]: value })).toThrow(ConfigError);

@@ -78,6 +78,15 @@ const sqlIdentifier: Parser<string | undefined> = (raw, variable) => {
   throw new ConfigError(variable, `expected a lower-case SQL identifier, got "${raw}"`);
 };
 
+/** Fastify's trustProxy: false, a hop count, or a list of addresses; never `true` (anyone could claim any address). */
+const trustProxy: Parser<false | number | string[]> = (raw, variable) => {
+  if (raw === '' || raw === 'false') return false;
+  if (/^\d+$/.test(raw)) return Number(raw);
+  const list = raw.split(',').map((entry) => entry.trim());
+  if (list.every((entry) => /^[0-9a-fA-F.:]+(\/\d{1,3})?$/.test(entry))) return list;
+  throw new ConfigError(variable, `expected a hop count or addresses/CIDRs, got "${raw}"`);
+};
+
 const onOff: Parser<boolean> = (raw, variable) => oneOf('on', 'off')(raw, variable) === 'on';
 
 export const configSchema = {
@@ -98,6 +107,12 @@ export const configSchema = {
   ),
   redisUrl: key('REDIS_URL', '', 'Optional Redis for the replay cache, rate limits and cross-instance notifications.', redisUrl),
   redisPrefix: key('REDIS_PREFIX', 'signet:', 'Prefix of every Redis key and channel.', text),
+  trustProxy: key(
+    'TRUST_PROXY',
+    '',
+    'Proxies whose X-Forwarded-For to believe: empty (none), a hop count, or comma-separated addresses/CIDRs.',
+    trustProxy,
+  ),
   rateLimits: key('RATE_LIMITS', 'on', '`on`, or `off` for benchmarks.', onOff),
   signedTokenMaxAge: key(
     'SIGNED_TOKEN_MAX_AGE',
