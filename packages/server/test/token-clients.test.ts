@@ -148,7 +148,7 @@ describe('real OAuth clients', () => {
   });
 
   describe('@mixin.dev/mixin-node-sdk', () => {
-    const sdk = () => OAuthClient({ requestConfig: { baseURL: issuer, retry: 0 } });
+    const sdk = () => OAuthClient({ requestConfig: { baseURL: issuer } });
 
     it('exchanges a code with its own verifier and ed25519 key, and gets our server key', async () => {
       const { verifier, challenge } = getChallenge();

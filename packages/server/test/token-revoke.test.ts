@@ -61,6 +61,15 @@ describe('revocation, introspection and metadata', () => {
       expect((await revoke({ clientId: f.confidential.clientId, secret: 'e'.repeat(64) }, { token: tokens.access_token })).statusCode).toBe(401);
       expect(await isActive(tokens.access_token)).toBe(true);
       expect((await revoke(f.confidential, {})).json()).toMatchObject({ error: 'invalid_request' });
+      const json = await f.app.inject({
+        method: 'POST',
+        url: '/oauth/revoke',
+        headers: { 'content-type': 'application/json' },
+        payload: { token: tokens.access_token, client_id: f.confidential.clientId, client_secret: f.confidential.secret },
+      });
+      expect(json.statusCode).toBe(400);
+      expect(json.json()).toMatchObject({ error: 'invalid_request' });
+      expect(await isActive(tokens.access_token)).toBe(true);
     });
   });
 

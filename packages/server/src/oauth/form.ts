@@ -10,6 +10,12 @@ export function isFormRequest(request: FastifyRequest): boolean {
   return (request.headers['content-type'] ?? '').toLowerCase().startsWith('application/x-www-form-urlencoded');
 }
 
+/** The body of a request that must be a form (RFC 7009 §2.1, RFC 7662 §2.1). */
+export function requireFormBody(request: FastifyRequest): FormBody {
+  if (!isFormRequest(request)) throw invalidRequest('Content-Type', 'must be application/x-www-form-urlencoded');
+  return formBody(request);
+}
+
 export function formBody(request: FastifyRequest): FormBody {
   const body = request.body;
   return typeof body === 'object' && body !== null ? (body as FormBody) : {};

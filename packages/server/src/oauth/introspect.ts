@@ -3,7 +3,7 @@ import type { RouteContext } from '../context.js';
 import { lookupAccessToken } from '../tokens/service.js';
 import { authenticateClient, readClientCredentials } from './client-auth.js';
 import { invalidClient } from './errors.js';
-import { formBody, requiredFormParam, useStandardEndpoint } from './form.js';
+import { requiredFormParam, requireFormBody, useStandardEndpoint } from './form.js';
 
 /** RFC 7662 §2.2; an inactive token says nothing else. */
 export type IntrospectionAnswer =
@@ -29,7 +29,7 @@ export async function introspectRoutes(app: FastifyInstance, context: RouteConte
   useStandardEndpoint(app);
 
   app.post('/oauth/introspect', async (request): Promise<IntrospectionAnswer> => {
-    const body = formBody(request);
+    const body = requireFormBody(request);
     const credentials = readClientCredentials(request.headers.authorization, body);
     const token = requiredFormParam(body, 'token');
     const client = await authenticateClient(context.db, credentials);

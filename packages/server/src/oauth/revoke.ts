@@ -2,7 +2,7 @@ import type { FastifyInstance } from 'fastify';
 import type { RouteContext } from '../context.js';
 import { revokeAccessToken, revokeByRefreshToken } from '../tokens/service.js';
 import { authenticateClient, readClientCredentials } from './client-auth.js';
-import { formBody, formParam, requiredFormParam, useStandardEndpoint } from './form.js';
+import { formParam, requiredFormParam, requireFormBody, useStandardEndpoint } from './form.js';
 
 /**
  * POST /oauth/revoke (RFC 7009). An access token ends alone; a refresh token ends its
@@ -13,7 +13,7 @@ export async function revokeRoutes(app: FastifyInstance, context: RouteContext):
   useStandardEndpoint(app);
 
   app.post('/oauth/revoke', async (request, reply) => {
-    const body = formBody(request);
+    const body = requireFormBody(request);
     const credentials = readClientCredentials(request.headers.authorization, body);
     const token = requiredFormParam(body, 'token');
     const client = await authenticateClient(context.db, credentials);
