@@ -1,6 +1,8 @@
 import { formatScopes, parseScopes } from '@signet/protocol';
 import { lifetimes } from '../context.js';
 import type { CodeRow } from '../oauth/codes.js';
+import { invalidGrant } from '../oauth/errors.js';
+import { isUniqueViolation } from '../storage/dialect.js';
 import type { Clock, Kv } from '../storage/kv/types.js';
 import type { Db } from '../storage/tables.js';
 import { newOpaqueToken, sha256Hex } from './opaque.js';
@@ -86,11 +88,42 @@ export async function authorizeCode<T>(
   clientPublicKeyHex: string | undefined,
   issue: (deps: WriteDeps, authorization: AuthorizationRow) => Promise<T>,
 ): Promise<{ authorization: AuthorizationRow; issued: T }> {
-  return deps.db.transaction().execute(async (trx) => {
-    const inTransaction = { db: trx, clock: deps.clock };
-    const authorization = await createAuthorization(inTransaction, code, clientPublicKeyHex);
-    return { authorization, issued: await issue(inTransaction, authorization) };
-  });
+  try {
+    return await deps.db.transaction().execute(async (trx) => {
+      const inTransaction = { db: trx, clock: deps.clock };
+      const authorization = await createAuthorization(inTransaction, code, clientPublicKeyHex);
+      return { authorization, issued: await issue(inTransaction, authorization) };
+    });
+  } catch (error) {
+    // a replay got here first and left a revoked authorization in this one's place
+    if (isUniqueViolation(error)) throw invalidGrant('The authorization code was used twice.');
+    throw error;
+  }
+}
+
+/**
+ * Revokes what a replayed code gave. The first redemption may still be on its way to
+ * writing its authorization: a revoked row put in that place first makes its insert
+ * fail, so nothing issued from a replayed code survives, whatever the interleaving.
+ */
+export async function revokeCodeAuthorization(deps: TokensDeps, code: CodeRow): Promise<void> {
+  const now = deps.clock.now();
+  await deps.db
+    .insertInto('authorizations')
+    .values({
+      authorization_id: code.authorization_id,
+      user_id: code.user_id,
+      client_id: code.client_id,
+      scopes: code.scopes,
+      ed25519_public_key: null,
+      created_at: new Date(now).toISOString(),
+      accessed_at: null,
+      expires_at: now,
+      revoked_at: now,
+    })
+    .onConflict((oc) => oc.column('authorization_id').doNothing())
+    .execute();
+  await revokeAuthorization(deps, code.authorization_id);
 }
 
 async function insertRefreshToken(db: Db, now: number, authorization: AuthorizationRow): Promise<string> {

@@ -23,5 +23,6 @@ export interface TokenAnswer {
 export type GrantHandler = (context: RouteContext, request: StandardTokenRequest) => Promise<TokenAnswer>;
 
 export function expiresIn(context: Pick<RouteContext, 'clock'>, expiresAt: number): number {
-  return Math.max(0, Math.floor((expiresAt - context.clock.now()) / 1000));
+  // rounded up: the milliseconds spent answering must not make a 1-hour token read 3599
+  return Math.max(0, Math.ceil((expiresAt - context.clock.now()) / 1000));
 }

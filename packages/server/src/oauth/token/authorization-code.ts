@@ -2,7 +2,7 @@ import type { AppRow } from '../../apps/repo.js';
 import { findApp } from '../../apps/repo.js';
 import type { RouteContext } from '../../context.js';
 import { serverKeyPair } from '../../tokens/server-key.js';
-import { type AuthorizationRow, authorizeCode, issueTokenPair, revokeAuthorization } from '../../tokens/service.js';
+import { type AuthorizationRow, authorizeCode, issueTokenPair, revokeCodeAuthorization } from '../../tokens/service.js';
 import { readClientCredentials, verifyClient } from '../client-auth.js';
 import { type CodeRow, consumeCode } from '../codes.js';
 import { expiredCode, invalidGrant, invalidRequest } from '../errors.js';
@@ -63,7 +63,7 @@ export async function redeemCode(context: RouteContext, redemption: CodeRedempti
   const result = await consumeCode(context, redemption.code);
   if (result.status === 'unknown') throw invalidGrant('The authorization code is invalid.');
   if (result.status === 'replayed') {
-    await revokeAuthorization(context, result.row.authorization_id);
+    await revokeCodeAuthorization(context, result.row);
     throw invalidGrant('The authorization code was already used; the authorization it gave is revoked.');
   }
   const { row } = result;
