@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type Keystore, createKeystore } from '../src/accounts/keystores.js';
 import { serverKeyPair } from '../src/tokens/server-key.js';
 import { lookupAccessToken } from '../src/tokens/service.js';
-import { postForm, postJson, REDIRECT_URI, type TokenFixture, tokenFixture } from './token-fixture.js';
+import { postForm, postJson, REDIRECT_URI, type TestApp, type TokenFixture, tokenFixture } from './token-fixture.js';
 
 /** PROTOCOL.md §8 through the real Mixin SDK: list authorizations, revoke an app. */
 describe('GET /authorizations and POST /oauth/cancel', () => {
@@ -13,7 +13,7 @@ describe('GET /authorizations and POST /oauth/cancel', () => {
   const sdk = () => MixinApi({ keystore: { ...keystore }, requestConfig: { baseURL: url, retry: 0 } });
 
   /** One code redemption in the platform dialect with a bound key: one authorization, as one device would get. */
-  async function authorizeDevice(client: { clientId: string; secret?: string | undefined }): Promise<string> {
+  async function authorizeDevice(client: TestApp): Promise<string> {
     const { code } = await f.code(client, { scopes: ['PROFILE:READ', 'PHONE:READ'] });
     const { publicKey } = getED25519KeyPair();
     const response = await postJson(f.app, { client_id: client.clientId, code, client_secret: client.secret, ed25519: publicKey.toString('base64url') });
