@@ -1,9 +1,25 @@
 import type { FastifyRequest } from 'fastify';
 import type { RouteContext } from '../context.js';
-import { InvalidTokenError } from './errors.js';
+import { FULL_SCOPE } from '@signet/protocol';
+import { InsufficientScopeError, InvalidTokenError } from './errors.js';
+import { noteAccess } from './accessed.js';
+import { findActiveAccessToken } from './service.js';
 import { type SignedPrincipal, looksLikeJws, verifySignedToken } from './signed.js';
 
-export type Principal = SignedPrincipal;
+/** A standard bearer access token's holder (PROTOCOL.md §10: every protected route also takes these). */
+export interface BearerPrincipal {
+  kind: 'bearer';
+  userId: string;
+  clientId: string;
+  /** null for a client-credentials token (the app acting as its bot user) */
+  authorizationId: string | null;
+  full: false;
+  scopes: string[];
+  audience: undefined;
+}
+
+/** Who a request acts as, and with which scopes. */
+export type Principal = SignedPrincipal | BearerPrincipal;
 
 /** The token in `Authorization: Bearer ...`; an empty one (the Mixin SDK sends `Bearer `) counts as none. */
 export function bearerToken(request: FastifyRequest): string | undefined {
@@ -21,7 +37,18 @@ export function bearerToken(request: FastifyRequest): string | undefined {
 export async function authenticate(context: RouteContext, request: FastifyRequest): Promise<Principal> {
   const token = bearerToken(request);
   if (!token) throw new InvalidTokenError('missing', 'no access token');
-  if (!looksLikeJws(token)) throw new InvalidTokenError('malformed', 'not a signed token');
+  const principal = looksLikeJws(token) ? await authenticateSigned(context, request, token) : await authenticateBearer(context, token);
+  if (principal.kind !== 'session' && principal.authorizationId) noteAccess(context, principal.authorizationId);
+  return principal;
+}
+
+async function authenticateBearer(context: RouteContext, token: string): Promise<BearerPrincipal> {
+  const info = await findActiveAccessToken(context, token);
+  if (!info) throw new InvalidTokenError('unknown', 'unknown, expired or revoked access token');
+  return { kind: 'bearer', userId: info.userId, clientId: info.clientId, authorizationId: info.authorizationId, full: false, scopes: info.scopes, audience: undefined };
+}
+
+async function authenticateSigned(context: RouteContext, request: FastifyRequest, token: string): Promise<SignedPrincipal> {
   const requestId = request.headers['x-request-id'];
   const principal = await verifySignedToken(
     { db: context.db, kv: context.kv, clock: context.clock, maxAgeSeconds: context.config.signedTokenMaxAge },
@@ -32,9 +59,9 @@ export async function authenticate(context: RouteContext, request: FastifyReques
   return principal;
 }
 
-/** For FULL routes: only a user's (or bot's) own session token will do. */
+/** For FULL routes: only a user's (or bot's) own session token will do; an app's token is 403. */
 export async function authenticateSession(context: RouteContext, request: FastifyRequest): Promise<Principal & { kind: 'session' }> {
   const principal = await authenticate(context, request);
-  if (principal.kind !== 'session') throw new InvalidTokenError('scp', 'this needs a session token (FULL)');
+  if (principal.kind !== 'session') throw new InsufficientScopeError(FULL_SCOPE);
   return principal;
 }
