@@ -12,6 +12,7 @@ import { healthRoutes } from './health/routes.js';
 import { introspectRoutes } from './oauth/introspect.js';
 import { metadataRoutes } from './oauth/metadata.js';
 import { revokeRoutes } from './oauth/revoke.js';
+import { profileRoutes } from './resources/profile-routes.js';
 import { tokenRoutes } from './oauth/token/routes.js';
 import { keepRawJsonBody } from './plugins/raw-body.js';
 import { accountRoutes } from './accounts/routes.js';
@@ -43,6 +44,7 @@ const routeModules: RouteModule[] = [
   metadataRoutes,
   deviceApiRoutes,
   authorizationsRoutes,
+  profileRoutes,
 ];
 
 /** Fastify's types take a hop count only as a function: trust the first `hops` proxies. */

@@ -1,0 +1,63 @@
+import type { Db, UsersTable } from '../storage/tables.js';
+
+/** The columns a profile shows; never the password hash or username key. */
+export type ProfileRow = Pick<UsersTable, 'user_id' | 'kind' | 'identity_number' | 'full_name' | 'phone' | 'avatar_url' | 'biography' | 'created_at'>;
+
+/**
+ * A user in the shape of Mixin's `UserResponse` (PROTOCOL.md §10). Only fields Signet can
+ * state truthfully: no contacts (so `STRANGER` unless it is the caller), no verification,
+ * scam flags or Mixin Safe, no muting (Mixin's zero time means "not muted").
+ */
+export interface ProfileView {
+  type: 'user';
+  user_id: string;
+  identity_number: string;
+  full_name: string;
+  biography: string;
+  avatar_url: string;
+  /** "" unless the caller may read it (PHONE:READ, or the user's own session) */
+  phone: string;
+  relationship: 'ME' | 'STRANGER';
+  mute_until: string;
+  is_verified: false;
+  is_scam: false;
+  has_safe: false;
+  created_at: string;
+  /** bots only: the app the bot user stands for (its user_id is the client_id) */
+  app_id?: string;
+}
+
+const NOT_MUTED = '0001-01-01T00:00:00Z';
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+const IDENTITY_NUMBER = /^[0-9]{1,20}$/;
+const columns = ['user_id', 'kind', 'identity_number', 'full_name', 'phone', 'avatar_url', 'biography', 'created_at'] as const;
+
+export function profileView(row: ProfileRow, options: { self: boolean; withPhone: boolean }): ProfileView {
+  return {
+    type: 'user',
+    user_id: row.user_id,
+    identity_number: row.identity_number,
+    full_name: row.full_name,
+    biography: row.biography,
+    avatar_url: row.avatar_url,
+    phone: options.withPhone ? (row.phone ?? '') : '',
+    relationship: options.self ? 'ME' : 'STRANGER',
+    mute_until: NOT_MUTED,
+    is_verified: false,
+    is_scam: false,
+    has_safe: false,
+    created_at: row.created_at,
+    ...(row.kind === 'bot' ? { app_id: row.user_id } : {}),
+  };
+}
+
+export function findProfileById(db: Db, userId: string): Promise<ProfileRow | undefined> {
+  return db.selectFrom('users').select(columns).where('user_id', '=', userId.toLowerCase()).executeTakeFirst();
+}
+
+/** A user_id or an identity number; anything else names nobody (and costs no query). */
+export async function findProfile(db: Db, idOrNumber: string): Promise<ProfileRow | undefined> {
+  if (UUID.test(idOrNumber)) return findProfileById(db, idOrNumber);
+  if (!IDENTITY_NUMBER.test(idOrNumber)) return undefined;
+  return db.selectFrom('users').select(columns).where('identity_number', '=', idOrNumber).executeTakeFirst();
+}
