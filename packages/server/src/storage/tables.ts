@@ -145,6 +145,46 @@ export interface DeviceRequestsTable {
   decided_at: number | null;
 }
 
+/** Amounts are canonical decimal strings (ledger/decimal.ts); arithmetic never uses floats. */
+export interface AssetsTable {
+  asset_id: string;
+  symbol: string;
+  /** upper-cased symbol: uniqueness ignores case. */
+  symbol_key: string;
+  name: string;
+  icon_url: string;
+  chain_id: string;
+  /** decimal places an amount of this asset may have */
+  precision: number;
+  created_at: string;
+}
+
+export interface BalancesTable {
+  user_id: string;
+  asset_id: string;
+  amount: string;
+  updated_at: string;
+}
+
+export interface SnapshotsTable {
+  snapshot_id: string;
+  /** insertion order: breaks ties between equal created_at */
+  seq: Generated<number>;
+  user_id: string;
+  asset_id: string;
+  /** negative for money leaving the account */
+  amount: string;
+  opening_balance: string;
+  closing_balance: string;
+  /** null for a deposit */
+  opponent_id: string | null;
+  trace_id: string;
+  memo: string;
+  type: 'deposit' | 'transfer';
+  /** ISO 8601 with milliseconds */
+  created_at: string;
+}
+
 export interface Database {
   users: UsersTable;
   counters: CountersTable;
@@ -160,6 +200,9 @@ export interface Database {
   access_tokens: AccessTokensTable;
   refresh_tokens: RefreshTokensTable;
   device_requests: DeviceRequestsTable;
+  assets: AssetsTable;
+  balances: BalancesTable;
+  snapshots: SnapshotsTable;
 }
 
 export type Db = Kysely<Database>;

@@ -1,9 +1,11 @@
 import type { Migration } from 'kysely';
 import * as initial from './20261123170000_initial.js';
 import * as authorization from './20261123180000_authorization.js';
+import * as ledger from './20261123190000_ledger.js';
 
 /** Every migration, by name; names sort in the order they run. Append only. */
 export const migrations: Record<string, Migration> = {
   '20261123170000_initial': initial,
   '20261123180000_authorization': authorization,
+  '20261123190000_ledger': ledger,
 };
