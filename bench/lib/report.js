@@ -1,0 +1,77 @@
+// bench/RESULTS.md, written from one run's figures.
+import { readFileSync } from 'node:fs';
+import { cpus } from 'node:os';
+import { LOAD } from './load.js';
+import { SETUP_COMMANDS } from './signet.js';
+
+const n = (value) => Math.round(value).toLocaleString('en-US');
+const pct = (value) => `${(value * 100).toFixed(1)}%`;
+
+export function cpuModel() {
+  const line = readFileSync('/proc/cpuinfo', 'utf8').split('\n').find((l) => l.startsWith('model name'));
+  return line ? line.split(':')[1].trim() : cpus()[0]?.model ?? 'unknown';
+}
+
+function loadRow(name, run) {
+  return `| ${name} | ${n(run.rps)} req/s | p50 ${run.latencyMs.p50} ms, p99 ${run.latencyMs.p99} ms; ${n(run.ok)} × 200, 0 other |`;
+}
+
+function profileSection(title, summary) {
+  const rows = (list) => list.map(({ frame, share }) => `| ${pct(share)} | \`${frame}\` |`).join('\n');
+  return `### ${title}
+
+${n(summary.busyMs)} ms of busy (non-idle) server CPU sampled.
+
+Self time (the function itself):
+
+| share | function |
+|---:|---|
+${rows(summary.self)}
+
+Signet's own functions, inclusive (everything they call):
+
+| share | function |
+|---:|---|
+${rows(summary.signet)}
+`;
+}
+
+export function renderResults(r) {
+  const verdict = (ok) => (ok ? '**PASS**' : '**FAIL**');
+  const profiles = r.profiles.map(({ title, summary }) => profileSection(title, summary)).join('\n');
+  return `# Benchmark results
+
+Written by \`npm run bench\` (\`node bench/run.js\`); every figure below comes from one run.
+
+- date: ${r.date}
+- node: ${process.version} (${process.platform} ${process.arch})
+- CPU: ${cpuModel()}, ${cpus().length} cores; the load generator (autocannon, in the bench process)
+  and the server under test (its own process) share them
+- load: autocannon, ${LOAD.connections} connections, ${LOAD.warmupSeconds} s warm-up then ${LOAD.durationSeconds} s measured, loopback (127.0.0.1)
+- Signet: the built server (\`packages/server/dist\`), SQLite in a temp dir, \`RATE_LIMITS=off\`, \`LOG_LEVEL=silent\`, set up with:
+${SETUP_COMMANDS.map((c) => `  - \`${c}\``).join('\n')}
+- signed \`GET /me\`: ${n(r.tokenCount)} session tokens made ahead (sodium-native \`crypto_sign_detached\`), one per
+  request, each with its own \`jti\` sent as \`X-Request-Id\`; every answer had to be HTTP 200
+  (a refused token would come back as a 202 envelope)
+- bearer \`GET /me\`: an access token from \`POST /oauth/token\` (\`grant_type=client_credentials\`)
+
+## Figures
+
+| measure | figure | detail |
+|---|---:|---|
+| ed25519 verify, sodium-native (1 core) | ${n(r.verify.sodium)} /s | ${r.verify.messageBytes}-byte signing input of a real token |
+| ed25519 verify, node:crypto (1 core, reference) | ${n(r.verify.nodeCrypto)} /s | KeyObject made once |
+${loadRow('hello (bare Fastify, constant)', r.hello)}
+${loadRow('signed `GET /me`', r.signed)}
+${loadRow('bearer `GET /me`', r.bearer)}
+
+## Targets (issue 4)
+
+| target | computed | ratio | verdict |
+|---|---|---:|---|
+| signed \`GET /me\` ≥ 75% of 1/(1/hello + 1/verify) | ${n(r.signed.rps)} / ${n(r.composed)} | ${pct(r.signedRatio)} | ${verdict(r.signedRatio >= 0.75)} |
+| bearer \`GET /me\` ≥ 50% of hello | ${n(r.bearer.rps)} / ${n(r.hello.rps)} | ${pct(r.bearerRatio)} | ${verdict(r.bearerRatio >= 0.5)} |
+
+For scale: signed \`GET /me\` is ${pct(r.signed.rps / r.hello.rps)} of hello.
+${profiles ? `\n## Where the time goes\n\nA separate, profiled run (\`node --cpu-prof\` on the server; its throughput is not a figure above),\nbecause a target failed.\n\n${profiles}` : ''}`;
+}
