@@ -1,12 +1,12 @@
 // npm run bench: the ceilings and the two GET /me figures, measured side by side in one run,
 // written to bench/RESULTS.md. Fails (exit 1) if any request under load was not answered 200.
-import { writeFileSync } from 'node:fs';
+import { rmSync, writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { verifyCeilings } from './lib/ceilings.js';
 import { startListening } from './lib/children.js';
 import { LOAD, load, measure } from './lib/load.js';
 import { profileOf, summarise } from './lib/profile.js';
-import { renderResults } from './lib/report.js';
+import { loadAverage, renderResults } from './lib/report.js';
 import { clientCredentialsToken, startSignet } from './lib/signet.js';
 import { sessionToken, sessionTokens, signerFromSeed } from './lib/tokens.js';
 
@@ -54,6 +54,8 @@ async function profiled(title, prepare) {
 
 async function main() {
   const date = new Date().toISOString();
+  const loadBefore = loadAverage();
+  rmSync(PROFILES, { recursive: true, force: true });
   const signet = await startSignet();
   let hello, bearer, signed, tokenCount, verify;
   try {
@@ -86,7 +88,7 @@ async function main() {
   }
 
   const composed = 1 / (1 / hello.rps + 1 / verify.sodium);
-  const results = { date, verify, hello, bearer, signed, tokenCount, composed, signedRatio: signed.rps / composed, bearerRatio: bearer.rps / hello.rps, profiles: [] };
+  const results = { date, loadBefore, verify, hello, bearer, signed, tokenCount, composed, signedRatio: signed.rps / composed, bearerRatio: bearer.rps / hello.rps, profiles: [] };
 
   // a missed target gets a profiled run of its own
   if (results.signedRatio < 0.75) {

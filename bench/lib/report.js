@@ -1,11 +1,13 @@
 // bench/RESULTS.md, written from one run's figures.
 import { readFileSync } from 'node:fs';
-import { cpus } from 'node:os';
+import { cpus, loadavg } from 'node:os';
 import { LOAD } from './load.js';
 import { SETUP_COMMANDS } from './signet.js';
 
 const n = (value) => Math.round(value).toLocaleString('en-US');
 const pct = (value) => `${(value * 100).toFixed(1)}%`;
+
+export const loadAverage = () => loadavg()[0];
 
 export function cpuModel() {
   const line = readFileSync('/proc/cpuinfo', 'utf8').split('\n').find((l) => l.startsWith('model name'));
@@ -47,6 +49,8 @@ Written by \`npm run bench\` (\`node bench/run.js\`); every figure below comes f
 - node: ${process.version} (${process.platform} ${process.arch})
 - CPU: ${cpuModel()}, ${cpus().length} cores; the load generator (autocannon, in the bench process)
   and the server under test (its own process) share them
+- machine load average (1 min) at start ${r.loadBefore.toFixed(2)}, at end ${loadAverage().toFixed(2)}:
+  anything above ~0.5 means other work shared the cores and every figure is lower than it would be alone
 - load: autocannon, ${LOAD.connections} connections, ${LOAD.warmupSeconds} s warm-up then ${LOAD.durationSeconds} s measured, loopback (127.0.0.1)
 - Signet: the built server (\`packages/server/dist\`), SQLite in a temp dir, \`RATE_LIMITS=off\`, \`LOG_LEVEL=silent\`, set up with:
 ${SETUP_COMMANDS.map((c) => `  - \`${c}\``).join('\n')}
