@@ -185,6 +185,14 @@ export interface SnapshotsTable {
   created_at: string;
 }
 
+/** An uploaded app logo; its type was decided from the bytes, never from the upload's claim. */
+export interface AppLogosTable {
+  client_id: string;
+  content_type: 'image/png' | 'image/jpeg' | 'image/webp';
+  bytes: Buffer;
+  updated_at: string;
+}
+
 export interface Database {
   users: UsersTable;
   counters: CountersTable;
@@ -203,6 +211,7 @@ export interface Database {
   assets: AssetsTable;
   balances: BalancesTable;
   snapshots: SnapshotsTable;
+  app_logos: AppLogosTable;
 }
 
 export type Db = Kysely<Database>;
