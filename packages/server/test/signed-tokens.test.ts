@@ -132,6 +132,15 @@ describe('request-signed tokens', () => {
     expect(await refusal(token, get())).toBe('replay');
   });
 
+  it('refuses a token minted for a service (aud) before spending its jti; the exchange for that service takes it', async () => {
+    const claims = { ...sessionClaims(keystore, 'GET', '/me', '', now()), aud: 'service-client-id' };
+    const token = signJws(EDDSA, claims, keystore.session_private_key);
+    expect(await refusal(token, get())).toBe('aud');
+    const principal = await verifySignedToken(deps, token, get(), { audience: 'service-client-id' });
+    expect(principal).toMatchObject({ kind: 'session', audience: 'service-client-id' });
+    expect(await refusal(signJws(EDDSA, { ...claims, jti: randomUUID() }, keystore.session_private_key), get())).toBe('aud');
+  });
+
   it('refuses a revoked session', async () => {
     const user = await createUser({ db: deps.db, clock }, { username: 'revoked', password: 'long enough' });
     const gone = await createKeystore({ db: deps.db, clock }, user.user_id, randomBytes(32));

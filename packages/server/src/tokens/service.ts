@@ -139,15 +139,21 @@ async function insertRefreshToken(db: Db, now: number, authorization: Authorizat
   return refreshToken;
 }
 
-/** A client-credentials token: the app acting as its bot user, under no authorization. */
-export async function issueClientToken(deps: WriteDeps, clientId: string, scopes: readonly string[]): Promise<IssuedAccessToken> {
+/** A token under no authorization: client credentials (the app as its bot user) or a token exchange (the app for a user). */
+export async function issueClientToken(
+  deps: WriteDeps,
+  clientId: string,
+  scopes: readonly string[],
+  /** the user the token acts for: the app's bot user unless a token exchange says whom */
+  userId: string = clientId,
+): Promise<IssuedAccessToken> {
   const now = deps.clock.now();
   const accessToken = newOpaqueToken();
   const expiresAt = now + lifetimes.accessTokenMs;
   await repo.insertAccessToken(deps.db, {
     token_hash: sha256Hex(accessToken),
     client_id: clientId,
-    user_id: clientId,
+    user_id: userId,
     authorization_id: null,
     scopes: formatScopes(scopes),
     created_at: now,

@@ -109,7 +109,13 @@ async function keyFor(db: Db, jws: ParsedJws, nowMs: number): Promise<{ publicKe
  * The jti is consumed last, so a token refused for another reason can be corrected and
  * resent, but an accepted one never works twice.
  */
-export async function verifySignedToken(deps: SignedTokenDeps, token: string, request: SignedRequestParts): Promise<SignedPrincipal> {
+export async function verifySignedToken(
+  deps: SignedTokenDeps,
+  token: string,
+  request: SignedRequestParts,
+  /** token exchange only: the `aud` the token must carry (the calling service) */
+  expect: { audience?: string } = {},
+): Promise<SignedPrincipal> {
   const jws = parseCompactJws(token);
   if (!jws) throw new InvalidTokenError('malformed', 'not a compact JWS');
   checkHeader(jws);
@@ -120,6 +126,12 @@ export async function verifySignedToken(deps: SignedTokenDeps, token: string, re
   if (typeof jti !== 'string' || !UUID.test(jti)) throw new InvalidTokenError('jti', 'jti must be a UUID');
   if (request.requestId !== undefined && request.requestId !== jti) throw new InvalidTokenError('jti', 'X-Request-Id does not match jti');
   if (!signatureMatches(jws.claims.sig, request)) throw new InvalidTokenError('sig', 'sig does not match this request');
+  // a token minted for a service is good for that service's token exchange only, and
+  // is refused elsewhere before its jti is spent
+  if (jws.claims.aud !== expect.audience) {
+    if (expect.audience === undefined) throw new InvalidTokenError('aud', 'a token minted for a service is not accepted here');
+    throw new InvalidTokenError('aud', jws.claims.aud === undefined ? 'the token names no audience' : 'the token is for another audience');
+  }
   const { publicKey, principal } = await keyFor(deps.db, jws, nowMs);
   if (!verifyEd25519(publicKey, Buffer.from(jws.signingInput, 'utf8'), jws.signature)) {
     throw new InvalidTokenError('signature', 'bad signature');

@@ -18,6 +18,10 @@ export interface TokenAnswer {
   authorization_id?: string;
   /** the server's ed25519 public key (base64url), when the client bound its own */
   ed25519?: string;
+  /** token exchange (RFC 8693) */
+  issued_token_type?: string;
+  /** token exchange (PROTOCOL.md §11): who logged in */
+  user?: { user_id: string; identity_number: string; full_name: string; avatar_url: string };
 }
 
 export type GrantHandler = (context: RouteContext, request: StandardTokenRequest) => Promise<TokenAnswer>;

@@ -7,12 +7,14 @@ import { authorizationCodeGrant } from './authorization-code.js';
 import { clientCredentialsGrant } from './client-credentials.js';
 import { platformCodeExchange } from './platform.js';
 import { refreshTokenGrant } from './refresh-token.js';
+import { TOKEN_EXCHANGE_GRANT, tokenExchangeGrant } from './token-exchange.js';
 
 /** Every grant the standard form supports; the metadata document lists exactly these. */
 export const grantHandlers: ReadonlyMap<string, GrantHandler> = new Map([
   ['authorization_code', authorizationCodeGrant],
   ['refresh_token', refreshTokenGrant],
   ['client_credentials', clientCredentialsGrant],
+  [TOKEN_EXCHANGE_GRANT, tokenExchangeGrant],
 ]);
 
 /**

@@ -1,0 +1,59 @@
+import { ALWAYS_GRANTED_SCOPE } from '@signet/protocol';
+import { findUserById } from '../../accounts/repo.js';
+import type { RouteContext } from '../../context.js';
+import { SignetError } from '../../errors/errors.js';
+import { InvalidTokenError } from '../../tokens/errors.js';
+import { issueClientToken } from '../../tokens/service.js';
+import { verifySignedToken } from '../../tokens/signed.js';
+import { authenticateClient, readClientCredentials } from '../client-auth.js';
+import { invalidGrant, invalidRequest, unauthorizedClient } from '../errors.js';
+import { requiredFormParam } from '../form.js';
+import { type StandardTokenRequest, type TokenAnswer, expiresIn } from './answer.js';
+
+export const TOKEN_EXCHANGE_GRANT = 'urn:ietf:params:oauth:grant-type:token-exchange';
+const JWT_TOKEN_TYPE = 'urn:ietf:params:oauth:token-type:jwt';
+const ACCESS_TOKEN_TYPE = 'urn:ietf:params:oauth:token-type:access_token';
+
+/**
+ * Service login (PROTOCOL.md §11, RFC 8693): a user signs a session token for GET /me
+ * with `aud` = the service's client_id and hands it over; the service, authenticated,
+ * trades it for a bearer token acting for that user with PROFILE:READ only.
+ */
+export async function tokenExchangeGrant(context: RouteContext, request: StandardTokenRequest): Promise<TokenAnswer> {
+  const credentials = readClientCredentials(request.authorization, request.body);
+  const subjectToken = requiredFormParam(request.body, 'subject_token');
+  if (requiredFormParam(request.body, 'subject_token_type') !== JWT_TOKEN_TYPE) {
+    throw invalidRequest('subject_token_type', `must be ${JWT_TOKEN_TYPE}`);
+  }
+  const app = await authenticateClient(context.db, credentials);
+  // a public client proves no identity, so any token "for" it could be replayed by anyone
+  if (app.type !== 'confidential') throw unauthorizedClient('Token exchange is for confidential apps only.');
+
+  let principal;
+  try {
+    principal = await verifySignedToken(
+      { db: context.db, kv: context.kv, clock: context.clock, maxAgeSeconds: context.config.signedTokenMaxAge },
+      subjectToken,
+      // the token must have been signed for GET /me, the request a user makes to show who they are
+      { method: 'GET', target: '/me', body: '', requestId: undefined },
+      // `aud` is checked before the jti is spent, so a token for another service stays unused
+      { audience: app.client_id },
+    );
+  } catch (error) {
+    if (error instanceof InvalidTokenError) throw invalidGrant(`The subject token was refused: ${error.reason}.`);
+    throw error;
+  }
+  if (principal.kind !== 'session') throw invalidGrant('The subject token must be a user’s session token.');
+  const user = await findUserById(context.db, principal.userId);
+  if (!user) throw new SignetError(500);
+
+  const issued = await issueClientToken(context, app.client_id, [ALWAYS_GRANTED_SCOPE], user.user_id);
+  return {
+    access_token: issued.accessToken,
+    issued_token_type: ACCESS_TOKEN_TYPE,
+    token_type: 'Bearer',
+    expires_in: expiresIn(context, issued.expiresAt),
+    scope: ALWAYS_GRANTED_SCOPE,
+    user: { user_id: user.user_id, identity_number: user.identity_number, full_name: user.full_name, avatar_url: user.avatar_url },
+  };
+}
