@@ -16,6 +16,9 @@ import { profileRoutes } from './resources/profile-routes.js';
 import { tokenRoutes } from './oauth/token/routes.js';
 import { keepRawJsonBody } from './plugins/raw-body.js';
 import { accountRoutes } from './accounts/routes.js';
+import { signupRoutes } from './accounts/signup-routes.js';
+import { appLogoRoutes } from './apps/routes.js';
+import { dashboardRoutes } from './dashboard/routes.js';
 import { authorizeRoutes } from './oauth/authorize/routes.js';
 import { csrfPlugin } from './plugins/csrf.js';
 import { viewsRoutes } from './plugins/views.js';
@@ -37,6 +40,9 @@ const routeModules: RouteModule[] = [
   csrfPlugin,
   viewsRoutes,
   accountRoutes,
+  signupRoutes,
+  dashboardRoutes,
+  appLogoRoutes,
   authorizeRoutes,
   tokenRoutes,
   revokeRoutes,

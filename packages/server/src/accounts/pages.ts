@@ -33,6 +33,7 @@ ${input.csrf}
 </div>
 <div class="actions"><button type="submit" class="primary">Sign in</button></div>
 </form>
+<p class="muted">No account yet? <a href="/signup?next=${encodeURIComponent(input.next)}">Create one</a></p>
 </section>`;
   const body = hasAside ? html`<div class="split two">${form}${input.aside}</div>` : form;
   return layout({ title: 'Sign in', body, wide: hasAside });

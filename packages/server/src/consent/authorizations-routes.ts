@@ -1,4 +1,5 @@
 import type { FastifyInstance } from 'fastify';
+import { publicIconUrl } from '../apps/logos.js';
 import type { RouteContext } from '../context.js';
 import { InvalidFieldError } from '../errors/errors.js';
 import { authenticateSession } from '../tokens/authenticate.js';
@@ -10,7 +11,9 @@ export async function authorizationsRoutes(app: FastifyInstance, context: RouteC
   app.get<{ Querystring: { app?: string } }>('/authorizations', async (request) => {
     const principal = await authenticateSession(context, request);
     const clientId = typeof request.query.app === 'string' && request.query.app !== '' ? request.query.app : undefined;
-    return { data: await listAuthorizations(context, principal.userId, clientId) };
+    const list = await listAuthorizations(context, principal.userId, clientId);
+    // an uploaded logo is stored as a path on this server: apps elsewhere need the whole URL
+    return { data: list.map((item) => ({ ...item, app: { ...item.app, icon_url: publicIconUrl(item.app.icon_url, context.config.issuer) } })) };
   });
 
   app.post('/oauth/cancel', async (request) => {

@@ -1,4 +1,5 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { publicIconUrl } from '../apps/logos.js';
 import { getApp, redirectUrisOf } from '../apps/service.js';
 import type { RouteContext } from '../context.js';
 import { SignetError } from '../errors/errors.js';
@@ -30,7 +31,7 @@ async function authorizationView(context: RouteContext, pending: DeviceRequest, 
       type: 'app',
       app_id: app.client_id,
       name: app.name,
-      icon_url: app.icon_url,
+      icon_url: publicIconUrl(app.icon_url, context.config.issuer),
       description: app.description,
       home_uri: app.website,
       redirect_uri: pending.request.redirectUri,
