@@ -193,18 +193,18 @@ describe('page security headers', () => {
       expect(page.headers['x-content-type-options']).toBe('nosniff');
       expect(page.headers['cache-control']).toBe('no-store');
       expect(page.headers['content-type']).toBe('text/html; charset=utf-8');
-      expect(page.body).toContain('<link rel="stylesheet" href="/assets/signet.css">');
+      expect(page.body).toContain('<link rel="stylesheet" href="/static/signet.css">');
       expect(page.body).not.toMatch(/<script(?![^>]*\ssrc=)[^>]*>/);
       expect(page.body).not.toMatch(/\sstyle=|<style/);
     }
   });
 
   it('serves the stylesheet and nothing outside the asset folder', async () => {
-    const css = await h.app.inject('/assets/signet.css');
+    const css = await h.app.inject('/static/signet.css');
     expect(css.statusCode).toBe(200);
     expect(css.headers['content-type']).toBe('text/css; charset=utf-8');
     expect(css.body).toContain('.scopes');
-    for (const path of ['/assets/..%2Fpackage.json', '/assets/%2E%2E%2Fsrc%2Fapp.ts', '/assets/nothing.css']) {
+    for (const path of ['/static/..%2Fpackage.json', '/static/%2E%2E%2Fsrc%2Fapp.ts', '/static/nothing.css']) {
       expect((await h.app.inject(path)).statusCode).toBe(404);
     }
   });

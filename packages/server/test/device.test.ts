@@ -97,7 +97,7 @@ describe('approval from a device (QR flow)', () => {
     const { codeId, page } = await openPendingRequest(browser, query());
     expect(page).toContain('<svg');
     expect(page).toContain(`href="http://localhost:8080/codes/${codeId}"`);
-    expect(page).toMatch(/<script src="\/assets\/device-wait.js"/);
+    expect(page).toMatch(/<script src="\/static\/device-wait.js"/);
     expect(page).not.toMatch(/<script>(?!<)/);
   });
 

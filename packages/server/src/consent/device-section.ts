@@ -12,7 +12,7 @@ export function deviceApprovalUrl(issuer: string, codeId: string): string {
 /**
  * The "approve with your device" part of the sign-in page for an authorize request
  * (PROTOCOL.md §6): opens a pending request bound to this browser and shows its QR code,
- * the same URL as a link, and a status line that /assets/device-wait.js keeps current.
+ * the same URL as a link, and a status line that /static/device-wait.js keeps current.
  */
 export async function deviceApprovalSection(context: RouteContext, request: AuthorizeRequest, browserId: string): Promise<SafeHtml> {
   const pending = await openDeviceRequest(context, request, browserId);
@@ -26,6 +26,6 @@ export async function deviceApprovalSection(context: RouteContext, request: Auth
   <div class="qr" role="img" aria-label="QR code of the approval link">${trustedHtml(svg)}</div>
   <p class="device-link"><a href="${url}">${url}</a></p>
   <p id="device-status" role="status" aria-live="polite" data-events="${base}/events" data-status="${base}/status">Waiting for approval…</p>
-  <script src="/assets/device-wait.js" defer></script>
+  <script src="/static/device-wait.js" defer></script>
 </section>`;
 }

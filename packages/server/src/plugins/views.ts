@@ -39,8 +39,8 @@ export function layout({ title, body, wide = false, scripts = [] }: LayoutOption
 <meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <title>${title} · Signet</title>
-<link rel="stylesheet" href="/assets/signet.css">
-${scripts.map((name) => html`<script src="/assets/${name}" defer></script>`)}
+<link rel="stylesheet" href="/static/signet.css">
+${scripts.map((name) => html`<script src="/static/${name}" defer></script>`)}
 </head>
 <body>
 <header class="site-header"><a class="brand" href="/">Signet</a></header>
@@ -87,10 +87,10 @@ function loadAssets(): Map<string, Asset> {
   return assets;
 }
 
-/** Serves /assets/<name> (stylesheet, scripts) from the package's assets folder. */
+/** Serves /static/<name> (stylesheet, scripts) from the package's assets folder. */
 export async function viewsRoutes(app: FastifyInstance): Promise<void> {
   const assets = loadAssets();
-  app.get<{ Params: { name: string } }>('/assets/:name', async (request, reply) => {
+  app.get<{ Params: { name: string } }>('/static/:name', async (request, reply) => {
     const asset = assets.get(request.params.name);
     if (!asset) return sendPage(reply, errorPage('Not found', 'There is no such file.'), 404);
     return reply
