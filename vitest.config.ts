@@ -6,6 +6,7 @@ export default defineConfig({
   resolve: {
     alias: {
       '@signet/protocol': fileURLToPath(new URL('./packages/protocol/src/index.ts', import.meta.url)),
+      '@signet/sdk': fileURLToPath(new URL('./packages/sdk/src/index.ts', import.meta.url)),
     },
   },
   test: {

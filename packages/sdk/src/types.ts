@@ -1,0 +1,68 @@
+/** The shapes the resource API answers (PROTOCOL.md §8, §10). */
+
+export interface User {
+  type: 'user';
+  user_id: string;
+  identity_number: string;
+  full_name: string;
+  biography: string;
+  avatar_url: string;
+  /** "" without PHONE:READ */
+  phone?: string;
+  created_at: string;
+}
+
+export interface Asset {
+  type: 'asset';
+  asset_id: string;
+  symbol: string;
+  name: string;
+  icon_url: string;
+  /** a decimal string: never parse it into a float */
+  balance: string;
+  chain_id: string;
+  precision: number;
+}
+
+export interface Snapshot {
+  type: 'snapshot';
+  snapshot_id: string;
+  asset_id: string;
+  /** negative for money leaving the account */
+  amount: string;
+  opening_balance: string;
+  closing_balance: string;
+  opponent_id: string | null;
+  trace_id: string;
+  memo: string;
+  created_at: string;
+}
+
+export interface SnapshotQuery {
+  /** at most 500 */
+  limit?: number;
+  /** an RFC 3339 timestamp cursor: the created_at of the last snapshot seen */
+  offset?: string;
+  order?: 'ASC' | 'DESC';
+  /** only this asset */
+  asset?: string;
+}
+
+export interface TransferInput {
+  asset_id: string;
+  opponent_id: string;
+  /** a positive decimal string */
+  amount: string;
+  /** a UUID you choose: sending the same one again never moves money twice */
+  trace_id: string;
+  memo?: string;
+}
+
+export interface Authorization {
+  type: 'authorization';
+  authorization_id: string;
+  scopes: string[];
+  app: { app_id: string; name: string; icon_url: string; home_uri: string; redirect_uri: string };
+  created_at: string;
+  accessed_at: string;
+}
