@@ -1,4 +1,5 @@
 // bench/RESULTS.md, written from one run's figures.
+import { execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { cpus, loadavg } from 'node:os';
 import { LOAD } from './load.js';
@@ -6,6 +7,14 @@ import { SETUP_COMMANDS } from './signet.js';
 
 const n = (value) => Math.round(value).toLocaleString('en-US');
 const pct = (value) => `${(value * 100).toFixed(1)}%`;
+
+function gitHead() {
+  try {
+    return execFileSync('git', ['rev-parse', '--short', 'HEAD'], { encoding: 'utf8' }).trim();
+  } catch {
+    return 'unknown';
+  }
+}
 
 export const loadAverage = () => loadavg()[0];
 
@@ -46,6 +55,7 @@ export function renderResults(r) {
 Written by \`npm run bench\` (\`node bench/run.js\`); every figure below comes from one run.
 
 - date: ${r.date}
+- commit: ${gitHead()} (the server as last built into \`packages/server/dist\`)
 - node: ${process.version} (${process.platform} ${process.arch})
 - CPU: ${cpuModel()}, ${cpus().length} cores; the load generator (autocannon, in the bench process)
   and the server under test (its own process) share them
