@@ -20,6 +20,17 @@ function label({ functionName, url, lineNumber }) {
   return where ? `${functionName || '(anonymous)'} ${where}:${lineNumber + 1}` : functionName || '(anonymous)';
 }
 
+/** Who a frame belongs to: a package, Signet, Node's own JavaScript, or native work with no script. */
+function owner({ functionName, url }) {
+  if (/\/packages\/server\/dist\//.test(url)) return 'signet (packages/server)';
+  if (/\/packages\/protocol\/dist\//.test(url)) return 'signet (packages/protocol)';
+  const pkg = /\/node_modules\/((?:@[^/]+\/)?[^/]+)\//.exec(url);
+  if (pkg) return pkg[1];
+  if (url.startsWith('node:')) return 'node (JavaScript)';
+  if (functionName === '(garbage collector)') return 'garbage collector';
+  return `native: ${functionName || '(anonymous)'}`;
+}
+
 /**
  * Self time (the frame itself) and total time (the frame anywhere on the stack, counted once
  * per sample), as shares of the busy (non-idle) time.
@@ -30,6 +41,7 @@ export function summarise(file, top = 12) {
   const parent = new Map();
   for (const node of profile.nodes) for (const child of node.children ?? []) parent.set(child, node.id);
   const self = new Map();
+  const owners = new Map();
   const total = new Map();
   let busy = 0;
   profile.samples.forEach((id, i) => {
@@ -39,6 +51,8 @@ export function summarise(file, top = 12) {
     busy += delta;
     const own = label(node.callFrame);
     self.set(own, (self.get(own) ?? 0) + delta);
+    const who = owner(node.callFrame);
+    owners.set(who, (owners.get(who) ?? 0) + delta);
     const seen = new Set();
     for (let at = id; at !== undefined; at = parent.get(at)) {
       const key = label(byId.get(at).callFrame);
@@ -55,6 +69,7 @@ export function summarise(file, top = 12) {
       .map(([key, micros]) => ({ frame: key, share: micros / busy }));
   return {
     busyMs: busy / 1000,
+    owners: rank(owners),
     self: rank(self),
     // Signet's own functions, inclusive: which steps of a request cost what
     signet: rank(total, (key) => key.includes(' signet:') || key.includes(' protocol:')),

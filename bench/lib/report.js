@@ -31,7 +31,14 @@ function profileSection(title, summary) {
   const rows = (list) => list.map(({ frame, share }) => `| ${pct(share)} | \`${frame}\` |`).join('\n');
   return `### ${title}
 
-${n(summary.busyMs)} ms of busy (non-idle) server CPU sampled.
+${n(summary.busyMs)} ms of busy (non-idle) server CPU sampled (start-up and migrations included).
+
+Self time by owner (native calls are credited to the package whose JavaScript made them, e.g.
+SQLite's work to \`better-sqlite3\` and \`kysely\`; \`native: writev\` is the socket write of responses):
+
+| share | owner |
+|---:|---|
+${rows(summary.owners)}
 
 Self time (the function itself):
 
@@ -39,7 +46,8 @@ Self time (the function itself):
 |---:|---|
 ${rows(summary.self)}
 
-Signet's own functions, inclusive (everything they call):
+Signet's own functions, inclusive (everything they call; database work that runs after an
+\`await\` inside Kysely is credited to Kysely's frames, not to the Signet function that asked):
 
 | share | function |
 |---:|---|
