@@ -16,6 +16,9 @@ import { profileRoutes } from './resources/profile-routes.js';
 import { tokenRoutes } from './oauth/token/routes.js';
 import { keepRawJsonBody } from './plugins/raw-body.js';
 import { accountRoutes } from './accounts/routes.js';
+import { accountPageRoutes } from './accounts/account-routes.js';
+import { docsRoutes } from './docs/routes.js';
+import { routeCollector } from './docs/route-collector.js';
 import { signupRoutes } from './accounts/signup-routes.js';
 import { appLogoRoutes } from './apps/routes.js';
 import { dashboardRoutes } from './dashboard/routes.js';
@@ -36,10 +39,14 @@ type RouteModule = (app: FastifyInstance, context: RouteContext) => Promise<void
 
 /** Every HTTP route module, in registration order; each is a Fastify plugin taking the RouteContext. */
 const routeModules: RouteModule[] = [
+  // first: it records every route registered after it, for /openapi.json
+  routeCollector,
   webSessionPlugin,
   csrfPlugin,
   viewsRoutes,
   accountRoutes,
+  accountPageRoutes,
+  docsRoutes,
   signupRoutes,
   dashboardRoutes,
   appLogoRoutes,

@@ -51,3 +51,21 @@ export async function revokeKeystore(deps: { db: Db; clock: Clock }, userId: str
     .executeTakeFirst();
   return Number(result.numUpdatedRows) > 0;
 }
+
+/** A session as the account page lists it: never its key. */
+export interface KeystoreSummary {
+  session_id: string;
+  created_at: string;
+}
+
+/** The user's live sessions, newest first. */
+export async function listKeystores(db: Db, userId: string): Promise<KeystoreSummary[]> {
+  return db
+    .selectFrom('key_sessions')
+    .select(['session_id', 'created_at'])
+    .where('user_id', '=', userId)
+    .where('revoked_at', 'is', null)
+    .orderBy('created_at', 'desc')
+    .orderBy('session_id')
+    .execute();
+}
