@@ -4,6 +4,7 @@ import BetterSqlite3 from 'better-sqlite3';
 import { Kysely, PostgresDialect, SqliteDialect } from 'kysely';
 import pg from 'pg';
 import type { DatabaseDialect } from './dialect.js';
+import { withStatementCache } from './sqlite-statements.js';
 import type { Database, Db } from './tables.js';
 
 export interface DatabaseOptions {
@@ -53,7 +54,7 @@ function openSqlite(url: string, options: DatabaseOptions): Storage {
     sqlite.pragma('busy_timeout = 10000');
     sqlite.pragma('foreign_keys = ON');
     sqlite.pragma('synchronous = NORMAL');
-    const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: sqlite }) });
+    const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: withStatementCache(sqlite) }) });
     return { db, dialect: 'sqlite', close: () => db.destroy() };
   } catch (error) {
     throw new DatabaseUnreachableError(url, error);
