@@ -5,8 +5,8 @@
   var buttons = document.querySelectorAll('button[data-copy]');
 
   function copied(button, ok) {
-    var label = button.getAttribute('aria-label') || 'Value';
-    if (status) status.textContent = ok ? label.replace(/^Copy /, '') + ' copied.' : 'Select the text and copy it by hand.';
+    var name = button.getAttribute('data-copy-name') || 'Value';
+    if (status) status.textContent = ok ? name + ' copied.' : 'Select the text and copy it by hand.';
     button.textContent = ok ? 'Copied' : 'Copy';
     setTimeout(function () { button.textContent = 'Copy'; }, 2000);
   }

@@ -20,13 +20,14 @@ export interface AppPageInput {
   saved?: boolean;
 }
 
-function readOnlyField(id: string, label: string, value: string, hint?: SafeHtml): SafeHtml {
+/** `short` names the copy button without repeating the field's label, so the label finds the field alone. */
+function readOnlyField(id: string, label: string, short: string, value: string, hint?: SafeHtml): SafeHtml {
   return html`<div class="field">
 <label for="${id}">${label}</label>
 ${hint ?? null}
 <div class="copy-row">
 <input type="text" id="${id}" value="${value}" readonly spellcheck="false">
-<button type="button" class="copy" data-copy="${id}" aria-label="Copy ${label}" hidden>Copy</button>
+<button type="button" class="copy" data-copy="${id}" data-copy-name="${label}" aria-label="Copy ${short}" hidden>Copy</button>
 </div>
 </div>`;
 }
@@ -35,8 +36,8 @@ function credentials(input: AppPageInput): SafeHtml {
   const secretHint = html`<p class="notice" id="secret-note" role="status">Copy the secret now and keep it on your server. It is shown this once; afterwards you can only rotate it.</p>`;
   return html`<section class="card" aria-labelledby="credentials-title">
 <h2 id="credentials-title">Credentials</h2>
-${readOnlyField('client-id', 'Client ID', input.app.client_id)}
-${input.secret ? readOnlyField('client-secret', 'Client secret', input.secret, secretHint) : null}
+${readOnlyField('client-id', 'Client ID', 'ID', input.app.client_id)}
+${input.secret ? readOnlyField('client-secret', 'Client secret', 'secret', input.secret, secretHint) : null}
 <p class="visually-hidden" id="copy-status" role="status" aria-live="polite"></p>
 <dl class="facts">
 <dt>Type</dt><dd>${input.app.type === 'public' ? 'Public (no secret, PKCE required)' : 'Confidential'}</dd>
