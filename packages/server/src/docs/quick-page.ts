@@ -83,23 +83,23 @@ The verifier may be hashed as ASCII (RFC 7636) or, as Mixin's SDKs do, as the by
 <section aria-labelledby="errors"><h2 id="errors">Errors: two conventions</h2>
 <p><strong>Platform envelope</strong> (Mixin's): every API route and the JSON token form. A request that sends
 <code>X-Request-Id</code> gets HTTP 202 with the envelope (Mixin's SDKs read exactly that); others get the real status
-(400, 401, 403, 404, 409, 429) with the same body, and 401/403 carry <code>WWW-Authenticate</code>. Code 10002 names the field in <code>extra.field</code>.</p>
+(400, 401, 403, 404, 409, 429) with the same body (whose <code>status</code> stays 202, as Mixin's does), and 401/403 carry <code>WWW-Authenticate</code>. Code 10002 names the field in <code>extra.field</code>.</p>
 ${code(
   `curl -i -H 'X-Request-Id: 6f1c…' ${issuer}/me
 HTTP/1.1 202 Accepted
-{"error":{"status":202,"code":401,"description":"Unauthorized, maybe invalid token.","request_id":"6f1c…"}}
+{"error":{"status":202,"code":401,"description":"Unauthorized, maybe invalid token.","extra":{"reason":"no access token"},"request_id":"6f1c…"}}
 
 curl -i ${issuer}/me
 HTTP/1.1 401 Unauthorized
-WWW-Authenticate: Bearer realm="signet", error="invalid_token"
-{"error":{"status":401,"code":401,"description":"Unauthorized, maybe invalid token."}}`,
+WWW-Authenticate: Bearer realm="signet", error="invalid_token", error_description="no access token"
+{"error":{"status":202,"code":401,"description":"Unauthorized, maybe invalid token.","extra":{"reason":"no access token"}}}`,
   'Platform error examples',
 )}
 <p><strong>RFC 6749 §5.2</strong>: the token endpoint with a form body, revocation and introspection.</p>
 ${code(
   `curl -i -d grant_type=authorization_code -d code=spent -u CLIENT_ID:SECRET ${issuer}/oauth/token
 HTTP/1.1 400 Bad Request
-{"error":"invalid_grant","error_description":"The authorization code is invalid or expired."}`,
+{"error":"invalid_grant","error_description":"The authorization code is invalid."}`,
   'Standard error example',
 )}
 </section>`,
