@@ -13,6 +13,7 @@ import { introspectRoutes } from './oauth/introspect.js';
 import { metadataRoutes } from './oauth/metadata.js';
 import { revokeRoutes } from './oauth/revoke.js';
 import { profileRoutes } from './resources/profile-routes.js';
+import { ledgerRoutes } from './ledger/routes.js';
 import { tokenRoutes } from './oauth/token/routes.js';
 import { keepRawJsonBody } from './plugins/raw-body.js';
 import { accountRoutes } from './accounts/routes.js';
@@ -58,6 +59,7 @@ const routeModules: RouteModule[] = [
   deviceApiRoutes,
   authorizationsRoutes,
   profileRoutes,
+  ledgerRoutes,
 ];
 
 /** Fastify's types take a hop count only as a function: trust the first `hops` proxies. */
