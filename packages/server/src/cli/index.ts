@@ -1,5 +1,6 @@
 import { Command, CommanderError } from 'commander';
 import { appCommands } from './apps.js';
+import { assetCommands } from './assets.js';
 import { type CliIo, processIo } from './io.js';
 import { keystoreCommands } from './keystores.js';
 import { serverCommands } from './server.js';
@@ -15,6 +16,7 @@ export function buildProgram(io: CliIo): Command {
   userCommands(program, io);
   appCommands(program, io);
   keystoreCommands(program, io);
+  assetCommands(program, io);
   return program;
 }
 
