@@ -88,7 +88,7 @@ ${loadRow('signed `GET /me`', r.signed)}
 ${loadRow('bearer `GET /me`', r.bearer)}
 
 ## Targets (issue 4)
-
+${r.loadBefore > 1 ? `\n> **Warning:** the machine was busy with other work during this run (load average ${r.loadBefore.toFixed(2)} on\n> ${cpus().length} cores), so the figures and verdicts below measure contention as much as Signet.\n> Rerun \`npm run bench\` on an idle machine before trusting them.\n` : ''}
 | target | computed | ratio | verdict |
 |---|---|---:|---|
 | signed \`GET /me\` ≥ 75% of 1/(1/hello + 1/verify) | ${n(r.signed.rps)} / ${n(r.composed)} | ${pct(r.signedRatio)} | ${verdict(r.signedRatio >= 0.75)} |
