@@ -15,7 +15,8 @@ export const SESSION_COOKIE = 'signet_sid';
 const SID_FORMAT = /^[A-Za-z0-9_-]{43}$/;
 
 interface BrowserState {
-  sid: string;
+  /** undefined until something asks for it: API calls never do, and random ids are not free */
+  sid: string | undefined;
   /** minted for this request: the cookie still has to be sent */
   unsent: boolean;
   user: UserView | null;
@@ -35,7 +36,7 @@ function state(request: FastifyRequest): BrowserState {
 }
 
 /** A signed-in id lives as long as its session row; a signed-out one only for the browser session. */
-function sendCookie(browser: BrowserState, maxAgeSeconds?: number): void {
+function sendCookie(browser: BrowserState & { sid: string }, maxAgeSeconds?: number): void {
   void browser.reply.setCookie(SESSION_COOKIE, browser.sid, {
     httpOnly: true,
     sameSite: 'lax',
@@ -43,7 +44,6 @@ function sendCookie(browser: BrowserState, maxAgeSeconds?: number): void {
     secure: browser.secure,
     ...(maxAgeSeconds ? { maxAge: maxAgeSeconds } : {}),
   });
-  browser.unsent = false;
 }
 
 /**
@@ -52,8 +52,10 @@ function sendCookie(browser: BrowserState, maxAgeSeconds?: number): void {
  */
 export function browserId(request: FastifyRequest): string {
   const browser = state(request);
-  if (browser.unsent) sendCookie(browser);
-  return browser.sid;
+  const sid = (browser.sid ??= newOpaqueToken());
+  if (browser.unsent) sendCookie({ ...browser, sid });
+  browser.unsent = false;
+  return sid;
 }
 
 /** The signed-in user, or null. */
@@ -73,13 +75,15 @@ async function findSignedIn(context: RouteContext, sid: string): Promise<UserVie
 }
 
 /** A fresh id replaces the old one: an id planted before sign-in is worth nothing after it. */
-async function rotate(reply: FastifyReply, context: RouteContext, maxAgeSeconds?: number): Promise<BrowserState> {
+async function rotate(reply: FastifyReply, context: RouteContext, maxAgeSeconds?: number): Promise<BrowserState & { sid: string }> {
   const browser = state(reply.request);
-  await context.db.deleteFrom('web_sessions').where('session_hash', '=', sha256Hex(browser.sid)).execute();
-  browser.sid = newOpaqueToken();
+  if (browser.sid) await context.db.deleteFrom('web_sessions').where('session_hash', '=', sha256Hex(browser.sid)).execute();
+  const sid = newOpaqueToken();
+  browser.sid = sid;
   browser.user = null;
-  sendCookie(browser, maxAgeSeconds);
-  return browser;
+  sendCookie({ ...browser, sid }, maxAgeSeconds);
+  browser.unsent = false;
+  return { ...browser, sid };
 }
 
 export async function signIn(reply: FastifyReply, context: RouteContext, user: UserView): Promise<void> {
@@ -105,7 +109,7 @@ export const webSessionPlugin = unencapsulated(async (app: FastifyInstance, cont
     if (cookie && SID_FORMAT.test(cookie)) {
       request.signetBrowser = { sid: cookie, unsent: false, user: await findSignedIn(context, cookie), secure, reply };
     } else {
-      request.signetBrowser = { sid: newOpaqueToken(), unsent: true, user: null, secure, reply };
+      request.signetBrowser = { sid: undefined, unsent: true, user: null, secure, reply };
     }
   });
 });
