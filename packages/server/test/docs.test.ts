@@ -6,6 +6,30 @@ import { type WebHarness, startWebHarness } from './web.js';
 
 const ISSUER = 'https://auth.docs-test.example:8443/signet';
 
+interface JsonSchema {
+  type?: string;
+  properties?: Record<string, JsonSchema>;
+  required?: string[];
+  items?: JsonSchema;
+  anyOf?: JsonSchema[];
+  oneOf?: JsonSchema[];
+  $ref?: string;
+}
+interface Operation {
+  parameters?: { name: string; in: string; schema: JsonSchema }[];
+  requestBody?: { content: Record<string, { schema: JsonSchema }> };
+  responses: Record<string, { content?: Record<string, { schema: JsonSchema }> }>;
+}
+
+/** The names a real answer uses that its documented object shape lacks, and the required ones it misses. */
+function drift(schema: JsonSchema, value: Record<string, unknown>): string[] {
+  const declared = Object.keys(schema.properties ?? {});
+  return [
+    ...Object.keys(value).filter((key) => !declared.includes(key)).map((key) => `undocumented ${key}`),
+    ...(schema.required ?? []).filter((key) => !(key in value)).map((key) => `missing ${key}`),
+  ];
+}
+
 /** Every (method, path) Fastify routes, read from its own route tree: independent of the collector under test. */
 function registeredRoutes(app: FastifyInstance): [string, string][] {
   const stack: string[] = [];
@@ -112,5 +136,65 @@ describe('developer docs', () => {
     expect(doc.paths['/me']?.get?.security).toEqual([{ bearer: [] }, { signedRequest: [] }]);
     // a summary a route declared in its own schema wins
     expect(doc.paths['/account/apps/revoke']?.post?.summary).toMatch(/^Revoke an app/);
+  });
+
+  it('documents request and response shapes from what the routes declare', async () => {
+    const doc = (await h.app.inject({ method: 'GET', url: '/openapi.json' })).json<{
+      paths: Record<string, Record<string, Operation>>;
+      components: { schemas: Record<string, JsonSchema> };
+    }>();
+    const op = (method: string, path: string): Operation => {
+      const found = doc.paths[path]?.[method];
+      if (!found) throw new Error(`${method} ${path} is not documented`);
+      return found;
+    };
+    const ok = (method: string, path: string) => op(method, path).responses['200']?.content?.['application/json']?.schema;
+    const dataProps = (method: string, path: string) => {
+      const data = ok(method, path)?.properties?.['data'];
+      return Object.keys((data?.type === 'array' ? data.items : data)?.properties ?? {});
+    };
+
+    const transfer = op('post', '/transfers');
+    expect(transfer.requestBody?.content['application/json']?.schema.properties?.['amount']?.type).toBe('string');
+    expect(transfer.requestBody?.content['application/json']?.schema.required).toEqual(expect.arrayContaining(['asset_id', 'opponent_id', 'amount', 'trace_id']));
+    expect(dataProps('post', '/transfers')).toContain('snapshot_id');
+    for (const path of ['/me', '/users/{id}']) expect(dataProps('get', path)).toEqual(expect.arrayContaining(['user_id', 'identity_number', 'phone']));
+    expect(dataProps('get', '/assets')).toContain('balance');
+    expect(dataProps('get', '/assets/{id}')).toContain('balance');
+    for (const path of ['/assets/{id}/snapshots', '/snapshots']) expect(dataProps('get', path)).toContain('closing_balance');
+    expect(op('get', '/snapshots').parameters?.filter((p) => p.in === 'query').map((p) => p.name)).toEqual(['limit', 'offset', 'order', 'asset']);
+    expect(op('get', '/authorizations').parameters).toEqual([expect.objectContaining({ name: 'app', in: 'query', required: false })]);
+    expect(dataProps('get', '/authorizations')).toContain('accessed_at');
+    expect(op('post', '/oauth/cancel').requestBody?.content['application/json']?.schema.required).toEqual(['client_id']);
+    expect(dataProps('get', '/codes/{codeId}')).toContain('code_id');
+    expect(op('post', '/oauth/authorize').requestBody?.content['application/json']?.schema.required).toEqual(['authorization_id', 'scopes']);
+
+    const token = op('post', '/oauth/token');
+    expect(Object.keys(token.requestBody?.content ?? {}).sort()).toEqual(['application/json', 'application/x-www-form-urlencoded']);
+    expect(token.requestBody?.content['application/json']?.schema.required).toEqual(['client_id', 'code']);
+    expect(token.requestBody?.content['application/x-www-form-urlencoded']?.schema.required).toEqual(['grant_type']);
+    expect(ok('post', '/oauth/token')?.anyOf).toHaveLength(2);
+    expect(op('post', '/oauth/revoke').requestBody?.content['application/x-www-form-urlencoded']?.schema.required).toEqual(['token']);
+    expect(op('post', '/oauth/revoke').responses['200']).toEqual({ description: '200' });
+    expect(ok('post', '/oauth/introspect')?.anyOf?.map((s) => Object.keys(s.properties ?? {}).length)).toEqual([1, 8]);
+
+    // both error bodies are shared components, each route pointing at the one it answers with
+    const platformError = doc.components.schemas['PlatformError'];
+    expect(Object.keys(platformError?.properties?.['error']?.properties ?? {})).toEqual(['status', 'code', 'description', 'extra', 'request_id']);
+    expect(Object.keys(doc.components.schemas['OAuthError']?.properties ?? {})).toEqual(['error', 'error_description']);
+    const errorRef = (method: string, path: string) => op(method, path).responses['default']?.content?.['application/json']?.schema;
+    expect(errorRef('get', '/me')).toEqual({ $ref: '#/components/schemas/PlatformError' });
+    expect(errorRef('post', '/oauth/introspect')).toEqual({ $ref: '#/components/schemas/OAuthError' });
+    expect(errorRef('post', '/oauth/token')?.oneOf).toHaveLength(2);
+
+    // the shapes describe what the server really sends
+    const metadata = await h.app.inject({ method: 'GET', url: '/.well-known/oauth-authorization-server' });
+    const metadataSchema = ok('get', '/.well-known/oauth-authorization-server');
+    expect(metadataSchema && drift(metadataSchema, metadata.json())).toEqual([]);
+    const unauthorized = await h.app.inject({ method: 'GET', url: '/me', headers: { 'x-request-id': 'f4a4e1f6-0000-4000-8000-000000000002' } });
+    expect(platformError && drift(platformError, unauthorized.json())).toEqual([]);
+    expect(drift(platformError?.properties?.['error'] ?? {}, unauthorized.json<{ error: Record<string, unknown> }>().error)).toEqual([]);
+    const badGrant = await h.app.inject({ method: 'POST', url: '/oauth/token', headers: { 'content-type': 'application/x-www-form-urlencoded' }, payload: 'grant_type=nonsense' });
+    expect(drift(doc.components.schemas['OAuthError'] ?? {}, badGrant.json())).toEqual([]);
   });
 });

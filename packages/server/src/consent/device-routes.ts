@@ -1,7 +1,9 @@
+import { Type } from '@sinclair/typebox';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { publicIconUrl } from '../apps/logos.js';
 import { getApp, redirectUrisOf } from '../apps/service.js';
 import type { RouteContext } from '../context.js';
+import { JSON_TYPE, type RouteDocs, Timestamp, Uuid, dataOf } from '../docs/route-docs.js';
 import { SignetError } from '../errors/errors.js';
 import { csrfField, verifyCsrf } from '../plugins/csrf.js';
 import { html } from '../plugins/html.js';
@@ -18,6 +20,33 @@ import {
   pendingByCodeId,
   waitState,
 } from './device.js';
+
+/** What authorizationView answers (documentation only: see docs/route-docs.ts). */
+const PendingAuthorization = Type.Object({
+  type: Type.Literal('authorization'),
+  authorization_id: Uuid,
+  scopes: Type.Array(Type.String(), { description: 'asked for (GET /codes) or granted (POST /oauth/authorize)' }),
+  code_id: Type.String(),
+  app: Type.Object({
+    type: Type.Literal('app'),
+    app_id: Uuid,
+    name: Type.String(),
+    icon_url: Type.String(),
+    description: Type.String(),
+    home_uri: Type.String(),
+    redirect_uri: Type.String(),
+    redirect_uris: Type.Array(Type.String()),
+  }),
+  created_at: Timestamp,
+});
+const docs = {
+  code: { responses: { 200: dataOf(PendingAuthorization) }, errors: 'platform' },
+  decide: {
+    body: { [JSON_TYPE]: Type.Object({ authorization_id: Uuid, scopes: Type.Array(Type.String(), { description: 'the scopes approved; empty denies' }) }) },
+    responses: { 200: dataOf(PendingAuthorization) },
+    errors: 'platform',
+  },
+} satisfies Record<string, RouteDocs>;
 
 /** The §6 view of a pending request, as `GET /codes/:id` and `POST /oauth/authorize` answer it. */
 async function authorizationView(context: RouteContext, pending: DeviceRequest, scopes: string[]) {
@@ -58,7 +87,7 @@ export async function deviceApiRoutes(app: FastifyInstance, context: RouteContex
     for (const end of streams) end();
   });
 
-  app.get<{ Params: { codeId: string } }>('/codes/:codeId', async (request, reply) => {
+  app.get<{ Params: { codeId: string } }>('/codes/:codeId', { config: { openapi: docs.code } }, async (request, reply) => {
     if (!wantsJson(request)) return devicePage(context, request, reply, request.params.codeId);
     await authenticateSession(context, request);
     const pending = await pendingByCodeId(context, request.params.codeId);
@@ -85,7 +114,7 @@ export async function deviceApiRoutes(app: FastifyInstance, context: RouteContex
     return sendPage(reply, layout({ title: approved ? 'Approved' : 'Denied', body: html`<section class="card"><h1>${approved ? 'Approved' : 'Denied'}</h1><p role="status">${message}</p></section>` }));
   });
 
-  app.post('/oauth/authorize', async (request) => {
+  app.post('/oauth/authorize', { config: { openapi: docs.decide } }, async (request) => {
     const principal = await authenticateSession(context, request);
     const body = (request.body ?? {}) as Record<string, unknown>;
     const authorizationId = body.authorization_id;

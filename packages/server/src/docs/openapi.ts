@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import type { FastifySchema } from 'fastify';
 import type { ScopeRegistry } from '../consent/scopes.js';
 import type { RegisteredRoute } from './route-collector.js';
+import { OAuthError, PlatformError, type RouteDocs } from './route-docs.js';
 import { type Auth, routeNotes } from './route-summaries.js';
 
 type Json = Record<string, unknown>;
@@ -52,13 +53,38 @@ function jsonSchemaProperties(schema: unknown): [string, unknown, boolean][] {
   return Object.entries(properties ?? {}).map(([name, value]) => [name, value, (required ?? []).includes(name)]);
 }
 
-/** Turns what a route declared in `schema` into an OpenAPI operation. */
-function operation(method: string, path: string, pathParams: string[], schema: FastifySchema | undefined): Json {
+const ERROR_SCHEMAS: Record<RouteDocs['errors'], Json> = {
+  platform: { $ref: '#/components/schemas/PlatformError' },
+  oauth: { $ref: '#/components/schemas/OAuthError' },
+  both: { oneOf: [{ $ref: '#/components/schemas/PlatformError' }, { $ref: '#/components/schemas/OAuthError' }] },
+};
+
+const ERROR_NOTES: Record<RouteDocs['errors'], string> = {
+  platform: 'The platform error envelope: HTTP 202 when the request sent X-Request-Id, otherwise the real status (PROTOCOL.md §1).',
+  oauth: 'An RFC 6749 §5.2 error body with its HTTP status.',
+  both: 'The platform envelope for the JSON form, an RFC 6749 §5.2 body for the form-urlencoded form.',
+};
+
+/** requestBody and responses from the shapes a route documents in `config.openapi`. */
+function documentedShapes(docs: RouteDocs): Json {
+  const responses: Json = Object.fromEntries(
+    Object.entries(docs.responses).map(([status, body]) => [status, { description: status, ...(body ? { content: { 'application/json': { schema: body } } } : {}) }]),
+  );
+  responses['default'] = { description: ERROR_NOTES[docs.errors], content: { 'application/json': { schema: ERROR_SCHEMAS[docs.errors] } } };
+  const body = docs.body ? Object.entries(docs.body) : [];
+  return {
+    ...(body.length > 0 ? { requestBody: { required: true, content: Object.fromEntries(body.map(([type, schema]) => [type, { schema }])) } } : {}),
+    responses,
+  };
+}
+
+/** Turns what a route declared in `schema` and `config.openapi` into an OpenAPI operation. */
+function operation(method: string, path: string, pathParams: string[], schema: FastifySchema | undefined, docs: RouteDocs | undefined): Json {
   const note = routeNotes[`${method} ${path}`];
   const declaredParams = new Map(jsonSchemaProperties(schema?.params).map(([name, value]) => [name, value]));
   const parameters = [
     ...pathParams.map((name) => ({ name, in: 'path', required: true, schema: declaredParams.get(name) ?? { type: 'string' } })),
-    ...jsonSchemaProperties(schema?.querystring).map(([name, value, required]) => ({ name, in: 'query', required, schema: value })),
+    ...jsonSchemaProperties(schema?.querystring ?? docs?.query).map(([name, value, required]) => ({ name, in: 'query', required, schema: value })),
   ];
   const responses =
     schema?.response && typeof schema.response === 'object'
@@ -73,13 +99,14 @@ function operation(method: string, path: string, pathParams: string[], schema: F
     ...(parameters.length > 0 ? { parameters } : {}),
     ...(schema?.body ? { requestBody: { content: { 'application/json': { schema: schema.body } } } } : {}),
     responses,
+    ...(docs ? documentedShapes(docs) : {}),
     ...(security ? { security } : {}),
   };
 }
 
 /**
  * OpenAPI 3.1 from the routes Fastify registered: every path and method, and whatever a
- * route declared in `schema`. HEAD twins of GET routes are left out.
+ * route declared in `schema` or documented in `config.openapi`. HEAD twins of GET routes are left out.
  */
 export function openApiDocument(routes: readonly RegisteredRoute[], issuer: string, scopes: ScopeRegistry): Json {
   const gets = new Set(routes.filter((r) => r.method === 'GET').map((r) => r.url));
@@ -88,7 +115,7 @@ export function openApiDocument(routes: readonly RegisteredRoute[], issuer: stri
     if (route.method === 'HEAD' && gets.has(route.url)) continue;
     const { path, params } = openApiPath(route.url);
     paths[path] ??= {};
-    paths[path][route.method.toLowerCase()] = operation(route.method, path, params, route.schema);
+    paths[path][route.method.toLowerCase()] = operation(route.method, path, params, route.schema, route.docs);
   }
   const sorted = Object.fromEntries(Object.entries(paths).sort(([a], [b]) => a.localeCompare(b)));
   return {
@@ -101,6 +128,6 @@ export function openApiDocument(routes: readonly RegisteredRoute[], issuer: stri
     },
     servers: [{ url: issuer }],
     paths: sorted,
-    components: { securitySchemes: securitySchemes(issuer, scopes) },
+    components: { schemas: { PlatformError, OAuthError }, securitySchemes: securitySchemes(issuer, scopes) },
   };
 }

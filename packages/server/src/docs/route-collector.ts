@@ -1,6 +1,7 @@
 import type { FastifyInstance, FastifySchema, HTTPMethods, RouteOptions } from 'fastify';
 import type { RouteContext } from '../context.js';
 import { unencapsulated } from '../plugins/unencapsulated.js';
+import type { RouteDocs } from './route-docs.js';
 
 /**
  * The documentation keys a route may put in its `schema` (the names @fastify/swagger
@@ -24,6 +25,8 @@ export interface RegisteredRoute {
   /** Fastify's form: `/users/:id` */
   url: string;
   schema: FastifySchema | undefined;
+  /** the shapes it documents in `config.openapi` (see route-docs.ts) */
+  docs: RouteDocs | undefined;
 }
 
 function methodsOf(route: RouteOptions): HTTPMethods[] {
@@ -38,6 +41,6 @@ export const routeCollector = unencapsulated(async (app: FastifyInstance, _conte
   const routes: RegisteredRoute[] = [];
   app.decorate('signetRoutes', routes);
   app.addHook('onRoute', (route) => {
-    for (const method of methodsOf(route)) routes.push({ method, url: route.url, schema: route.schema });
+    for (const method of methodsOf(route)) routes.push({ method, url: route.url, schema: route.schema, docs: route.config?.openapi });
   });
 });

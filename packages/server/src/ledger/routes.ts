@@ -1,6 +1,8 @@
 import { FULL_SCOPE } from '@signet/protocol';
+import { Type } from '@sinclair/typebox';
 import type { FastifyInstance } from 'fastify';
 import type { RouteContext } from '../context.js';
+import { JSON_TYPE, type RouteDocs, Timestamp, Uuid, dataOf } from '../docs/route-docs.js';
 import { SignetError } from '../errors/errors.js';
 import { guard } from '../resources/guard.js';
 import { type SnapshotParams, assetWithBalance, listBalances, listSnapshots, transfer } from './service.js';
@@ -9,6 +11,55 @@ const ASSETS_READ = 'ASSETS:READ';
 /** History is readable with either scope (Mixin later split SNAPSHOTS:READ from ASSETS:READ). */
 const HISTORY_READ = [ASSETS_READ, 'SNAPSHOTS:READ'] as const;
 
+// Documentation only (docs/route-docs.ts): the routes validate by hand, amounts stay strings.
+const Asset = Type.Object({
+  type: Type.Literal('asset'),
+  asset_id: Uuid,
+  chain_id: Uuid,
+  symbol: Type.String(),
+  name: Type.String(),
+  icon_url: Type.String(),
+  balance: Type.String({ description: 'a decimal string' }),
+  precision: Type.Integer(),
+  created_at: Timestamp,
+});
+const Snapshot = Type.Object({
+  type: Type.Literal('snapshot'),
+  snapshot_id: Uuid,
+  user_id: Uuid,
+  asset_id: Uuid,
+  amount: Type.String({ description: 'a decimal string, negative for money leaving the account' }),
+  opening_balance: Type.String(),
+  closing_balance: Type.String(),
+  opponent_id: Type.String({ description: '"" for a deposit' }),
+  trace_id: Type.String(),
+  memo: Type.String(),
+  created_at: Timestamp,
+});
+const SnapshotQuery = Type.Object({
+  limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 500, default: 100 })),
+  offset: Type.Optional(Type.String({ format: 'date-time', description: 'a timestamp cursor: the created_at of the last snapshot seen' })),
+  order: Type.Optional(Type.Union([Type.Literal('DESC'), Type.Literal('ASC')], { default: 'DESC' })),
+});
+const TransferRequest = Type.Object({
+  asset_id: Uuid,
+  opponent_id: Uuid,
+  amount: Type.String({ description: 'a positive decimal string (a JSON number is refused, 10002 amount)', examples: ['0.1'] }),
+  trace_id: Uuid,
+  memo: Type.Optional(Type.String({ maxLength: 140 })),
+});
+const docs = {
+  assets: { responses: { 200: dataOf(Type.Array(Asset)) }, errors: 'platform' },
+  asset: { responses: { 200: dataOf(Asset) }, errors: 'platform' },
+  assetSnapshots: { query: SnapshotQuery, responses: { 200: dataOf(Type.Array(Snapshot)) }, errors: 'platform' },
+  snapshots: {
+    query: Type.Composite([SnapshotQuery, Type.Object({ asset: Type.Optional(Type.String({ format: 'uuid', description: 'only this asset' })) })]),
+    responses: { 200: dataOf(Type.Array(Snapshot)) },
+    errors: 'platform',
+  },
+  transfer: { body: { [JSON_TYPE]: TransferRequest }, responses: { 200: dataOf(Snapshot) }, errors: 'platform' },
+} satisfies Record<string, RouteDocs>;
+
 function bodyObject(body: unknown): Record<string, unknown> {
   if (typeof body !== 'object' || body === null || Array.isArray(body)) throw new SignetError(400, 'The request body must be a JSON object.');
   return body as Record<string, unknown>;
@@ -16,29 +67,29 @@ function bodyObject(body: unknown): Record<string, unknown> {
 
 /** PROTOCOL.md §10: balances, histories and transfers. Every route goes through the one scope guard. */
 export async function ledgerRoutes(app: FastifyInstance, context: RouteContext): Promise<void> {
-  app.get('/assets', async (request) => {
+  app.get('/assets', { config: { openapi: docs.assets } }, async (request) => {
     const principal = await guard(context, request, ASSETS_READ);
     return { data: await listBalances(context, principal.userId) };
   });
 
-  app.get<{ Params: { id: string } }>('/assets/:id', async (request) => {
+  app.get<{ Params: { id: string } }>('/assets/:id', { config: { openapi: docs.asset } }, async (request) => {
     const principal = await guard(context, request, ASSETS_READ);
     return { data: await assetWithBalance(context, principal.userId, request.params.id) };
   });
 
-  app.get<{ Params: { id: string }; Querystring: SnapshotParams }>('/assets/:id/snapshots', async (request) => {
+  app.get<{ Params: { id: string }; Querystring: SnapshotParams }>('/assets/:id/snapshots', { config: { openapi: docs.assetSnapshots } }, async (request) => {
     const principal = await guard(context, request, HISTORY_READ);
     // an unknown asset is 404 here, as it is for /assets/:id
     const asset = await assetWithBalance(context, principal.userId, request.params.id);
     return { data: await listSnapshots(context, principal.userId, { ...request.query, asset: asset.asset_id }) };
   });
 
-  app.get<{ Querystring: SnapshotParams }>('/snapshots', async (request) => {
+  app.get<{ Querystring: SnapshotParams }>('/snapshots', { config: { openapi: docs.snapshots } }, async (request) => {
     const principal = await guard(context, request, HISTORY_READ);
     return { data: await listSnapshots(context, principal.userId, request.query) };
   });
 
-  app.post('/transfers', async (request) => {
+  app.post('/transfers', { config: { openapi: docs.transfer } }, async (request) => {
     const principal = await guard(context, request, FULL_SCOPE);
     const body = bodyObject(request.body);
     // Mixin's SDKs add an encrypted `pin`: Signet has no PINs (a session key signs the request), so it is ignored

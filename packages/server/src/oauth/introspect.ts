@@ -1,5 +1,7 @@
+import { Type } from '@sinclair/typebox';
 import type { FastifyInstance } from 'fastify';
 import type { RouteContext } from '../context.js';
+import { FORM_TYPE, type RouteDocs } from '../docs/route-docs.js';
 import { lookupAccessToken } from '../tokens/service.js';
 import { authenticateClient, readClientCredentials } from './client-auth.js';
 import { invalidClient } from './errors.js';
@@ -19,6 +21,27 @@ export type IntrospectionAnswer =
       authorization_id?: string;
     };
 
+/** IntrospectionAnswer as a schema (documentation only: see docs/route-docs.ts). */
+const introspectDocs: RouteDocs = {
+  body: { [FORM_TYPE]: Type.Object({ token: Type.String(), client_id: Type.Optional(Type.String()), client_secret: Type.Optional(Type.String()) }) },
+  responses: {
+    200: Type.Union([
+      Type.Object({ active: Type.Literal(false) }),
+      Type.Object({
+        active: Type.Literal(true),
+        scope: Type.String(),
+        client_id: Type.String(),
+        sub: Type.String({ description: 'the user_id; for a client-credentials token, the client_id (its bot user)' }),
+        exp: Type.Integer(),
+        iat: Type.Integer(),
+        token_type: Type.Literal('Bearer'),
+        authorization_id: Type.Optional(Type.String()),
+      }),
+    ]),
+  },
+  errors: 'oauth',
+};
+
 const seconds = (ms: number) => Math.floor(ms / 1000);
 
 /**
@@ -28,7 +51,7 @@ const seconds = (ms: number) => Math.floor(ms / 1000);
 export async function introspectRoutes(app: FastifyInstance, context: RouteContext): Promise<void> {
   useStandardEndpoint(app);
 
-  app.post('/oauth/introspect', async (request): Promise<IntrospectionAnswer> => {
+  app.post('/oauth/introspect', { config: { openapi: introspectDocs } }, async (request): Promise<IntrospectionAnswer> => {
     const body = requireFormBody(request);
     const credentials = readClientCredentials(request.headers.authorization, body);
     const token = requiredFormParam(body, 'token');

@@ -1,6 +1,32 @@
+import { Type } from '@sinclair/typebox';
 import type { FastifyInstance } from 'fastify';
 import type { RouteContext } from '../context.js';
+import type { RouteDocs } from '../docs/route-docs.js';
 import { grantHandlers } from './token/routes.js';
+
+const strings = Type.Array(Type.String());
+
+/** RFC 8414 §2, the fields this server sends (documentation only: see docs/route-docs.ts). */
+const metadataDocs: RouteDocs = {
+  responses: {
+    200: Type.Object({
+      issuer: Type.String(),
+      authorization_endpoint: Type.String(),
+      token_endpoint: Type.String(),
+      revocation_endpoint: Type.String(),
+      introspection_endpoint: Type.String(),
+      response_types_supported: strings,
+      grant_types_supported: strings,
+      code_challenge_methods_supported: strings,
+      token_endpoint_auth_methods_supported: strings,
+      revocation_endpoint_auth_methods_supported: strings,
+      introspection_endpoint_auth_methods_supported: strings,
+      scopes_supported: strings,
+      authorization_response_iss_parameter_supported: Type.Boolean(),
+    }),
+  },
+  errors: 'platform',
+};
 
 /** GET /.well-known/oauth-authorization-server (RFC 8414): exactly what this server supports. */
 export async function metadataRoutes(app: FastifyInstance, context: RouteContext): Promise<void> {
@@ -21,5 +47,5 @@ export async function metadataRoutes(app: FastifyInstance, context: RouteContext
     scopes_supported: [...context.scopes.keys()],
     authorization_response_iss_parameter_supported: true,
   };
-  app.get('/.well-known/oauth-authorization-server', async () => document);
+  app.get('/.well-known/oauth-authorization-server', { config: { openapi: metadataDocs } }, async () => document);
 }

@@ -1,8 +1,24 @@
+import { Type } from '@sinclair/typebox';
 import type { FastifyInstance } from 'fastify';
 import type { RouteContext } from '../context.js';
+import { FORM_TYPE, type RouteDocs } from '../docs/route-docs.js';
 import { revokeAccessToken, revokeByRefreshToken } from '../tokens/service.js';
 import { authenticateClient, readClientCredentials } from './client-auth.js';
 import { formParam, requiredFormParam, requireFormBody, useStandardEndpoint } from './form.js';
+
+/** RFC 7009 §2 (documentation only: see docs/route-docs.ts). Clients authenticate as at the token endpoint. */
+const revokeDocs: RouteDocs = {
+  body: {
+    [FORM_TYPE]: Type.Object({
+      token: Type.String(),
+      token_type_hint: Type.Optional(Type.Union([Type.Literal('access_token'), Type.Literal('refresh_token')])),
+      client_id: Type.Optional(Type.String()),
+      client_secret: Type.Optional(Type.String()),
+    }),
+  },
+  responses: { 200: null },
+  errors: 'oauth',
+};
 
 /**
  * POST /oauth/revoke (RFC 7009). An access token ends alone; a refresh token ends its
@@ -12,7 +28,7 @@ import { formParam, requiredFormParam, requireFormBody, useStandardEndpoint } fr
 export async function revokeRoutes(app: FastifyInstance, context: RouteContext): Promise<void> {
   useStandardEndpoint(app);
 
-  app.post('/oauth/revoke', async (request, reply) => {
+  app.post('/oauth/revoke', { config: { openapi: revokeDocs } }, async (request, reply) => {
     const body = requireFormBody(request);
     const credentials = readClientCredentials(request.headers.authorization, body);
     const token = requiredFormParam(body, 'token');

@@ -1,15 +1,36 @@
 import { ALWAYS_GRANTED_SCOPE } from '@signet/protocol';
+import { Type } from '@sinclair/typebox';
 import type { FastifyInstance } from 'fastify';
 import type { RouteContext } from '../context.js';
 import { NotFoundError } from '../errors/errors.js';
+import { type RouteDocs, Timestamp, Uuid, dataOf } from '../docs/route-docs.js';
 import { guard, holds } from './guard.js';
 import { findProfile, findProfileById, profileView } from './profile.js';
 
 const PHONE_READ = 'PHONE:READ';
 
+/** What profileView answers (documentation only: see docs/route-docs.ts). */
+const User = Type.Object({
+  type: Type.Literal('user'),
+  user_id: Uuid,
+  identity_number: Type.String(),
+  full_name: Type.String(),
+  biography: Type.String(),
+  avatar_url: Type.String(),
+  phone: Type.String({ description: '"" without PHONE:READ, and always "" on /users/:id' }),
+  relationship: Type.Union([Type.Literal('ME'), Type.Literal('STRANGER')]),
+  mute_until: Timestamp,
+  is_verified: Type.Boolean(),
+  is_scam: Type.Boolean(),
+  has_safe: Type.Boolean(),
+  created_at: Timestamp,
+  app_id: Type.Optional(Type.String({ description: 'a bot user: its app' })),
+});
+const userDocs: RouteDocs = { responses: { 200: dataOf(User) }, errors: 'platform' };
+
 /** PROTOCOL.md §10: the caller's own profile and other users' public ones. */
 export async function profileRoutes(app: FastifyInstance, context: RouteContext): Promise<void> {
-  app.get('/me', async (request) => {
+  app.get('/me', { config: { openapi: userDocs } }, async (request) => {
     const principal = await guard(context, request, ALWAYS_GRANTED_SCOPE);
     const row = await findProfileById(context.db, principal.userId);
     // the token outlived its user (an account deleted under it)
@@ -17,7 +38,7 @@ export async function profileRoutes(app: FastifyInstance, context: RouteContext)
     return { data: profileView(row, { self: true, withPhone: holds(principal, PHONE_READ) }) };
   });
 
-  app.get<{ Params: { id: string } }>('/users/:id', async (request) => {
+  app.get<{ Params: { id: string } }>('/users/:id', { config: { openapi: userDocs } }, async (request) => {
     const principal = await guard(context, request, ALWAYS_GRANTED_SCOPE);
     const row = await findProfile(context.db, request.params.id);
     if (!row) throw new NotFoundError('User');

@@ -1,5 +1,7 @@
+import { Type } from '@sinclair/typebox';
 import type { FastifyInstance } from 'fastify';
 import type { RouteContext } from '../../context.js';
+import { FORM_TYPE, JSON_TYPE, type RouteDocs, Uuid, dataOf } from '../../docs/route-docs.js';
 import { unsupportedGrantType } from '../errors.js';
 import { formBody, isFormRequest, requiredFormParam, useStandardEndpoint } from '../form.js';
 import type { GrantHandler } from './answer.js';
@@ -17,6 +19,65 @@ export const grantHandlers: ReadonlyMap<string, GrantHandler> = new Map([
   [TOKEN_EXCHANGE_GRANT, tokenExchangeGrant],
 ]);
 
+const optionalString = (description?: string) => Type.Optional(Type.String(description ? { description } : {}));
+
+/** Both request forms and both answers (documentation only: see docs/route-docs.ts). */
+const tokenDocs: RouteDocs = {
+  body: {
+    [JSON_TYPE]: Type.Object(
+      {
+        client_id: Uuid,
+        code: Type.String(),
+        client_secret: optionalString('exactly one of client_secret and code_verifier'),
+        code_verifier: optionalString(),
+        ed25519: optionalString("the client's ed25519 public key, base64url of the raw 32 bytes: binds it instead of issuing a bearer token"),
+      },
+      { description: 'The platform form (Mixin): errors in the platform envelope' },
+    ),
+    [FORM_TYPE]: Type.Object(
+      {
+        grant_type: Type.String({ examples: ['authorization_code', 'refresh_token', 'client_credentials', TOKEN_EXCHANGE_GRANT] }),
+        code: optionalString('authorization_code'),
+        redirect_uri: optionalString('authorization_code, when it was sent to /oauth/authorize'),
+        code_verifier: optionalString('authorization_code (PKCE)'),
+        refresh_token: optionalString('refresh_token'),
+        scope: optionalString('refresh_token, client_credentials: space-separated'),
+        subject_token: optionalString('token exchange (PROTOCOL.md §11)'),
+        subject_token_type: optionalString('token exchange: urn:ietf:params:oauth:token-type:jwt'),
+        ed25519: optionalString('authorization_code: binds a client key as in the platform form'),
+        client_id: optionalString('client_secret_post, or a public client'),
+        client_secret: optionalString('client_secret_post'),
+      },
+      { description: 'The standard form (RFC 6749): errors per RFC 6749 §5.2' },
+    ),
+  },
+  responses: {
+    200: Type.Union([
+      Type.Object(
+        {
+          access_token: Type.String(),
+          token_type: Type.Literal('Bearer'),
+          expires_in: Type.Integer(),
+          scope: Type.String(),
+          refresh_token: optionalString(),
+          authorization_id: Type.Optional(Uuid),
+          ed25519: optionalString("the server's public key, when the client bound one"),
+          issued_token_type: optionalString('token exchange'),
+          user: Type.Optional(Type.Object({ user_id: Uuid, identity_number: Type.String(), full_name: Type.String(), avatar_url: Type.String() })),
+        },
+        { description: 'The standard form' },
+      ),
+      dataOf(
+        Type.Union([
+          Type.Object({ authorization_id: Uuid, scope: Type.String(), ed25519: Type.String({ description: "the server's public key, base64url" }) }),
+          Type.Object({ access_token: Type.String(), scope: Type.String(), authorization_id: Uuid }),
+        ]),
+      ),
+    ]),
+  },
+  errors: 'both',
+};
+
 /**
  * POST /oauth/token (PROTOCOL.md §7). A form body is the standard dialect (RFC 6749,
  * errors per §5.2); anything else is Mixin's JSON form, answered in the platform envelope.
@@ -24,7 +85,7 @@ export const grantHandlers: ReadonlyMap<string, GrantHandler> = new Map([
 export async function tokenRoutes(app: FastifyInstance, context: RouteContext): Promise<void> {
   useStandardEndpoint(app, (request) => !isFormRequest(request));
 
-  app.post('/oauth/token', async (request) => {
+  app.post('/oauth/token', { config: { openapi: tokenDocs } }, async (request) => {
     const authorization = request.headers.authorization;
     if (!isFormRequest(request)) return { data: await platformCodeExchange(context, { authorization, body: request.body }) };
     const body = formBody(request);
