@@ -2,7 +2,10 @@ import { buildApp } from './app.js';
 import type { Config } from './config/schema.js';
 import { openDatabase } from './storage/database.js';
 import { openKv, systemClock } from './storage/kv/index.js';
+import { cleanUpExpired } from './storage/cleanup.js';
 import { migrateToLatest } from './storage/migrate.js';
+
+const CLEANUP_EVERY_MS = 60_000;
 
 export interface RunningServer {
   url: string;
@@ -18,9 +21,15 @@ export async function startServer(config: Config): Promise<RunningServer> {
     const kv = await openKv({ redisUrl: config.redisUrl, redisPrefix: config.redisPrefix, storage });
     const app = await buildApp(config, { storage, kv, clock: systemClock });
     const url = await app.listen({ port: config.port, host: config.host });
+    // expired rows go in the background, a bounded batch at a time (storage/cleanup.ts)
+    const cleanup = setInterval(() => {
+      cleanUpExpired({ db: storage.db, clock: systemClock }).catch((error: unknown) => app.log.warn({ err: error }, 'clean-up failed'));
+    }, CLEANUP_EVERY_MS);
+    cleanup.unref();
     const stop = async () => {
       if (stopped) return;
       stopped = true;
+      clearInterval(cleanup);
       // stop taking requests and finish the ones in flight before the stores close
       await app.close();
       await kv.close();

@@ -2,7 +2,9 @@ import type { Command } from 'commander';
 import { loadConfig } from '../config/load.js';
 import { startServer, stopOnSignals } from '../main.js';
 import { openDatabase } from '../storage/database.js';
+import { cleanUpExpired } from '../storage/cleanup.js';
 import { migrateToLatest } from '../storage/migrate.js';
+import { withContext } from './context.js';
 import { type CliIo, print } from './io.js';
 
 export function serverCommands(program: Command, io: CliIo): void {
@@ -13,6 +15,19 @@ export function serverCommands(program: Command, io: CliIo): void {
       const server = await startServer(loadConfig(io.env));
       stopOnSignals(server);
       io.stderr(`signet listening on ${server.url}\n`);
+    });
+
+  program
+    .command('cleanup')
+    .description('delete expired codes, tokens, sessions, device requests and kv entries (the server also does this every minute)')
+    .option('--json', 'print JSON')
+    .action(async (options: { json?: boolean }) => {
+      await withContext(io, async ({ storage, clock }) => {
+        // no time budget from the command line: run until everything expired is gone
+        const report = await cleanUpExpired({ db: storage.db, clock }, { budgetMs: Number.POSITIVE_INFINITY });
+        const human = Object.entries(report.deleted).map(([table, count]) => `${table}: ${count}`).join('\n');
+        print(io, options.json, report.deleted, human);
+      });
     });
 
   program

@@ -96,17 +96,6 @@ export class SqlKv implements Kv {
     };
   }
 
-  /** Deletes expired entries; returns how many. Bounded so one run never holds the table long. */
-  async sweep(limit = 1000): Promise<number> {
-    const expired = this.db
-      .selectFrom('kv')
-      .select('key')
-      .where('expires_at', '<=', this.clock.now())
-      .limit(limit);
-    const result = await this.db.deleteFrom('kv').where('key', 'in', expired).executeTakeFirst();
-    return Number(result.numDeletedRows);
-  }
-
   async close(): Promise<void> {
     this.subscribers.clear();
     await this.channel.stop();
