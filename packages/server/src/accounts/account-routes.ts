@@ -1,3 +1,4 @@
+import { signInUrl } from './local-path.js';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { RouteContext } from '../context.js';
 import { InvalidFieldError } from '../errors/errors.js';
@@ -12,7 +13,7 @@ import { createKeystore, listKeystores, revokeKeystore } from './keystores.js';
 import { type ProfileField, type ProfileInput, updateProfile, validateProfile } from './profile.js';
 import type { UserView } from './service.js';
 
-const SIGN_IN = `/signin?next=${encodeURIComponent('/account')}`;
+const SIGN_IN = signInUrl('/account');
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const PROFILE_FIELDS: readonly ProfileField[] = ['full_name', 'avatar_url', 'biography', 'phone'];
 

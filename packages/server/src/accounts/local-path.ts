@@ -8,3 +8,8 @@ export function localPath(value: unknown, fallback = '/account'): string {
   if (!/^\/(?![/\\])[\x21-\x7e]*$/.test(value) || value.includes('\\')) return fallback;
   return value;
 }
+
+/** The sign-in page that returns to `next` (a local path) once the user has signed in. */
+export function signInUrl(next: string): string {
+  return `/signin?${new URLSearchParams({ next }).toString()}`;
+}

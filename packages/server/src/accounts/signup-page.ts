@@ -1,3 +1,4 @@
+import { signInUrl } from './local-path.js';
 import { inputField } from '../plugins/form-fields.js';
 import { type SafeHtml, html } from '../plugins/html.js';
 import { layout } from '../plugins/views.js';
@@ -39,7 +40,7 @@ ${inputField({
 })}
 <div class="actions"><button type="submit" class="primary">Create account</button></div>
 </form>
-<p class="muted">Already have an account? <a href="/signin?next=${encodeURIComponent(input.next)}">Sign in</a></p>
+<p class="muted">Already have an account? <a href="${signInUrl(input.next)}">Sign in</a></p>
 </section>`;
   return layout({ title: 'Create account', body });
 }

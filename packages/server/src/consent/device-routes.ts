@@ -1,3 +1,4 @@
+import { signInUrl } from '../accounts/local-path.js';
 import { Type } from '@sinclair/typebox';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { publicIconUrl } from '../apps/logos.js';
@@ -98,7 +99,7 @@ export async function deviceApiRoutes(app: FastifyInstance, context: RouteContex
   app.post<{ Params: { codeId: string } }>('/codes/:codeId', { preHandler: verifyCsrf }, async (request, reply) => {
     const user = currentUser(request);
     const here = `/codes/${encodeURIComponent(request.params.codeId)}`;
-    if (!user) return reply.redirect(`/signin?${new URLSearchParams({ next: here }).toString()}`, 303);
+    if (!user) return reply.redirect(signInUrl(here), 303);
     const pending = await pendingOrPage(context, reply, request.params.codeId);
     if (!pending) return reply;
     const body = (request.body ?? {}) as Record<string, unknown>;
@@ -152,7 +153,7 @@ async function pendingOrPage(context: RouteContext, reply: FastifyReply, codeId:
 /** PROTOCOL.md §6 in a browser: the device's signed-in user sees the same consent page. */
 async function devicePage(context: RouteContext, request: FastifyRequest, reply: FastifyReply, codeId: string): Promise<FastifyReply> {
   const user = currentUser(request);
-  if (!user) return reply.redirect(`/signin?${new URLSearchParams({ next: `/codes/${encodeURIComponent(codeId)}` }).toString()}`, 302);
+  if (!user) return reply.redirect(signInUrl(`/codes/${encodeURIComponent(codeId)}`), 302);
   const pending = await pendingOrPage(context, reply, codeId);
   if (!pending) return reply;
   const app = await getApp(context, pending.clientId);

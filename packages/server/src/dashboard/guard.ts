@@ -1,3 +1,4 @@
+import { signInUrl } from '../accounts/local-path.js';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { UserView } from '../accounts/service.js';
 import type { AppRow } from '../apps/repo.js';
@@ -11,7 +12,7 @@ export async function requireSignIn(request: FastifyRequest, reply: FastifyReply
   if (currentUser(request)) return undefined;
   // after a POST the way back is the page the form was on, not the POST's target
   const back = request.method === 'GET' ? request.url : '/dashboard';
-  return reply.redirect(`/signin?next=${encodeURIComponent(back)}`, 303);
+  return reply.redirect(signInUrl(back), 303);
 }
 
 export function signedInUser(request: FastifyRequest): UserView {

@@ -1,3 +1,4 @@
+import { signInUrl } from '../../accounts/local-path.js';
 import { ALWAYS_GRANTED_SCOPE } from '@signet/protocol';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { signInPage } from '../../accounts/pages.js';
@@ -104,7 +105,7 @@ export async function authorizeRoutes(app: FastifyInstance, context: RouteContex
     if (decision !== 'authorize') return sendPage(reply, errorPage('Choose Authorize or Deny', 'The form was sent without a decision.'), 400);
 
     const user = currentUser(request);
-    if (!user) return redirect(reply, `/signin?${new URLSearchParams({ next: returnUrl(params) }).toString()}`, 303);
+    if (!user) return redirect(reply, signInUrl(returnUrl(params)), 303);
     const ticked = new Set([body[GRANTED_FIELD]].flat().filter((s): s is string => typeof s === 'string'));
     const granted = authz.scopes.filter((scope) => scope === ALWAYS_GRANTED_SCOPE || ticked.has(scope));
     await recordGrant(context, user.user_id, authz.clientId, granted);
