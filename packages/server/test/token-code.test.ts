@@ -12,7 +12,6 @@ describe('POST /oauth/token grant_type=authorization_code', () => {
     await f?.close();
   });
 
-  const isActive = async (token: string) => (await lookupAccessToken(f.deps, token))?.active ?? false;
   const authorizationRow = (id: string) =>
     f.deps.db.selectFrom('authorizations').selectAll().where('authorization_id', '=', id).executeTakeFirst();
 
@@ -77,13 +76,13 @@ describe('POST /oauth/token grant_type=authorization_code', () => {
     const published: string[] = [];
     const unsubscribe = await f.kv.subscribe('revocations', (message) => published.push(message));
     const first = (await redeem(f, f.confidential, { code })).json();
-    expect(await isActive(first.access_token)).toBe(true);
+    expect(await f.isActive(first.access_token)).toBe(true);
 
     const replay = await redeem(f, f.confidential, { code });
     expect(replay.statusCode).toBe(400);
     expect(replay.json()).toMatchObject({ error: 'invalid_grant' });
     expect(replay.headers['cache-control']).toBe('no-store');
-    expect(await isActive(first.access_token)).toBe(false);
+    expect(await f.isActive(first.access_token)).toBe(false);
     expect((await authorizationRow(authorizationId))?.revoked_at).not.toBeNull();
     const refresh = await postForm(f.app, '/oauth/token', { grant_type: 'refresh_token', refresh_token: first.refresh_token }, f.confidential);
     expect(refresh.json()).toMatchObject({ error: 'invalid_grant' });

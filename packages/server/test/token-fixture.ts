@@ -8,6 +8,7 @@ import { loadConfig } from '../src/config/load.js';
 import { recordGrant } from '../src/consent/grants.js';
 import { issueCode } from '../src/oauth/codes.js';
 import { MemoryKv } from '../src/storage/kv/index.js';
+import { lookupAccessToken } from '../src/tokens/service.js';
 import { type TestDatabase, openTestDatabase } from './backends.js';
 import { TestClock } from './clock.js';
 
@@ -48,6 +49,8 @@ export interface TokenFixture {
   other: TestApp;
   publicApp: TestApp;
   code(app: TestApp, options?: CodeOptions): Promise<IssuedCode>;
+  /** Is this access token still active (not revoked, expired, or under a revoked authorization)? */
+  isActive(accessToken: string): Promise<boolean>;
   close(): Promise<void>;
 }
 
@@ -96,6 +99,9 @@ export async function tokenFixture(env: Record<string, string> = {}): Promise<To
         scopes,
       });
       return { ...issued, verifier: pair?.verifier };
+    },
+    async isActive(accessToken) {
+      return (await lookupAccessToken(deps, accessToken))?.active ?? false;
     },
     async close() {
       await app.close();

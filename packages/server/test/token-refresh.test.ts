@@ -11,7 +11,6 @@ describe('POST /oauth/token grant_type=refresh_token', () => {
     await f?.close();
   });
 
-  const isActive = async (token: string) => (await lookupAccessToken(f.deps, token))?.active ?? false;
   const refresh = (client: TestApp, refreshToken: string, extra: Record<string, string> = {}) =>
     postForm(f.app, '/oauth/token', { grant_type: 'refresh_token', refresh_token: refreshToken, ...extra }, client);
   const tokensFor = async (client: TestApp, scopes?: string[]) => {
@@ -34,7 +33,7 @@ describe('POST /oauth/token grant_type=refresh_token', () => {
       authorization_id: first.authorization_id,
     });
     expect(second.refresh_token).not.toBe(first.refresh_token);
-    expect(await isActive(second.access_token)).toBe(true);
+    expect(await f.isActive(second.access_token)).toBe(true);
     expect((await refresh(f.confidential, second.refresh_token)).statusCode).toBe(200);
   });
 
@@ -44,8 +43,8 @@ describe('POST /oauth/token grant_type=refresh_token', () => {
     const reuse = await refresh(f.confidential, first.refresh_token);
     expect(reuse.statusCode).toBe(400);
     expect(reuse.json()).toMatchObject({ error: 'invalid_grant' });
-    expect(await isActive(second.access_token)).toBe(false);
-    expect(await isActive(first.access_token)).toBe(false);
+    expect(await f.isActive(second.access_token)).toBe(false);
+    expect(await f.isActive(first.access_token)).toBe(false);
     expect((await refresh(f.confidential, second.refresh_token)).json()).toMatchObject({ error: 'invalid_grant' });
   });
 

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { grantedScopes } from '../src/consent/grants.js';
-import { findActiveAccessToken, lookupAccessToken, revokeGrant } from '../src/tokens/service.js';
+import { findActiveAccessToken, revokeGrant } from '../src/tokens/service.js';
 import { type TestApp, type TokenFixture, postForm, redeem, tokenFixture } from './token-fixture.js';
 
 describe('revocation, introspection and metadata', () => {
@@ -12,7 +12,6 @@ describe('revocation, introspection and metadata', () => {
     await f?.close();
   });
 
-  const isActive = async (token: string) => (await lookupAccessToken(f.deps, token))?.active ?? false;
   const tokensFor = async (client: TestApp) => (await redeem(f, client, { code: (await f.code(client)).code })).json();
   const refresh = (client: TestApp, refreshToken: string) =>
     postForm(f.app, '/oauth/token', { grant_type: 'refresh_token', refresh_token: refreshToken }, client);
@@ -25,7 +24,7 @@ describe('revocation, introspection and metadata', () => {
       const response = await revoke(f.confidential, { token: tokens.access_token, token_type_hint: 'access_token' });
       expect(response.statusCode).toBe(200);
       expect(response.body).toBe('');
-      expect(await isActive(tokens.access_token)).toBe(false);
+      expect(await f.isActive(tokens.access_token)).toBe(false);
       expect((await refresh(f.confidential, tokens.refresh_token)).statusCode).toBe(200);
     });
 
@@ -36,7 +35,7 @@ describe('revocation, introspection and metadata', () => {
         const published: string[] = [];
         const unsubscribe = await f.kv.subscribe('revocations', (message) => published.push(message));
         expect((await revoke(f.confidential, { token: tokens.refresh_token, ...hint })).statusCode).toBe(200);
-        expect(await isActive(tokens.access_token)).toBe(false);
+        expect(await f.isActive(tokens.access_token)).toBe(false);
         expect((await refresh(f.confidential, tokens.refresh_token)).json()).toMatchObject({ error: 'invalid_grant' });
         await new Promise((resolve) => setTimeout(resolve, 0));
         expect(published).toEqual([tokens.authorization_id]);
@@ -49,7 +48,7 @@ describe('revocation, introspection and metadata', () => {
       expect((await revoke(f.other, { token: tokens.access_token })).statusCode).toBe(200);
       expect((await revoke(f.other, { token: tokens.refresh_token })).statusCode).toBe(200);
       expect((await revoke(f.other, { token: 'no-such-token' })).statusCode).toBe(200);
-      expect(await isActive(tokens.access_token)).toBe(true);
+      expect(await f.isActive(tokens.access_token)).toBe(true);
       expect((await refresh(f.confidential, tokens.refresh_token)).statusCode).toBe(200);
     });
 
@@ -59,7 +58,7 @@ describe('revocation, introspection and metadata', () => {
       expect(anonymous.statusCode).toBe(401);
       expect(anonymous.json()).toMatchObject({ error: 'invalid_client' });
       expect((await revoke({ clientId: f.confidential.clientId, secret: 'e'.repeat(64) }, { token: tokens.access_token })).statusCode).toBe(401);
-      expect(await isActive(tokens.access_token)).toBe(true);
+      expect(await f.isActive(tokens.access_token)).toBe(true);
       expect((await revoke(f.confidential, {})).json()).toMatchObject({ error: 'invalid_request' });
       const json = await f.app.inject({
         method: 'POST',
@@ -69,7 +68,7 @@ describe('revocation, introspection and metadata', () => {
       });
       expect(json.statusCode).toBe(400);
       expect(json.json()).toMatchObject({ error: 'invalid_request' });
-      expect(await isActive(tokens.access_token)).toBe(true);
+      expect(await f.isActive(tokens.access_token)).toBe(true);
     });
   });
 
