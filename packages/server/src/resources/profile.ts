@@ -1,3 +1,4 @@
+import { precompiledFirst } from '../storage/precompiled.js';
 import type { Db, UsersTable } from '../storage/tables.js';
 
 /** The columns a profile shows; never the password hash or username key. */
@@ -51,8 +52,11 @@ export function profileView(row: ProfileRow, options: { self: boolean; withPhone
   };
 }
 
+// every GET /me runs this: compiled once (storage/precompiled.ts)
+const selectProfileById = precompiledFirst(1, (db, userId: string) => db.selectFrom('users').select(columns).where('user_id', '=', userId));
+
 export function findProfileById(db: Db, userId: string): Promise<ProfileRow | undefined> {
-  return db.selectFrom('users').select(columns).where('user_id', '=', userId.toLowerCase()).executeTakeFirst();
+  return selectProfileById(db, userId.toLowerCase());
 }
 
 /** A user_id or an identity number; anything else names nobody (and costs no query). */

@@ -4,6 +4,7 @@ import BetterSqlite3 from 'better-sqlite3';
 import { Kysely, PostgresDialect, SqliteDialect } from 'kysely';
 import pg from 'pg';
 import type { DatabaseDialect } from './dialect.js';
+import { useSqliteReader } from './precompiled.js';
 import { withStatementCache } from './sqlite-statements.js';
 import type { Database, Db } from './tables.js';
 
@@ -55,7 +56,20 @@ function openSqlite(url: string, options: DatabaseOptions): Storage {
     sqlite.pragma('foreign_keys = ON');
     sqlite.pragma('synchronous = NORMAL');
     const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: withStatementCache(sqlite) }) });
-    return { db, dialect: 'sqlite', close: () => db.destroy() };
+    // an in-memory database cannot be opened twice: its precompiled reads go through Kysely
+    const reader = path === ':memory:' ? undefined : new BetterSqlite3(path, { readonly: true });
+    if (reader) {
+      reader.pragma('busy_timeout = 10000');
+      useSqliteReader(db, reader);
+    }
+    return {
+      db,
+      dialect: 'sqlite',
+      close: async () => {
+        reader?.close();
+        await db.destroy();
+      },
+    };
   } catch (error) {
     throw new DatabaseUnreachableError(url, error);
   }

@@ -1,3 +1,4 @@
+import { precompiledFirst } from '../storage/precompiled.js';
 import type { AccessTokensTable, AuthorizationsTable, Db, RefreshTokensTable } from '../storage/tables.js';
 
 export type AuthorizationRow = AuthorizationsTable;
@@ -26,15 +27,15 @@ export interface AccessTokenWithAuthorization extends AccessTokenRow {
   authorization_expires_at: number | null;
 }
 
-export function findAccessToken(db: Db, tokenHash: string): Promise<AccessTokenWithAuthorization | undefined> {
-  return db
+/** Every API call with a bearer token runs this: compiled once (storage/precompiled.ts). */
+export const findAccessToken = precompiledFirst(1, (db, tokenHash: string) =>
+  db
     .selectFrom('access_tokens')
     .leftJoin('authorizations', 'authorizations.authorization_id', 'access_tokens.authorization_id')
     .selectAll('access_tokens')
     .select(['authorizations.revoked_at as authorization_revoked_at', 'authorizations.expires_at as authorization_expires_at'])
-    .where('access_tokens.token_hash', '=', tokenHash)
-    .executeTakeFirst();
-}
+    .where('access_tokens.token_hash', '=', tokenHash),
+);
 
 export function findRefreshToken(db: Db, tokenHash: string): Promise<RefreshTokenRow | undefined> {
   return db.selectFrom('refresh_tokens').selectAll().where('token_hash', '=', tokenHash).executeTakeFirst();

@@ -1,6 +1,7 @@
 import sodium from 'sodium-native';
 import { FULL_SCOPE, type ParsedJws, parseCompactJws, parseScopes, signatureBase } from '@signet/protocol';
 import type { Clock, Kv } from '../storage/kv/types.js';
+import { precompiledFirst } from '../storage/precompiled.js';
 import type { Db } from '../storage/tables.js';
 import { verifyEd25519 } from './ed25519.js';
 import { InvalidTokenError } from './errors.js';
@@ -27,6 +28,17 @@ export interface SignedTokenDeps {
   /** how old `iat` may be, in seconds */
   maxAgeSeconds: number;
 }
+
+// every signed API call runs one of these two: compiled once (storage/precompiled.ts)
+const findKeySession = precompiledFirst(1, (db, sessionId: string) =>
+  db.selectFrom('key_sessions').select(['public_key', 'user_id', 'revoked_at']).where('session_id', '=', sessionId),
+);
+const findSigningAuthorization = precompiledFirst(1, (db, authorizationId: string) =>
+  db
+    .selectFrom('authorizations')
+    .select(['client_id', 'user_id', 'scopes', 'ed25519_public_key', 'revoked_at', 'expires_at'])
+    .where('authorization_id', '=', authorizationId),
+);
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const FUTURE_SKEW_SECONDS = 60;
@@ -64,11 +76,7 @@ async function keyFor(db: Db, jws: ParsedJws, nowMs: number): Promise<{ publicKe
   if (typeof uid === 'string' && typeof sid === 'string') {
     // checked before the lookup: a malformed token costs no query
     if (scp !== FULL_SCOPE) throw new InvalidTokenError('scp', 'a session token must carry scp FULL');
-    const session = await db
-      .selectFrom('key_sessions')
-      .select(['public_key', 'user_id', 'revoked_at'])
-      .where('session_id', '=', sid)
-      .executeTakeFirst();
+    const session = await findKeySession(db, sid);
     if (!session || session.user_id !== uid || session.revoked_at !== null) throw new InvalidTokenError('session', 'unknown or revoked session');
     return {
       publicKey: Buffer.from(session.public_key, 'hex'),
@@ -77,11 +85,7 @@ async function keyFor(db: Db, jws: ParsedJws, nowMs: number): Promise<{ publicKe
   }
   if (typeof iss === 'string' && typeof aid === 'string') {
     if (aud !== undefined) throw new InvalidTokenError('aud', 'an OAuth token cannot carry aud');
-    const authorization = await db
-      .selectFrom('authorizations')
-      .select(['client_id', 'user_id', 'scopes', 'ed25519_public_key', 'revoked_at', 'expires_at'])
-      .where('authorization_id', '=', aid)
-      .executeTakeFirst();
+    const authorization = await findSigningAuthorization(db, aid);
     if (!authorization || authorization.client_id !== iss) throw new InvalidTokenError('authorization', 'unknown authorization');
     if (authorization.revoked_at !== null || authorization.expires_at <= nowMs) throw new InvalidTokenError('revoked', 'the authorization is revoked or expired');
     if (!authorization.ed25519_public_key) throw new InvalidTokenError('authorization', 'no key is bound to this authorization');

@@ -37,6 +37,19 @@ describe.each(kvBackends)('kv conformance: $name', (backend: KvBackend) => {
     expect(results.filter(Boolean)).toHaveLength(1);
   });
 
+  it('setIfAbsent answers each key on its own when many keys, new and taken, are asked at once', async () => {
+    const taken = Array.from({ length: 40 }, () => key('taken'));
+    for (const k of taken) expect(await kv.setIfAbsent(k, 'first', 60_000)).toBe(true);
+    const fresh = Array.from({ length: 600 }, () => key('fresh'));
+    const asked = [...fresh, ...taken, fresh[0] as string];
+    const results = await Promise.all(asked.map((k) => kv.setIfAbsent(k, 'second', 60_000)));
+    // every fresh key once, no taken key, and the repeated fresh key only once
+    expect(results.slice(0, fresh.length).every(Boolean)).toBe(true);
+    expect(results.slice(fresh.length).some(Boolean)).toBe(false);
+    expect(await kv.get(taken[0] as string)).toBe('first');
+    expect(await kv.get(fresh[599] as string)).toBe('second');
+  });
+
   it('set replaces and get reads; a missing key is null', async () => {
     const k = key('set');
     expect(await kv.get(k)).toBeNull();

@@ -2,6 +2,7 @@ import { sql } from 'kysely';
 import type { Storage } from '../database.js';
 import type { Db } from '../tables.js';
 import { PostgresChannel } from './postgres-channel.js';
+import { SetIfAbsentBatches } from './sql-set-if-absent.js';
 import { SqlitePoller } from './sqlite-poller.js';
 import { Subscribers } from './subscribers.js';
 import { type Clock, type Kv, type Unsubscribe, systemClock } from './types.js';
@@ -11,32 +12,22 @@ export class SqlKv implements Kv {
   private readonly db: Db;
   private readonly subscribers = new Subscribers();
   private readonly channel: PostgresChannel | SqlitePoller;
+  private readonly setIfAbsentBatches: SetIfAbsentBatches;
 
   constructor(
     storage: Storage,
     private readonly clock: Clock = systemClock,
   ) {
     this.db = storage.db;
+    this.setIfAbsentBatches = new SetIfAbsentBatches(storage.db, clock);
     this.channel =
       storage.dialect === 'postgres' && storage.newPgClient
         ? new PostgresChannel(storage.newPgClient, storage.schema ?? 'public', this.subscribers)
         : new SqlitePoller(storage.db, this.subscribers, clock);
   }
 
-  async setIfAbsent(key: string, value: string, ttlMs: number): Promise<boolean> {
-    const now = this.clock.now();
-    const result = await this.db
-      .insertInto('kv')
-      .values({ key, value, expires_at: now + ttlMs })
-      .onConflict((oc) =>
-        oc
-          .column('key')
-          .doUpdateSet({ value: (eb) => eb.ref('excluded.value'), expires_at: (eb) => eb.ref('excluded.expires_at') })
-          // only an expired entry may be taken over
-          .where('kv.expires_at', '<=', now),
-      )
-      .executeTakeFirst();
-    return Number(result.numInsertedOrUpdatedRows ?? 0) > 0;
+  setIfAbsent(key: string, value: string, ttlMs: number): Promise<boolean> {
+    return this.setIfAbsentBatches.add(key, value, ttlMs);
   }
 
   async set(key: string, value: string, ttlMs: number): Promise<void> {
