@@ -25,6 +25,15 @@ describe('compact JWS', () => {
     expect([...(base64UrlToBytes('-_8AAQ') ?? [])]).toEqual([...bytes]);
     expect(base64UrlToBytes('a')).toBeNull();
   });
+  it('decodes base64url as Node does, for every length and byte, and refuses other alphabets', () => {
+    for (let length = 0; length < 70; length++) {
+      const bytes = Uint8Array.from({ length }, (_, i) => (i * 97 + length * 31) % 256);
+      const text = Buffer.from(bytes).toString('base64url');
+      expect(bytesToBase64Url(bytes)).toBe(text);
+      expect([...(base64UrlToBytes(text) ?? [])]).toEqual([...bytes]);
+    }
+    for (const bad of ['ab+c', 'ab/c', 'abc=', 'ab c', 'abcé']) expect(base64UrlToBytes(bad)).toBeNull();
+  });
   it('builds the sig base from method, target and body', () => {
     expect(signatureBase('post', '/transfers?x=1', '{"a":1}')).toBe('POST/transfers?x=1{"a":1}');
   });

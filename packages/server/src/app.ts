@@ -29,6 +29,7 @@ import { viewsRoutes } from './plugins/views.js';
 import { webSessionPlugin } from './plugins/web-session.js';
 import type { Storage } from './storage/database.js';
 import type { Clock, Kv } from './storage/kv/index.js';
+import { CHANGES_CHANNEL, forgetCachedReads } from './storage/precompiled.js';
 
 export interface AppDeps {
   storage: Storage;
@@ -89,6 +90,9 @@ export async function buildApp(config: Config, deps: AppDeps): Promise<FastifyIn
     const requestId = request.headers['x-request-id'];
     if (typeof requestId === 'string') void reply.header('X-Request-Id', requestId);
   });
+  // another instance's revocation (or profile edit) reaches this one's cached reads
+  const stopListening = await deps.kv.subscribe(CHANGES_CHANNEL, () => forgetCachedReads(deps.storage.db));
+  app.addHook('onClose', async () => stopListening());
   app.setErrorHandler(handleError);
   app.setNotFoundHandler((request, reply) => handleError(new SignetError(404), request, reply));
 

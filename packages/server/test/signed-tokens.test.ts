@@ -5,10 +5,12 @@ import { type Keystore, createKeystore, revokeKeystore } from '../src/accounts/k
 import { createUser } from '../src/accounts/service.js';
 import { createApp } from '../src/apps/service.js';
 import { MemoryKv } from '../src/storage/kv/memory.js';
+import { CACHE_TTL_MS, forgetCachedReads } from '../src/storage/precompiled.js';
+import { revokeAuthorization } from '../src/tokens/service.js';
 import type { TokenFailure } from '../src/tokens/errors.js';
 import { type SignedRequestParts, type SignedTokenDeps, verifySignedToken } from '../src/tokens/signed.js';
 import { type TestDatabase, openTestDatabase } from './backends.js';
-import { TestClock } from './clock.js';
+import { TestClock, sleep } from './clock.js';
 import { sessionClaims, sigFor, signJws } from './signing.js';
 
 const EDDSA = { alg: 'EdDSA', typ: 'JWT' };
@@ -145,7 +147,7 @@ describe('request-signed tokens', () => {
     const user = await createUser({ db: deps.db, clock }, { username: 'revoked', password: 'long enough' });
     const gone = await createKeystore({ db: deps.db, clock }, user.user_id, randomBytes(32));
     expect(await refusal(signJws(EDDSA, sessionClaims(gone, 'GET', '/me', '', now()), gone.session_private_key), get())).toBe('accepted');
-    await revokeKeystore({ db: deps.db, clock }, user.user_id, gone.session_id);
+    await revokeKeystore({ db: deps.db, clock, kv: deps.kv }, user.user_id, gone.session_id);
     expect(await refusal(signJws(EDDSA, sessionClaims(gone, 'GET', '/me', '', now()), gone.session_private_key), get())).toBe('session');
   });
 
@@ -201,7 +203,18 @@ describe('request-signed tokens', () => {
 
     it('refuses a revoked authorization on the next request', async () => {
       expect(await refusal(signJws(EDDSA, oauthClaims('PROFILE:READ'), seed), get())).toBe('accepted');
+      await revokeAuthorization({ db: deps.db, kv: deps.kv, clock }, authorizationId);
+      expect(await refusal(signJws(EDDSA, oauthClaims('PROFILE:READ'), seed), get())).toBe('revoked');
+    });
+
+    it('refuses a revocation made behind its back (another process) once the cached read has expired', async () => {
+      // restored as if nothing happened (the announcement stood in for by forgetting here)
+      await deps.db.updateTable('authorizations').set({ revoked_at: null }).where('authorization_id', '=', authorizationId).execute();
+      forgetCachedReads(deps.db);
+      expect(await refusal(signJws(EDDSA, oauthClaims('PROFILE:READ'), seed), get())).toBe('accepted');
       await deps.db.updateTable('authorizations').set({ revoked_at: clock.now() }).where('authorization_id', '=', authorizationId).execute();
+      // no announcement reached this process: only the cache's lifetime bounds how long it is believed
+      await sleep(CACHE_TTL_MS + 50);
       expect(await refusal(signJws(EDDSA, oauthClaims('PROFILE:READ'), seed), get())).toBe('revoked');
     });
   });

@@ -62,7 +62,7 @@ export async function accountPageRoutes(app: FastifyInstance, context: RouteCont
     if (!user) return reply;
     const typed = Object.fromEntries(PROFILE_FIELDS.map((name) => [name, field(request.body, name)])) as unknown as ProfileInput;
     try {
-      await updateProfile(context.db, user.user_id, validateProfile(typed));
+      await updateProfile(context, user.user_id, validateProfile(typed));
     } catch (error) {
       if (!(error instanceof InvalidFieldError)) throw error;
       const reason = typeof error.extra?.reason === 'string' ? error.extra.reason : error.message;

@@ -1,5 +1,6 @@
 import { generateKeyPairSync, randomUUID } from 'node:crypto';
-import type { Clock } from '../storage/kv/types.js';
+import type { Clock, Kv } from '../storage/kv/types.js';
+import { announceChange } from '../storage/precompiled.js';
 import type { Db } from '../storage/tables.js';
 
 /**
@@ -41,7 +42,7 @@ export async function createKeystore(deps: { db: Db; clock: Clock }, userId: str
   };
 }
 
-export async function revokeKeystore(deps: { db: Db; clock: Clock }, userId: string, sessionId: string): Promise<boolean> {
+export async function revokeKeystore(deps: { db: Db; clock: Clock; kv: Kv }, userId: string, sessionId: string): Promise<boolean> {
   const result = await deps.db
     .updateTable('key_sessions')
     .set({ revoked_at: deps.clock.now() })
@@ -49,7 +50,9 @@ export async function revokeKeystore(deps: { db: Db; clock: Clock }, userId: str
     .where('user_id', '=', userId)
     .where('revoked_at', 'is', null)
     .executeTakeFirst();
-  return Number(result.numUpdatedRows) > 0;
+  const revoked = Number(result.numUpdatedRows) > 0;
+  if (revoked) await announceChange(deps, `session:${sessionId}`);
+  return revoked;
 }
 
 /** A session as the account page lists it: never its key. */

@@ -1,4 +1,6 @@
 import { InvalidFieldError } from '../errors/errors.js';
+import type { Kv } from '../storage/kv/types.js';
+import { announceChange } from '../storage/precompiled.js';
 import type { Db } from '../storage/tables.js';
 import { validateFullName, validatePhone } from './validation.js';
 
@@ -59,6 +61,8 @@ export function validateProfile(input: ProfileInput): ProfileUpdate {
   };
 }
 
-export async function updateProfile(db: Db, userId: string, update: ProfileUpdate): Promise<void> {
-  await db.updateTable('users').set(update).where('user_id', '=', userId).execute();
+export async function updateProfile(deps: { db: Db; kv: Kv }, userId: string, update: ProfileUpdate): Promise<void> {
+  await deps.db.updateTable('users').set(update).where('user_id', '=', userId).execute();
+  // GET /me caches profiles briefly
+  await announceChange(deps, `profile:${userId}`);
 }

@@ -3,6 +3,7 @@ import { insertBotUser } from '../accounts/service.js';
 import { deleteUser, setFullName } from '../accounts/repo.js';
 import { InvalidFieldError, NotFoundError } from '../errors/errors.js';
 import type { Clock } from '../storage/kv/types.js';
+import { forgetCachedReads } from '../storage/precompiled.js';
 import type { Db } from '../storage/tables.js';
 import * as repo from './repo.js';
 import type { AppRow } from './repo.js';
@@ -138,6 +139,7 @@ export async function updateApp(deps: AppsDeps, clientId: string, changes: Parti
     // the bot user carries the app's name
     if (fields.name !== undefined) await setFullName(trx, clientId, fields.name);
   });
+  forgetCachedReads(deps.db);
   return getApp(deps, clientId);
 }
 
@@ -158,4 +160,6 @@ export async function deleteApp(deps: AppsDeps, clientId: string): Promise<void>
     if (!(await repo.deleteApp(trx, clientId))) throw new NotFoundError(`App ${clientId}`);
     await deleteUser(trx, clientId);
   });
+  // its authorizations and tokens went with it; other processes' cached reads of them expire within CACHE_TTL_MS
+  forgetCachedReads(deps.db);
 }

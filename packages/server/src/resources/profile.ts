@@ -53,7 +53,7 @@ export function profileView(row: ProfileRow, options: { self: boolean; withPhone
 }
 
 // every GET /me runs this: compiled once (storage/precompiled.ts)
-const selectProfileById = precompiledFirst(1, (db, userId: string) => db.selectFrom('users').select(columns).where('user_id', '=', userId));
+const selectProfileById = precompiledFirst(1, (db, userId: string) => db.selectFrom('users').select(columns).where('user_id', '=', userId), { cache: true });
 
 export function findProfileById(db: Db, userId: string): Promise<ProfileRow | undefined> {
   return selectProfileById(db, userId.toLowerCase());

@@ -1,5 +1,6 @@
 import type BetterSqlite3 from 'better-sqlite3';
 import type { Compilable, CompiledQuery } from 'kysely';
+import type { Kv } from './kv/types.js';
 import type { Db } from './tables.js';
 
 /*
@@ -12,6 +13,12 @@ import type { Db } from './tables.js';
  * main connection's transactions, so they only ever see committed rows (WAL lets a
  * reader run beside the writer). Raw statements on the main connection could not be
  * used safely: they would run inside whatever transaction another request has open.
+ *
+ * A read may also be cached, per process, for at most CACHE_TTL_MS. ARCHITECTURE.md allows
+ * a cache of keys and authorizations only if a revocation reaches every instance within
+ * one second: the short lifetime guarantees that on its own, whatever path made the change
+ * (even another process's CLI command), and `announceChange` makes it immediate, here at
+ * once and elsewhere through the kv's publish/subscribe.
  */
 
 const sqliteReaders = new WeakMap<Db, BetterSqlite3.Database>();
@@ -29,6 +36,30 @@ interface Compiled {
   query: CompiledQuery;
   bindings: Binding[];
   statement: BetterSqlite3.Statement | undefined;
+  cache: ReadCache | undefined;
+}
+
+/** How long a cached read may be served; well under the one second a revocation may take. */
+export const CACHE_TTL_MS = 500;
+const CACHE_MAX_ENTRIES = 10_000;
+
+type ReadCache = Map<string, { row: unknown; until: number }>;
+const cachesOfDb = new WeakMap<Db, Set<ReadCache>>();
+
+/** Forgets every cached read of `db` in this process. */
+export function forgetCachedReads(db: Db): void {
+  for (const cache of cachesOfDb.get(db) ?? []) cache.clear();
+}
+
+function newCache(db: Db): ReadCache {
+  const cache: ReadCache = new Map();
+  let caches = cachesOfDb.get(db);
+  if (!caches) {
+    caches = new Set();
+    cachesOfDb.set(db, caches);
+  }
+  caches.add(cache);
+  return cache;
 }
 
 function bindingOf(value: unknown): Binding {
@@ -40,8 +71,13 @@ function bindingOf(value: unknown): Binding {
  * A SELECT built once per database by `build`, which receives placeholders in place of
  * its string arguments; the returned function runs it with real values and answers the
  * first row. Only string arguments are supported: every hot-path key is a string.
+ * With `cache`, a found row is kept for CACHE_TTL_MS (a miss is never kept).
  */
-export function precompiledFirst<A extends string[], R>(arity: A['length'], build: (db: Db, ...args: A) => Compilable<R>): (db: Db, ...args: A) => Promise<R | undefined> {
+export function precompiledFirst<A extends string[], R>(
+  arity: A['length'],
+  build: (db: Db, ...args: A) => Compilable<R>,
+  options: { cache?: boolean } = {},
+): (db: Db, ...args: A) => Promise<R | undefined> {
   const perDb = new WeakMap<Db, Compiled>();
   const placeholders = Array.from({ length: arity }, (_, i) => `${PLACEHOLDER}${i}`) as A;
 
@@ -50,17 +86,45 @@ export function precompiledFirst<A extends string[], R>(arity: A['length'], buil
     if (!compiled) {
       const query = build(db, ...placeholders).compile();
       const reader = sqliteReaders.get(db);
-      compiled = { query, bindings: query.parameters.map(bindingOf), statement: reader?.prepare(query.sql) };
+      compiled = { query, bindings: query.parameters.map(bindingOf), statement: reader?.prepare(query.sql), cache: options.cache ? newCache(db) : undefined };
       perDb.set(db, compiled);
     }
     return compiled;
   }
 
-  return async (db, ...args) => {
-    const { query, bindings, statement } = compiledFor(db);
-    const parameters = bindings.map((binding) => ('argument' in binding ? args[binding.argument] : binding.constant));
-    if (statement) return statement.get(parameters) as R | undefined;
-    const result = await db.executeQuery<R>({ ...query, parameters });
+  async function run(compiled: Compiled, db: Db, args: A): Promise<R | undefined> {
+    const parameters = compiled.bindings.map((binding) => ('argument' in binding ? args[binding.argument] : binding.constant));
+    if (compiled.statement) return compiled.statement.get(parameters) as R | undefined;
+    const result = await db.executeQuery<R>({ ...compiled.query, parameters });
     return result.rows[0];
+  }
+
+  return async (db, ...args) => {
+    const compiled = compiledFor(db);
+    const { cache } = compiled;
+    if (!cache) return run(compiled, db, args);
+    const key = args.join('\u0000');
+    const now = Date.now();
+    const hit = cache.get(key);
+    if (hit && hit.until > now) return hit.row as R;
+    const row = await run(compiled, db, args);
+    if (row !== undefined) {
+      if (cache.size >= CACHE_MAX_ENTRIES) cache.clear();
+      cache.set(key, { row, until: now + CACHE_TTL_MS });
+    }
+    return row;
   };
+}
+
+/** The kv channel on which a change to cached rows is announced (revocations among them). */
+export const CHANGES_CHANNEL = 'revocations';
+
+/**
+ * After a committed change to rows that hot reads may have cached (a revocation, a
+ * profile edit): forgets them here, then tells the other instances. Pass the database
+ * the change was made on, not a transaction.
+ */
+export async function announceChange(deps: { db: Db; kv: Kv }, message: string): Promise<void> {
+  forgetCachedReads(deps.db);
+  await deps.kv.publish(CHANGES_CHANNEL, message);
 }

@@ -35,6 +35,7 @@ export const findAccessToken = precompiledFirst(1, (db, tokenHash: string) =>
     .selectAll('access_tokens')
     .select(['authorizations.revoked_at as authorization_revoked_at', 'authorizations.expires_at as authorization_expires_at'])
     .where('access_tokens.token_hash', '=', tokenHash),
+  { cache: true },
 );
 
 export function findRefreshToken(db: Db, tokenHash: string): Promise<RefreshTokenRow | undefined> {

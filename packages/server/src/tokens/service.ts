@@ -3,6 +3,7 @@ import { lifetimes } from '../context.js';
 import type { CodeRow } from '../oauth/codes.js';
 import { invalidGrant } from '../oauth/errors.js';
 import { isUniqueViolation } from '../storage/dialect.js';
+import { announceChange } from '../storage/precompiled.js';
 import type { Clock, Kv } from '../storage/kv/types.js';
 import type { Db } from '../storage/tables.js';
 import { newOpaqueToken, sha256Hex } from './opaque.js';
@@ -20,8 +21,6 @@ export interface TokensDeps {
 /** What writing rows needs (a transaction may stand in for `db`). */
 export type WriteDeps = Omit<TokensDeps, 'kv'>;
 
-/** Channel on which every instance hears of a revoked authorization (the message is its id). */
-export const REVOCATIONS_CHANNEL = 'revocations';
 
 export interface IssuedAccessToken {
   accessToken: string;
@@ -212,14 +211,14 @@ export async function rotateRefreshToken(
 }
 
 /** Tells every instance (their caches) which authorizations this call ended; already-revoked ones were announced before. */
-async function announceRevocations(kv: Kv, authorizationIds: readonly string[]): Promise<void> {
-  for (const id of authorizationIds) await kv.publish(REVOCATIONS_CHANNEL, id);
+async function announceRevocations(deps: Pick<TokensDeps, 'db' | 'kv'>, authorizationIds: readonly string[]): Promise<void> {
+  for (const id of authorizationIds) await announceChange(deps, id);
 }
 
 async function revokeAuthorizations(deps: TokensDeps, authorizationIds: readonly string[]): Promise<void> {
   const now = deps.clock.now();
   const revoked = await deps.db.transaction().execute((trx) => repo.revokeAuthorizationRows(trx, authorizationIds, now));
-  await announceRevocations(deps.kv, revoked);
+  await announceRevocations(deps, revoked);
 }
 
 /** Ends one authorization and every token under it. Unknown or already revoked: nothing happens. */
@@ -239,7 +238,7 @@ export async function revokeGrant(deps: TokensDeps, userId: string, clientId: st
     const all = await repo.authorizationIdsOf(trx, userId, clientId);
     return repo.revokeAuthorizationRows(trx, all, now);
   });
-  await announceRevocations(deps.kv, ids);
+  await announceRevocations(deps, ids);
 }
 
 /** What a stored access token says about itself (introspection, bearer authentication). */
@@ -282,11 +281,12 @@ export async function findActiveAccessToken(deps: Pick<TokensDeps, 'db' | 'clock
 }
 
 /** RFC 7009 for an access token: ends that token only. Returns false when it is not this client's. */
-export async function revokeAccessToken(deps: Pick<TokensDeps, 'db' | 'clock'>, accessToken: string, clientId: string): Promise<boolean> {
+export async function revokeAccessToken(deps: Pick<TokensDeps, 'db' | 'clock' | 'kv'>, accessToken: string, clientId: string): Promise<boolean> {
   const tokenHash = sha256Hex(accessToken);
   const row = await repo.findAccessToken(deps.db, tokenHash);
   if (!row || row.client_id !== clientId) return false;
   await repo.revokeAccessTokenRow(deps.db, tokenHash, deps.clock.now());
+  await announceChange(deps, `access-token:${tokenHash}`);
   return true;
 }
 

@@ -32,12 +32,14 @@ export interface SignedTokenDeps {
 // every signed API call runs one of these two: compiled once (storage/precompiled.ts)
 const findKeySession = precompiledFirst(1, (db, sessionId: string) =>
   db.selectFrom('key_sessions').select(['public_key', 'user_id', 'revoked_at']).where('session_id', '=', sessionId),
+  { cache: true },
 );
 const findSigningAuthorization = precompiledFirst(1, (db, authorizationId: string) =>
   db
     .selectFrom('authorizations')
     .select(['client_id', 'user_id', 'scopes', 'ed25519_public_key', 'revoked_at', 'expires_at'])
     .where('authorization_id', '=', authorizationId),
+  { cache: true },
 );
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
