@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ed25519PublicKeyFromSeed } from '../src/tokens/server-key.js';
 import { cli, json } from './cli-harness.js';
-import { sleep } from './clock.js';
+import { sleep, within } from './clock.js';
 import { HttpBrowser, openDecisionStream, openPendingRequest } from './http-browser.js';
 import { type Instance, type InstancePair, startInstancePair } from './instance-pair.js';
 import { oauthClaims, sessionClaims, signJws } from './signing.js';
@@ -88,12 +88,12 @@ describe('two instances sharing one database and one kv', () => {
   }
 
   /** A code through the real pages: the consent form when the app has no grant yet, else straight back. */
-  async function authorizeCode(on: Instance = a): Promise<string> {
+  async function authorizeCode(): Promise<string> {
     const query = new URLSearchParams({ client_id: client.client_id, redirect_uri: REDIRECT, scope: 'PROFILE:READ PHONE:READ', state: 'st' });
-    let response = await browser.get(`${on.url}/oauth/authorize?${query}`);
+    let response = await browser.get(`/oauth/authorize?${query}`);
     if (response.status === 200) {
       const fields = formFields(await response.text(), '/oauth/authorize/decision');
-      response = await browser.post(`${on.url}/oauth/authorize/decision`, [...fields, ['decision', 'authorize']]);
+      response = await browser.post('/oauth/authorize/decision', [...fields, ['decision', 'authorize']]);
     }
     const code = new URL(response.headers.get('location') ?? 'x:').searchParams.get('code');
     if (!code) throw new Error(`no code (${response.status}): ${response.headers.get('location')}`);
@@ -105,10 +105,10 @@ describe('two instances sharing one database and one kv', () => {
     return form(on, '/oauth/token', { grant_type: 'authorization_code', code, redirect_uri: REDIRECT, ed25519 });
   }
 
-  /** An authorization with a bearer token, a refresh token and a bound key, redeemed on `on`. */
-  async function issue(on: Instance): Promise<Issued> {
+  /** An authorization with a bearer token, a refresh token and a bound key: a code redeemed on `on`. */
+  async function issue(on: Instance, code?: string): Promise<Issued> {
     const seed = randomBytes(32);
-    const response = await redeem(on, await authorizeCode(), seed);
+    const response = await redeem(on, code ?? (await authorizeCode()), seed);
     expect(response.status).toBe(200);
     return { ...((await response.json()) as Omit<Issued, 'seed'>), seed: seed.toString('hex') };
   }
@@ -137,19 +137,6 @@ describe('two instances sharing one database and one kv', () => {
     }
   }
 
-  /** The promise's value, or a failure naming what did not happen within `ms`. */
-  async function within<T>(ms: number, promise: Promise<T>, failure: string): Promise<T> {
-    let timer: NodeJS.Timeout | undefined;
-    const late = new Promise<never>((_, reject) => {
-      timer = setTimeout(() => reject(new Error(`${failure} within ${Math.round(ms)} ms`)), Math.max(0, ms));
-    });
-    try {
-      return await Promise.race([promise, late]);
-    } finally {
-      clearTimeout(timer);
-    }
-  }
-
   /** Bearer and signed token of one authorization are both refused on `instance` within the limit. */
   function authorizationEnds(instance: Instance, issued: Issued, since: number): Promise<void[]> {
     return Promise.all([
@@ -174,10 +161,7 @@ describe('two instances sharing one database and one kv', () => {
     for (const [first, second] of [['a', 'b'], ['b', 'a']] as const) {
       it(`refuses on ${second.toUpperCase()} a code redeemed on ${first.toUpperCase()}, and the replay ends what ${first.toUpperCase()} issued`, async () => {
         const code = await authorizeCode();
-        const seed = randomBytes(32);
-        const redeemed = await redeem(pair[first], code, seed);
-        expect(redeemed.status).toBe(200);
-        const issued: Issued = { ...((await redeemed.json()) as Omit<Issued, 'seed'>), seed: seed.toString('hex') };
+        const issued = await issue(pair[first], code);
         await warm(pair[first], issued);
 
         const replay = await redeem(pair[second], code, randomBytes(32));
