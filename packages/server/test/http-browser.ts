@@ -36,9 +36,9 @@ export class HttpBrowser {
   }
 
   /** Signs in through the form; answers the POST's response (303 on success). */
-  async signIn(username: string, password: string, base = this.base): Promise<Response> {
-    const page = await (await this.get(`${base}/signin`)).text();
-    return this.post(`${base}/signin`, { _csrf: csrfOf(page), username, password, next: '/account' });
+  async signIn(username: string, password: string): Promise<Response> {
+    const page = await (await this.get('/signin')).text();
+    return this.post('/signin', { _csrf: csrfOf(page), username, password, next: '/account' });
   }
 }
 
