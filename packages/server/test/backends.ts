@@ -118,13 +118,14 @@ function sqlKvBackend(name: string, openDb: () => Promise<TestDatabase>): KvBack
   };
 }
 
-export async function openRedisTestKv(url: string): Promise<TestKv & { kv: RedisKv }> {
+export async function openRedisTestKv(url: string): Promise<TestKv & { kv: RedisKv; prefix: string }> {
   const prefix = `${uniqueName('signet-test')}:`;
   const kv = new RedisKv(url, prefix);
   await kv.connect();
   const peers: RedisKv[] = [];
   return {
     kv,
+    prefix,
     openPeer: async () => {
       const peer = new RedisKv(url, prefix);
       await peer.connect();

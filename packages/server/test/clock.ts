@@ -21,3 +21,16 @@ export async function eventually(predicate: () => boolean, limitMs = 5000): Prom
     await sleep(10);
   }
 }
+
+/** The promise's value, or a failure naming what did not happen within `ms`, so a lost message cannot hang a test either. */
+export async function within<T>(ms: number, promise: Promise<T>, failure: string): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const late = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`${failure} within ${Math.round(ms)} ms`)), Math.max(0, ms));
+  });
+  try {
+    return await Promise.race([promise, late]);
+  } finally {
+    clearTimeout(timer);
+  }
+}

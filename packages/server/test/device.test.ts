@@ -12,39 +12,9 @@ import { type Kv, MemoryKv, RedisKv, SqlKv } from '../src/storage/kv/index.js';
 import { serverKeyPair } from '../src/tokens/server-key.js';
 import { type TestDatabase, openTestDatabase, redisUrl } from './backends.js';
 import { TestClock } from './clock.js';
+import { HttpBrowser, nextDecision, openPendingRequest } from './http-browser.js';
 
 const REDIRECT = 'https://client.example/cb';
-
-/** A browser: keeps its cookie across requests to one server. */
-class Browser {
-  cookie = '';
-  constructor(readonly base: string) {}
-  async get(path: string, headers: Record<string, string> = {}): Promise<Response> {
-    const response = await fetch(this.base + path, { headers: { cookie: this.cookie, ...headers }, redirect: 'manual' });
-    const set = response.headers.getSetCookie().find((c) => c.startsWith('signet_sid='));
-    if (set) this.cookie = set.split(';')[0] ?? '';
-    return response;
-  }
-}
-
-/** Opens an authorize page while signed out and reads the pending request it shows. */
-async function openPendingRequest(browser: Browser, query: string): Promise<{ codeId: string; authorizationId: string; page: string }> {
-  const response = await browser.get(`/oauth/authorize?${query}`);
-  const page = await response.text();
-  const codeId = /\/codes\/([0-9a-f-]{36})/.exec(page)?.[1];
-  const authorizationId = /data-events="\/oauth\/device\/([0-9a-f-]{36})\/events"/.exec(page)?.[1];
-  if (!codeId || !authorizationId) throw new Error(`no device approval section on the page (${response.status})`);
-  return { codeId, authorizationId, page };
-}
-
-/** Reads the one `decision` event of the waiting page's stream. */
-async function nextDecision(browser: Browser, authorizationId: string): Promise<{ state: string; redirect?: string }> {
-  const response = await fetch(`${browser.base}/oauth/device/${authorizationId}/events`, { headers: { cookie: browser.cookie } });
-  const text = await response.text();
-  const data = /event: decision\ndata: (.*)\n/.exec(text)?.[1];
-  if (!data) throw new Error(`no decision event in: ${text}`);
-  return JSON.parse(data) as { state: string; redirect?: string };
-}
 
 describe('approval from a device (QR flow)', () => {
   let database: TestDatabase;
@@ -93,7 +63,7 @@ describe('approval from a device (QR flow)', () => {
   const sdk = (base: string) => MixinApi({ keystore: { ...keystore }, requestConfig: { baseURL: base, retry: 0 } });
 
   it('shows a QR code of <issuer>/codes/<code_id> with the same URL as a link', async () => {
-    const browser = new Browser(urls[0] ?? '');
+    const browser = new HttpBrowser(urls[0] ?? '');
     const { codeId, page } = await openPendingRequest(browser, query());
     expect(page).toContain('<svg');
     expect(page).toContain(`href="http://localhost:8080/codes/${codeId}"`);
@@ -102,7 +72,7 @@ describe('approval from a device (QR flow)', () => {
   });
 
   it('lets the real Mixin SDK fetch and approve the request; the waiting browser on another instance gets the code', async () => {
-    const browser = new Browser(urls[1] ?? '');
+    const browser = new HttpBrowser(urls[1] ?? '');
     const { codeId, authorizationId } = await openPendingRequest(browser, query());
     const phone = sdk(urls[0] ?? '');
 
@@ -142,9 +112,9 @@ describe('approval from a device (QR flow)', () => {
   });
 
   it('hands the answer only to the browser that waits for it', async () => {
-    const browser = new Browser(urls[0] ?? '');
+    const browser = new HttpBrowser(urls[0] ?? '');
     const { authorizationId } = await openPendingRequest(browser, query());
-    const stranger = new Browser(urls[0] ?? '');
+    const stranger = new HttpBrowser(urls[0] ?? '');
     await stranger.get('/signin');
     const response = await stranger.get(`/oauth/device/${authorizationId}/status`, { accept: 'application/json' });
     expect(response.status).toBe(403);
@@ -152,7 +122,7 @@ describe('approval from a device (QR flow)', () => {
   });
 
   it('denies with empty scopes: the browser is sent back with access_denied', async () => {
-    const browser = new Browser(urls[0] ?? '');
+    const browser = new HttpBrowser(urls[0] ?? '');
     const { authorizationId } = await openPendingRequest(browser, query());
     await sdk(urls[0] ?? '').oauth.authorize({ authorization_id: authorizationId, scopes: [] });
     const status = (await (await browser.get(`/oauth/device/${authorizationId}/status`)).json()) as { state: string; redirect: string };
@@ -161,14 +131,14 @@ describe('approval from a device (QR flow)', () => {
   });
 
   it('refuses scopes that were not requested, and changes nothing', async () => {
-    const browser = new Browser(urls[0] ?? '');
+    const browser = new HttpBrowser(urls[0] ?? '');
     const { authorizationId } = await openPendingRequest(browser, query());
     await expect(sdk(urls[0] ?? '').oauth.authorize({ authorization_id: authorizationId, scopes: ['ASSETS:READ'] })).rejects.toMatchObject({ code: 10002 });
     expect(await (await browser.get(`/oauth/device/${authorizationId}/status`)).json()).toEqual({ state: 'pending' });
   });
 
   it('keeps a just-decided request pending until its answer is stored, then gives up after a grace period', async () => {
-    const browser = new Browser(urls[0] ?? '');
+    const browser = new HttpBrowser(urls[0] ?? '');
     const { authorizationId } = await openPendingRequest(browser, query());
     await sdk(urls[0] ?? '').oauth.authorize({ authorization_id: authorizationId, scopes: ['PROFILE:READ'] });
     // as if the deciding instance had not yet stored the answer
@@ -179,7 +149,7 @@ describe('approval from a device (QR flow)', () => {
   });
 
   it('answers 401 in JSON without a valid session token', async () => {
-    const browser = new Browser(urls[0] ?? '');
+    const browser = new HttpBrowser(urls[0] ?? '');
     const { codeId } = await openPendingRequest(browser, query());
     const response = await fetch(`${urls[0]}/codes/${codeId}`, { headers: { accept: 'application/json' } });
     expect(response.status).toBe(401);
@@ -188,7 +158,7 @@ describe('approval from a device (QR flow)', () => {
   });
 
   it('says an expired request has expired, to the device and to the waiting page', async () => {
-    const browser = new Browser(urls[0] ?? '');
+    const browser = new HttpBrowser(urls[0] ?? '');
     const { codeId, authorizationId } = await openPendingRequest(browser, query());
     clock.advance(5 * 60 * 1000 + 1);
     await expect(sdk(urls[0] ?? '').code.fetch(codeId)).rejects.toMatchObject({ code: 20121 });

@@ -21,3 +21,22 @@ export function sigFor(method: string, target: string, body = ''): string {
 export function sessionClaims(keystore: { user_id: string; session_id: string }, method: string, target: string, body = '', nowSeconds = Math.floor(Date.now() / 1000)) {
   return { uid: keystore.user_id, sid: keystore.session_id, iat: nowSeconds, exp: nowSeconds + 3600, jti: randomUUID(), sig: sigFor(method, target, body), scp: 'FULL' };
 }
+
+/** Claims of a fresh OAuth token (an app for a user, under an authorization with a bound key) for a request. */
+export function oauthClaims(
+  authorization: { client_id: string; authorization_id: string; scope: string },
+  method: string,
+  target: string,
+  body = '',
+  nowSeconds = Math.floor(Date.now() / 1000),
+) {
+  return {
+    iss: authorization.client_id,
+    aid: authorization.authorization_id,
+    scp: authorization.scope,
+    iat: nowSeconds,
+    exp: nowSeconds + 3600,
+    jti: randomUUID(),
+    sig: sigFor(method, target, body),
+  };
+}

@@ -208,6 +208,10 @@ async function streamDecision(
   const unsubscribe = await context.kv.subscribe(decisionChannel(authorizationId), () => void check());
   // the decision may have landed between the first look and the subscription
   await check();
+  // Node holds written headers back until the first body byte, which for a pending
+  // request is the first heartbeat; send them now that the subscription is live, so an
+  // open stream (EventSource's `open`) means the decision will reach it.
+  if (!closed) raw.flushHeaders();
   const heartbeat = setInterval(() => (closed ? undefined : raw.write(': keep-alive\n\n')), 15_000);
   const expiry = setInterval(() => void check(), 5_000);
   const end = () => raw.end();

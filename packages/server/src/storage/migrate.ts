@@ -1,4 +1,4 @@
-import { type MigrationResultSet, Migrator } from 'kysely';
+import { type MigrationResultSet, Migrator, sql } from 'kysely';
 import type { Storage } from './database.js';
 import { migrations } from './migrations/index.js';
 
@@ -6,8 +6,28 @@ export interface MigrationReport {
   applied: string[];
 }
 
+/**
+ * True when exactly the known migrations have run, read from Kysely's own table. Every
+ * CLI command and every start asks, and the answer is nearly always yes; Kysely's
+ * migrator would first introspect the catalog, which on PostgreSQL reads every schema
+ * in the database and fails when another schema is dropped meanwhile.
+ */
+async function upToDate(storage: Storage): Promise<boolean> {
+  const table = storage.dialect === 'postgres' ? `${storage.schema ?? 'public'}.kysely_migration` : 'kysely_migration';
+  try {
+    const { rows } = await sql<{ name: string }>`select name from ${sql.table(table)}`.execute(storage.db);
+    const known = Object.keys(migrations);
+    // anything else (pending, or run by a newer version) is the migrator's to judge
+    return rows.length === known.length && rows.every((row) => Object.hasOwn(migrations, row.name));
+  } catch {
+    // no migration table: a new database
+    return false;
+  }
+}
+
 /** Runs every pending migration; safe to call from several processes at once (Kysely locks). */
 export async function migrateToLatest(storage: Storage): Promise<MigrationReport> {
+  if (await upToDate(storage)) return { applied: [] };
   const migrator = new Migrator({
     db: storage.db,
     provider: { getMigrations: async () => migrations },
