@@ -82,7 +82,7 @@ export async function buildApp(config: Config, deps: AppDeps): Promise<FastifyIn
     trustProxy: proxyTrust(config.trustProxy),
     return503OnClosing: true,
   });
-  const metrics = deps.metrics ?? createMetrics();
+  const metrics = deps.metrics ?? createMetrics(config.metrics);
   const context: RouteContext = {
     config,
     storage: deps.storage,

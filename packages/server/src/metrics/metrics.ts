@@ -39,8 +39,13 @@ function processRegistry(): Registry {
   return processWide;
 }
 
-/** A fresh set of counters in its own registry (never prom-client's global one: a test process builds many apps). */
-export function createMetrics(): Metrics {
+/**
+ * A fresh set of counters in its own registry (never prom-client's global one: a test
+ * process builds many apps). `served`: GET /metrics exists, so the process metrics start
+ * now (CPU is counted from then on); otherwise they never start.
+ */
+export function createMetrics(served: boolean): Metrics {
+  if (served) processRegistry();
   const registry = new Registry();
   const requests = new Counter({
     name: 'signet_http_requests_total',
