@@ -6,7 +6,7 @@ import { type Server, createServer } from 'node:net';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { RedisKv } from '../src/storage/kv/index.js';
-import { type TestDatabase, openPostgresTestDatabase, openSqliteTestDatabase, postgresUrl, redisUrl } from './backends.js';
+import { openPostgresTestDatabase, openSqliteTestDatabase, postgresUrl, redisUrl } from './backends.js';
 import { eventually } from './clock.js';
 import { sample } from './metrics-text.js';
 
@@ -86,6 +86,13 @@ class Group {
   }
 }
 
+/** After a failed test: nothing this file started may outlive it. */
+function killLeftovers(group: Group | undefined): void {
+  if (!group) return;
+  if (group.child.exitCode === null && group.child.signalCode === null) group.child.kill('SIGKILL');
+  for (const pid of group.workerPids('worker started')) if (isAlive(pid)) process.kill(pid, 'SIGKILL');
+}
+
 function isAlive(pid: number): boolean {
   try {
     process.kill(pid, 0);
@@ -120,16 +127,15 @@ function postgresAndRedis(databaseUrl: string, redis: string): Backend {
   };
 }
 
-const backends: Backend[] = [
-  {
-    name: 'sqlite',
-    open: async () => {
-      const database = await openSqliteTestDatabase();
-      return { env: database.env, cleanup: () => database.cleanup() };
-    },
+const sqlite: Backend = {
+  name: 'sqlite',
+  open: async () => {
+    const database = await openSqliteTestDatabase();
+    return { env: database.env, cleanup: () => database.cleanup() };
   },
-  ...(postgresUrl && redisUrl ? [postgresAndRedis(postgresUrl, redisUrl)] : []),
-];
+};
+
+const backends: Backend[] = [sqlite, ...(postgresUrl && redisUrl ? [postgresAndRedis(postgresUrl, redisUrl)] : [])];
 
 describe.each(backends)('signet start --workers 2 ($name)', (backend) => {
   let store: Awaited<ReturnType<Backend['open']>>;
@@ -142,8 +148,7 @@ describe.each(backends)('signet start --workers 2 ($name)', (backend) => {
     url = await group.url();
   });
   afterAll(async () => {
-    if (group && group.child.exitCode === null) group.child.kill('SIGKILL');
-    for (const pid of group?.workerPids('worker started') ?? []) if (isAlive(pid)) process.kill(pid, 'SIGKILL');
+    killLeftovers(group);
     await store?.cleanup();
   });
 
@@ -190,27 +195,36 @@ describe.each(backends)('signet start --workers 2 ($name)', (backend) => {
 });
 
 describe('signet start --workers, refusing to start', () => {
-  let database: TestDatabase;
+  // Redis when there is one: a worker that fails must close its connection to be able to end
+  const backend = backends.at(-1) ?? sqlite;
+  let store: Awaited<ReturnType<Backend['open']>>;
   let taken: Server;
+  const groups: Group[] = [];
+  const start = (env: Record<string, string>, workers?: number) => {
+    const group = new Group({ ...store.env, ...env }, workers);
+    groups.push(group);
+    return group;
+  };
   beforeAll(async () => {
-    database = await openSqliteTestDatabase();
+    store = await backend.open();
     taken = createServer().listen(0, '127.0.0.1');
     await once(taken, 'listening');
   });
   afterAll(async () => {
+    groups.forEach(killLeftovers);
     taken?.close();
-    await database?.cleanup();
+    await store?.cleanup();
   });
 
   it('names a bad --workers in one line', async () => {
-    const group = new Group({ ...database.env, PORT: '0' }, 0);
+    const group = start({ PORT: '0' }, 0);
     const [code] = await once(group.child, 'exit');
     expect(code).toBe(1);
     expect(group.stderr).toBe('signet: --workers: expected 1 to 64, got 0\n');
   });
 
   it('exits with 1 when its workers cannot listen, instead of replacing them forever', async () => {
-    const group = new Group({ ...database.env, PORT: String((taken.address() as { port: number }).port) });
+    const group = start({ PORT: String((taken.address() as { port: number }).port) });
     const [code] = await once(group.child, 'exit');
     expect(code).toBe(1);
     expect(group.stderr).toMatch(/EADDRINUSE/);
