@@ -1,14 +1,12 @@
-import { Counter, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+import { Counter, Registry, collectDefaultMetrics } from 'prom-client';
 import type { TokenFailure } from '../tokens/errors.js';
+import { HttpStats } from './http-stats.js';
 
 /** The route label of a request no route matched: one value, however many paths are probed. */
 export const UNMATCHED_ROUTE = 'unmatched';
 
 /** The grant label of Mixin's JSON code exchange (the standard form is labelled by its grant_type). */
 export const PLATFORM_GRANT = 'platform_code';
-
-// Seconds: a signed GET /me takes about a millisecond, a password sign-in (argon2id) tens of them.
-const DURATION_BUCKETS = [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5];
 
 /** What the domain code counts, without knowing about Prometheus or Fastify. */
 export interface Metrics {
@@ -47,19 +45,8 @@ function processRegistry(): Registry {
 export function createMetrics(served: boolean): Metrics {
   if (served) processRegistry();
   const registry = new Registry();
-  const requests = new Counter({
-    name: 'signet_http_requests_total',
-    help: 'HTTP requests answered, by method, route pattern and status.',
-    labelNames: ['method', 'route', 'status'] as const,
-    registers: [registry],
-  });
-  const duration = new Histogram({
-    name: 'signet_http_request_duration_seconds',
-    help: 'Time from receiving a request to the end of its answer, by method and route pattern.',
-    labelNames: ['method', 'route'] as const,
-    buckets: DURATION_BUCKETS,
-    registers: [registry],
-  });
+  const http = new HttpStats();
+  http.register(registry);
   const issued = new Counter({
     name: 'signet_tokens_issued_total',
     help: 'Successful POST /oauth/token answers, by grant type (platform_code: the Mixin JSON form).',
@@ -74,10 +61,7 @@ export function createMetrics(served: boolean): Metrics {
   });
   const registries = () => [registry, processRegistry()];
   return {
-    response(method, route, status, seconds) {
-      requests.inc({ method, route, status });
-      duration.observe({ method, route }, seconds);
-    },
+    response: (method, route, status, seconds) => http.record(method, route, status, seconds),
     tokenIssued: (grantType) => issued.inc({ grant_type: grantType }),
     tokenRefused: (reason) => refused.inc({ reason }),
     registries,
