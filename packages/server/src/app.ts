@@ -14,6 +14,8 @@ import { metadataRoutes } from './oauth/metadata.js';
 import { revokeRoutes } from './oauth/revoke.js';
 import { profileRoutes } from './resources/profile-routes.js';
 import { ledgerRoutes } from './ledger/routes.js';
+import { type Metrics, createMetrics } from './metrics/metrics.js';
+import { metricsRoutes } from './metrics/routes.js';
 import { tokenRoutes } from './oauth/token/routes.js';
 import { keepRawJsonBody } from './plugins/raw-body.js';
 import { accountRoutes } from './accounts/routes.js';
@@ -35,6 +37,10 @@ export interface AppDeps {
   storage: Storage;
   kv: Kv;
   clock: Clock;
+  /** made by the caller when it must reach them too (a cluster worker reports them to its primary) */
+  metrics?: Metrics;
+  /** what GET /metrics answers; this process's own metrics unless a worker asks its primary for the group's */
+  scrapeMetrics?: () => Promise<string>;
 }
 
 type RouteModule = (app: FastifyInstance, context: RouteContext) => Promise<void>;
@@ -77,6 +83,7 @@ export async function buildApp(config: Config, deps: AppDeps): Promise<FastifyIn
     trustProxy: proxyTrust(config.trustProxy),
     return503OnClosing: true,
   });
+  const metrics = deps.metrics ?? createMetrics(config.metrics);
   const context: RouteContext = {
     config,
     storage: deps.storage,
@@ -84,6 +91,7 @@ export async function buildApp(config: Config, deps: AppDeps): Promise<FastifyIn
     kv: deps.kv,
     clock: deps.clock,
     scopes: defaultScopeRegistry(),
+    metrics,
   };
 
   app.addHook('onSend', async (request, reply) => {
@@ -99,6 +107,10 @@ export async function buildApp(config: Config, deps: AppDeps): Promise<FastifyIn
   keepRawJsonBody(app);
   await app.register(formbody);
   await app.register(cookie);
+  // before every route, so its hooks cover them all (the health probes and the 404 handler too)
+  if (config.metrics) {
+    await app.register(metricsRoutes, { metrics, token: config.metricsToken, scrape: deps.scrapeMetrics ?? metrics.render });
+  }
   await app.register(healthRoutes, { db: deps.storage.db });
   for (const routes of routeModules) await app.register(routes, context);
   return app;

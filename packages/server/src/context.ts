@@ -1,5 +1,6 @@
 import type { Config } from './config/schema.js';
 import type { ScopeRegistry } from './consent/scopes.js';
+import type { Metrics } from './metrics/metrics.js';
 import type { Storage } from './storage/database.js';
 import type { Clock, Kv } from './storage/kv/types.js';
 import type { Db } from './storage/tables.js';
@@ -12,6 +13,8 @@ export interface RouteContext {
   kv: Kv;
   clock: Clock;
   scopes: ScopeRegistry;
+  /** counters the domain code moves (tokens issued, tokens refused); rendered at GET /metrics */
+  metrics: Metrics;
 }
 
 /** Default lifetimes (PROTOCOL.md §7). */

@@ -1,43 +1,65 @@
 import { buildApp } from './app.js';
 import type { Config } from './config/schema.js';
+import { joinGroupMetrics } from './metrics/group.js';
+import { createMetrics } from './metrics/metrics.js';
 import { openDatabase } from './storage/database.js';
 import { openKv, systemClock } from './storage/kv/index.js';
 import { cleanUpExpired } from './storage/cleanup.js';
 import { migrateToLatest } from './storage/migrate.js';
+import type { Db } from './storage/tables.js';
 
 const CLEANUP_EVERY_MS = 60_000;
 
 export interface RunningServer {
   url: string;
+  /** Graceful; calling it again returns the same stop, so a second signal cannot cut the first short. */
   stop(): Promise<void>;
 }
 
+export interface ServerOptions {
+  /**
+   * A cluster worker (`signet start --workers N`): its primary has run the migrations,
+   * runs the clean-up, and sums every worker's metrics for GET /metrics.
+   */
+  worker?: boolean;
+}
+
+/** Expired rows go in the background, a bounded batch at a time (storage/cleanup.ts); returns the cancel. */
+export function scheduleCleanup(db: Db, log: { warn(details: object, message: string): void }): () => void {
+  const timer = setInterval(() => {
+    cleanUpExpired({ db, clock: systemClock }).catch((error: unknown) => log.warn({ err: error }, 'clean-up failed'));
+  }, CLEANUP_EVERY_MS);
+  timer.unref();
+  return () => clearInterval(timer);
+}
+
 /** Opens storage, runs pending migrations, listens; the only place that listens. */
-export async function startServer(config: Config): Promise<RunningServer> {
-  const storage = await openDatabase(config.databaseUrl, { schema: config.databaseSchema });
-  let stopped = false;
+export async function startServer(config: Config, options: ServerOptions = {}): Promise<RunningServer> {
+  // what is open so far, closed in reverse on failure: a worker that cannot start must be able to end
+  const opened: (() => Promise<unknown>)[] = [];
+  const closeAll = async () => {
+    for (const close of opened.reverse()) await close();
+  };
   try {
-    await migrateToLatest(storage);
+    const storage = await openDatabase(config.databaseUrl, { schema: config.databaseSchema });
+    opened.push(() => storage.close());
+    if (!options.worker) await migrateToLatest(storage);
     const kv = await openKv({ redisUrl: config.redisUrl, redisPrefix: config.redisPrefix, storage });
-    const app = await buildApp(config, { storage, kv, clock: systemClock });
+    opened.push(() => kv.close());
+    const metrics = createMetrics(config.metrics);
+    const scrapeMetrics = options.worker && config.metrics ? joinGroupMetrics(metrics) : undefined;
+    const app = await buildApp(config, { storage, kv, clock: systemClock, metrics, scrapeMetrics });
+    // stop taking requests and finish the ones in flight before the stores close
+    opened.push(() => app.close());
     const url = await app.listen({ port: config.port, host: config.host });
-    // expired rows go in the background, a bounded batch at a time (storage/cleanup.ts)
-    const cleanup = setInterval(() => {
-      cleanUpExpired({ db: storage.db, clock: systemClock }).catch((error: unknown) => app.log.warn({ err: error }, 'clean-up failed'));
-    }, CLEANUP_EVERY_MS);
-    cleanup.unref();
-    const stop = async () => {
-      if (stopped) return;
-      stopped = true;
-      clearInterval(cleanup);
-      // stop taking requests and finish the ones in flight before the stores close
-      await app.close();
-      await kv.close();
-      await storage.close();
-    };
-    return { url, stop };
+    if (!options.worker) {
+      const cancelCleanup = scheduleCleanup(storage.db, app.log);
+      opened.push(async () => cancelCleanup());
+    }
+    let stopping: Promise<void> | undefined;
+    return { url, stop: () => (stopping ??= closeAll()) };
   } catch (error) {
-    await storage.close();
+    await closeAll();
     throw error;
   }
 }

@@ -123,8 +123,11 @@ describe('developer docs', () => {
 
     const routes = registeredRoutes(h.app);
     expect(routes.length).toBeGreaterThan(20);
-    // health probes are registered before the collector and are for load balancers, not clients
-    const documented = routes.filter(([method, path]) => method !== 'HEAD' && !['/healthz', '/readyz'].includes(path));
+    // health probes and metrics are registered before the collector and are for operators, not clients
+    const operational = ['/healthz', '/readyz', '/metrics'];
+    expect(routes).toContainEqual(['GET', '/metrics']);
+    for (const path of operational) expect(doc.paths[path]).toBeUndefined();
+    const documented = routes.filter(([method, path]) => method !== 'HEAD' && !operational.includes(path));
     for (const [method, path] of documented) {
       const openApiPath = path.replace(/:([A-Za-z0-9_]+)/g, '{$1}');
       expect(doc.paths[openApiPath]?.[method.toLowerCase()], `${method} ${path}`).toBeDefined();

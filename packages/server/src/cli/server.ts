@@ -1,5 +1,8 @@
+import cluster from 'node:cluster';
 import type { Command } from 'commander';
+import { startWorkerGroup } from '../cluster/primary.js';
 import { loadConfig } from '../config/load.js';
+import { parseWorkers } from '../config/schema.js';
 import { startServer, stopOnSignals } from '../main.js';
 import { openDatabase } from '../storage/database.js';
 import { cleanUpExpired } from '../storage/cleanup.js';
@@ -11,10 +14,24 @@ export function serverCommands(program: Command, io: CliIo): void {
   program
     .command('start')
     .description('run pending migrations and start the server')
-    .action(async () => {
-      const server = await startServer(loadConfig(io.env));
+    .option('--workers <n>', 'processes serving the same port, kept alive by a primary (default: WORKERS, 1)')
+    .action(async (options: { workers?: string }) => {
+      const config = loadConfig(io.env);
+      // a worker forked by startWorkerGroup runs this same command: it serves, the primary does the rest
+      if (cluster.isWorker) {
+        try {
+          stopOnSignals(await startServer(config, { worker: true }));
+        } catch (error) {
+          // the IPC channel would keep a worker that failed alive: leave, so it ends and its primary hears
+          cluster.worker?.disconnect();
+          throw error;
+        }
+        return;
+      }
+      const workers = options.workers === undefined ? config.workers : parseWorkers(options.workers, '--workers');
+      const server = workers === 1 ? await startServer(config) : await startWorkerGroup(config, workers, io.env);
       stopOnSignals(server);
-      io.stderr(`signet listening on ${server.url}\n`);
+      io.stderr(`signet listening on ${server.url}${workers === 1 ? '' : ` (${workers} workers)`}\n`);
     });
 
   program

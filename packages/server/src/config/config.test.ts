@@ -16,6 +16,9 @@ describe('configuration', () => {
       trustProxy: false,
       rateLimits: true,
       signedTokenMaxAge: 600,
+      workers: 1,
+      metrics: true,
+      metricsToken: undefined,
       logLevel: 'info',
     });
   });
@@ -30,9 +33,13 @@ describe('configuration', () => {
       REDIS_URL: 'redis://cache:6379',
       REDIS_PREFIX: 'a:',
       RATE_LIMITS: 'off',
+      WORKERS: '4',
+      METRICS: 'off',
+      METRICS_TOKEN: 'a-scrape-token-of-some-length',
       LOG_LEVEL: 'warn',
     });
     expect(config).toMatchObject({ port: 9000, issuer: 'https://auth.example.com', rateLimits: false, databaseSchema: 'tenant_a' });
+    expect(config).toMatchObject({ workers: 4, metrics: false, metricsToken: 'a-scrape-token-of-some-length' });
   });
 
   it('trusts a proxy only when told which', () => {
@@ -51,6 +58,10 @@ describe('configuration', () => {
     ['RATE_LIMITS', 'maybe'],
     ['TRUST_PROXY', 'true'],
     ['LOG_LEVEL', 'loud'],
+    ['WORKERS', '0'],
+    ['WORKERS', '65'],
+    ['METRICS', 'yes'],
+    ['METRICS_TOKEN', 'short'],
   ])('refuses %s=%s with an error naming the variable', (variable, value) => {
     expect(() => loadConfig({ [variable]: value })).toThrow(ConfigError);
     expect(() => loadConfig({ [variable]: value })).toThrow(new RegExp(`^${variable}: `));

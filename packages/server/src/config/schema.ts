@@ -89,6 +89,16 @@ const trustProxy: Parser<false | number | string[]> = (raw, variable) => {
 
 const onOff: Parser<boolean> = (raw, variable) => oneOf('on', 'off')(raw, variable) === 'on';
 
+const optionalSecret: Parser<string | undefined> = (raw, variable) => {
+  if (raw === '') return undefined;
+  // a scrape token is a shared secret: refuse one short enough to guess
+  if (raw.length < 16) throw new ConfigError(variable, 'expected at least 16 characters');
+  return raw;
+};
+
+/** Worker processes for `signet start` (`--workers` overrides it). */
+export const parseWorkers: Parser<number> = integer(1, 64);
+
 export const configSchema = {
   port: key('PORT', '8080', 'TCP port the server listens on.', integer(0, 65535)),
   host: key('HOST', '0.0.0.0', 'Address the server binds to.', text),
@@ -119,6 +129,14 @@ export const configSchema = {
     '600',
     'Seconds a request-signed token stays acceptable after its `iat`.',
     integer(30, 86400),
+  ),
+  workers: key('WORKERS', '1', '`signet start`: processes serving the same port (node:cluster); `--workers N` overrides it.', parseWorkers),
+  metrics: key('METRICS', 'on', '`on` serves Prometheus metrics at `GET /metrics`; `off` removes the route and its per-request hook.', onOff),
+  metricsToken: key(
+    'METRICS_TOKEN',
+    '',
+    'When set (16+ characters), `GET /metrics` requires `Authorization: Bearer <token>`; empty leaves it open.',
+    optionalSecret,
   ),
   logLevel: key(
     'LOG_LEVEL',

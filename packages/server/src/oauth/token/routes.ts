@@ -2,6 +2,7 @@ import { Type } from '@sinclair/typebox';
 import type { FastifyInstance } from 'fastify';
 import type { RouteContext } from '../../context.js';
 import { FORM_TYPE, JSON_TYPE, type RouteDocs, Uuid, dataOf } from '../../docs/route-docs.js';
+import { PLATFORM_GRANT } from '../../metrics/metrics.js';
 import { unsupportedGrantType } from '../errors.js';
 import { formBody, isFormRequest, requiredFormParam, useStandardEndpoint } from '../form.js';
 import type { GrantHandler } from './answer.js';
@@ -87,11 +88,18 @@ export async function tokenRoutes(app: FastifyInstance, context: RouteContext): 
 
   app.post('/oauth/token', { config: { openapi: tokenDocs } }, async (request) => {
     const authorization = request.headers.authorization;
-    if (!isFormRequest(request)) return { data: await platformCodeExchange(context, { authorization, body: request.body }) };
+    if (!isFormRequest(request)) {
+      const data = await platformCodeExchange(context, { authorization, body: request.body });
+      context.metrics.tokenIssued(PLATFORM_GRANT);
+      return { data };
+    }
     const body = formBody(request);
     const grantType = requiredFormParam(body, 'grant_type');
     const handler = grantHandlers.get(grantType);
     if (!handler) throw unsupportedGrantType(grantType);
-    return handler(context, { authorization, body });
+    const answer = await handler(context, { authorization, body });
+    // labelled only after the lookup above: an unknown grant_type never becomes a label value
+    context.metrics.tokenIssued(grantType);
+    return answer;
   });
 }

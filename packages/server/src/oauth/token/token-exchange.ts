@@ -40,7 +40,11 @@ export async function tokenExchangeGrant(context: RouteContext, request: Standar
       { audience: app.client_id },
     );
   } catch (error) {
-    if (error instanceof InvalidTokenError) throw invalidGrant(`The subject token was refused: ${error.reason}.`);
+    if (error instanceof InvalidTokenError) {
+      // answered as invalid_grant, so the error hook never sees it: count the refusal here
+      context.metrics.tokenRefused(error.reason);
+      throw invalidGrant(`The subject token was refused: ${error.reason}.`);
+    }
     throw error;
   }
   if (principal.kind !== 'session') throw invalidGrant('The subject token must be a user’s session token.');
