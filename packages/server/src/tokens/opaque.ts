@@ -1,11 +1,18 @@
-import { createHash, randomBytes } from 'node:crypto';
+import { randomBytes } from 'node:crypto';
+import sodium from 'sodium-native';
 
 /** A bearer secret (token, code, session id): 32 random bytes, base64url. */
 export function newOpaqueToken(bytes = 32): string {
   return randomBytes(bytes).toString('base64url');
 }
 
-/** Secrets are stored and looked up only by their SHA-256 (they are high-entropy: no slow hash needed). */
+/**
+ * Secrets are stored and looked up only by their SHA-256 (they are high-entropy: no slow
+ * hash needed). libsodium's one-shot hash: every API call hashes its token or its `sig`
+ * base, and node:crypto makes a hash object each time.
+ */
 export function sha256Hex(value: string): string {
-  return createHash('sha256').update(value, 'utf8').digest('hex');
+  const digest = Buffer.allocUnsafe(sodium.crypto_hash_sha256_BYTES);
+  sodium.crypto_hash_sha256(digest, Buffer.from(value, 'utf8'));
+  return digest.toString('hex');
 }

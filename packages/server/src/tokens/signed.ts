@@ -1,9 +1,9 @@
-import sodium from 'sodium-native';
 import { FULL_SCOPE, type ParsedJws, parseCompactJws, parseScopes, signatureBase } from '@signet/protocol';
 import type { Clock, Kv } from '../storage/kv/types.js';
 import { precompiledFirst } from '../storage/precompiled.js';
 import type { Db } from '../storage/tables.js';
 import { verifyEd25519 } from './ed25519.js';
+import { sha256Hex } from './opaque.js';
 import { InvalidTokenError } from './errors.js';
 
 /** What a request-signed token proves: who acts, for whom, with which scopes. */
@@ -44,13 +44,6 @@ const findSigningAuthorization = precompiledFirst(1, (db, authorizationId: strin
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const FUTURE_SKEW_SECONDS = 60;
-
-// libsodium's one-shot hash: no hash object per call on a path every request takes
-function sha256Hex(text: string): string {
-  const digest = Buffer.allocUnsafe(sodium.crypto_hash_sha256_BYTES);
-  sodium.crypto_hash_sha256(digest, Buffer.from(text, 'utf8'));
-  return digest.toString('hex');
-}
 
 /** The `sig` claim must hash this request; the path alone is accepted too (one Go client signs that). */
 function signatureMatches(sig: unknown, request: SignedRequestParts): boolean {
