@@ -23,7 +23,7 @@ export async function startServer(config: Config): Promise<RunningServer> {
     const url = await app.listen({ port: config.port, host: config.host });
     // expired rows go in the background, a bounded batch at a time (storage/cleanup.ts)
     const cleanup = setInterval(() => {
-      cleanUpExpired({ db: storage.db, clock: systemClock }).catch((error: unknown) => app.log.warn({ err: error }, 'clean-up failed'));
+      cleanUpExpired({ db: storage.db, clock: systemClock, config }).catch((error: unknown) => app.log.warn({ err: error }, 'clean-up failed'));
     }, CLEANUP_EVERY_MS);
     cleanup.unref();
     const stop = async () => {

@@ -120,6 +120,12 @@ export const configSchema = {
     'Seconds a request-signed token stays acceptable after its `iat`.',
     integer(30, 86400),
   ),
+  auditRetentionDays: key(
+    'AUDIT_RETENTION_DAYS',
+    '90',
+    'Days audit events are kept; clean-up deletes older ones.',
+    integer(1, 36500),
+  ),
   logLevel: key(
     'LOG_LEVEL',
     'info',

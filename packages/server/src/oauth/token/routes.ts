@@ -87,11 +87,11 @@ export async function tokenRoutes(app: FastifyInstance, context: RouteContext): 
 
   app.post('/oauth/token', { config: { openapi: tokenDocs } }, async (request) => {
     const authorization = request.headers.authorization;
-    if (!isFormRequest(request)) return { data: await platformCodeExchange(context, { authorization, body: request.body }) };
+    if (!isFormRequest(request)) return { data: await platformCodeExchange(context, { authorization, body: request.body, source: request }) };
     const body = formBody(request);
     const grantType = requiredFormParam(body, 'grant_type');
     const handler = grantHandlers.get(grantType);
     if (!handler) throw unsupportedGrantType(grantType);
-    return handler(context, { authorization, body });
+    return handler(context, { authorization, body, source: request });
   });
 }
