@@ -151,11 +151,10 @@ export async function rotateSecret(deps: AppsDeps, clientId: string, origin: Aud
   if (app.type === 'public') throw new InvalidFieldError('type', 'a public app has no client secret to rotate');
   const clientSecret = newClientSecret();
   await deps.db.transaction().execute(async (trx) => {
-    const updated = await repo.updateApp(trx, clientId, {
+    await repo.updateApp(trx, clientId, {
       secret_hash: hashClientSecret(clientSecret),
       updated_at: new Date(deps.clock.now()).toISOString(),
     });
-    if (!updated) throw new NotFoundError(`App ${clientId}`);
     await recordChange({ db: trx, clock: deps.clock }, { type: 'app.secret_rotated', userId: app.owner_id, clientId }, origin);
   });
   return { app: await getApp(deps, clientId), clientSecret };

@@ -1,8 +1,9 @@
+import type { Insertable, Selectable } from 'kysely';
 import type { AuditEventsTable, Db } from '../storage/tables.js';
 
-export type AuditEventRow = Omit<AuditEventsTable, 'event_id'> & { event_id: number };
+export type AuditEventRow = Selectable<AuditEventsTable>;
 
-export async function insertAuditEvent(db: Db, row: Omit<AuditEventsTable, 'event_id'>): Promise<void> {
+export async function insertAuditEvent(db: Db, row: Insertable<AuditEventsTable>): Promise<void> {
   await db.insertInto('audit_events').values(row).execute();
 }
 
