@@ -16,6 +16,7 @@ describe('configuration', () => {
       trustProxy: false,
       rateLimits: true,
       signedTokenMaxAge: 600,
+      auditRetentionDays: 90,
       logLevel: 'info',
     });
   });
@@ -30,9 +31,10 @@ describe('configuration', () => {
       REDIS_URL: 'redis://cache:6379',
       REDIS_PREFIX: 'a:',
       RATE_LIMITS: 'off',
+      AUDIT_RETENTION_DAYS: '30',
       LOG_LEVEL: 'warn',
     });
-    expect(config).toMatchObject({ port: 9000, issuer: 'https://auth.example.com', rateLimits: false, databaseSchema: 'tenant_a' });
+    expect(config).toMatchObject({ port: 9000, issuer: 'https://auth.example.com', rateLimits: false, databaseSchema: 'tenant_a', auditRetentionDays: 30 });
   });
 
   it('trusts a proxy only when told which', () => {
@@ -50,6 +52,8 @@ describe('configuration', () => {
     ['REDIS_URL', 'http://cache'],
     ['RATE_LIMITS', 'maybe'],
     ['TRUST_PROXY', 'true'],
+    ['AUDIT_RETENTION_DAYS', '0'],
+    ['AUDIT_RETENTION_DAYS', '7d'],
     ['LOG_LEVEL', 'loud'],
   ])('refuses %s=%s with an error naming the variable', (variable, value) => {
     expect(() => loadConfig({ [variable]: value })).toThrow(ConfigError);
