@@ -95,7 +95,10 @@ export async function accountPageRoutes(app: FastifyInstance, context: RouteCont
       if (!user) return reply;
       const sessionId = field(request.body, 'session_id');
       const revoked = UUID.test(sessionId) && (await revokeKeystore(context, user.user_id, sessionId.toLowerCase()));
-      if (revoked) await recordAuditEventAfter(context, request, { type: 'keystore.revoked', userId: user.user_id, detail: { session_id: sessionId.toLowerCase(), via: 'account' } });
+      if (revoked) {
+        const detail = { session_id: sessionId.toLowerCase(), via: 'account' };
+        await recordAuditEventAfter(context, request, { type: 'keystore.revoked', userId: user.user_id, detail });
+      }
       return reply.redirect(`/account?notice=${revoked ? 'keystore-revoked' : 'keystore-gone'}`, 303);
     },
   );
