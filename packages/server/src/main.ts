@@ -4,7 +4,7 @@ import { joinGroupMetrics } from './metrics/group.js';
 import { createMetrics } from './metrics/metrics.js';
 import { openDatabase } from './storage/database.js';
 import { openKv, systemClock } from './storage/kv/index.js';
-import { cleanUpExpired } from './storage/cleanup.js';
+import { type CleanupConfig, cleanUpExpired } from './storage/cleanup.js';
 import { migrateToLatest } from './storage/migrate.js';
 import type { Db } from './storage/tables.js';
 
@@ -25,9 +25,9 @@ export interface ServerOptions {
 }
 
 /** Expired rows go in the background, a bounded batch at a time (storage/cleanup.ts); returns the cancel. */
-export function scheduleCleanup(db: Db, log: { warn(details: object, message: string): void }): () => void {
+export function scheduleCleanup(deps: { db: Db; config: CleanupConfig }, log: { warn(details: object, message: string): void }): () => void {
   const timer = setInterval(() => {
-    cleanUpExpired({ db, clock: systemClock }).catch((error: unknown) => log.warn({ err: error }, 'clean-up failed'));
+    cleanUpExpired({ ...deps, clock: systemClock }).catch((error: unknown) => log.warn({ err: error }, 'clean-up failed'));
   }, CLEANUP_EVERY_MS);
   timer.unref();
   return () => clearInterval(timer);
@@ -53,7 +53,7 @@ export async function startServer(config: Config, options: ServerOptions = {}): 
     opened.push(() => app.close());
     const url = await app.listen({ port: config.port, host: config.host });
     if (!options.worker) {
-      const cancelCleanup = scheduleCleanup(storage.db, app.log);
+      const cancelCleanup = scheduleCleanup({ db: storage.db, config }, app.log);
       opened.push(async () => cancelCleanup());
     }
     let stopping: Promise<void> | undefined;

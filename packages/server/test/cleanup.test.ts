@@ -11,6 +11,7 @@ const DAY = 24 * 60 * 60 * 1000;
 
 describe('clean-up of expired rows', () => {
   let f: TokenFixture;
+  const deps = () => ({ ...f.deps, config: { auditRetentionDays: 90 } });
   const count = async (table: 'authorization_codes' | 'access_tokens' | 'refresh_tokens' | 'authorizations' | 'kv') =>
     Number((await f.deps.db.selectFrom(table).select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow()).n);
 
@@ -32,13 +33,13 @@ describe('clean-up of expired rows', () => {
     await kv.set('old', 'x', 1000);
     // past the code's and the access token's life, but within the day they are kept for replays
     f.clock.advance(2 * 60 * 60 * 1000);
-    const early = await cleanUpExpired(f.deps);
+    const early = await cleanUpExpired(deps());
     expect(early.deleted).toMatchObject({ authorization_codes: 0, access_tokens: 0, kv: 1 });
 
     // past the refresh token's and the authorization's lives plus a day
     f.clock.advance(lifetimes.authorizationMs + DAY);
     const live = await redeemedCode();
-    const report = await cleanUpExpired(f.deps);
+    const report = await cleanUpExpired(deps());
     expect(report.complete).toBe(true);
     expect(report.deleted).toMatchObject({ authorization_codes: 1, authorizations: 1 });
     // the fresh authorization, its code and its tokens are untouched
@@ -53,9 +54,9 @@ describe('clean-up of expired rows', () => {
     const kv = new SqlKv(f.database.storage, f.clock);
     for (let i = 0; i < 7; i++) await kv.set(`batch-${i}`, 'x', 10);
     f.clock.advance(1000);
-    expect((await cleanUpExpired(f.deps, { budgetMs: -1 })).complete).toBe(false);
+    expect((await cleanUpExpired(deps(), { budgetMs: -1 })).complete).toBe(false);
     expect(await count('kv')).toBe(7);
-    const report = await cleanUpExpired(f.deps, { batch: 2 });
+    const report = await cleanUpExpired(deps(), { batch: 2 });
     expect(report.deleted.kv).toBe(7);
     expect(await count('kv')).toBe(0);
   });

@@ -6,7 +6,8 @@ import { csrfField, verifyCsrf } from '../plugins/csrf.js';
 import { applySecurityHeaders, sendPage } from '../plugins/views.js';
 import { currentUser } from '../plugins/web-session.js';
 import { serverKeyPair } from '../tokens/server-key.js';
-import { revokeGrant } from '../tokens/service.js';
+import { recordAuditEventAfter } from '../audit/service.js';
+import { revokeAppForUser } from '../consent/revoke-app.js';
 import { type AccountPageInput, NOTICES, type NoticeKey, accountPage } from './account-pages.js';
 import { listAuthorizedApps } from './authorized-apps.js';
 import { createKeystore, listKeystores, revokeKeystore } from './keystores.js';
@@ -77,7 +78,7 @@ export async function accountPageRoutes(app: FastifyInstance, context: RouteCont
     async (request, reply) => {
       const user = requireUser(request, reply);
       if (!user) return reply;
-      const keystore = await createKeystore(context, user.user_id, (await serverKeyPair(context.db)).publicKey);
+      const keystore = await createKeystore(context, user.user_id, (await serverKeyPair(context.db)).publicKey, { ip: request.ip, via: 'account' });
       // the private key exists nowhere else: no cache may keep a copy
       return applySecurityHeaders(reply)
         .header('Content-Disposition', `attachment; filename="signet-keystore-${keystore.session_id}.json"`)
@@ -94,6 +95,10 @@ export async function accountPageRoutes(app: FastifyInstance, context: RouteCont
       if (!user) return reply;
       const sessionId = field(request.body, 'session_id');
       const revoked = UUID.test(sessionId) && (await revokeKeystore(context, user.user_id, sessionId.toLowerCase()));
+      if (revoked) {
+        const detail = { session_id: sessionId.toLowerCase(), via: 'account' };
+        await recordAuditEventAfter(context, request, { type: 'keystore.revoked', userId: user.user_id, detail });
+      }
       return reply.redirect(`/account?notice=${revoked ? 'keystore-revoked' : 'keystore-gone'}`, 303);
     },
   );
@@ -106,7 +111,7 @@ export async function accountPageRoutes(app: FastifyInstance, context: RouteCont
       if (!user) return reply;
       const clientId = field(request.body, 'client_id');
       // only this user's rows are touched, so an id that is not theirs changes nothing
-      if (clientId !== '') await revokeGrant(context, user.user_id, clientId);
+      if (clientId !== '') await revokeAppForUser(context, request, user.user_id, clientId, 'account');
       return reply.redirect('/account?notice=app-revoked', 303);
     },
   );

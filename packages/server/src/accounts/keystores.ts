@@ -1,4 +1,5 @@
 import { generateKeyPairSync, randomUUID } from 'node:crypto';
+import { type AuditOrigin, recordChange } from '../audit/service.js';
 import type { Clock, Kv } from '../storage/kv/types.js';
 import { announceChange } from '../storage/precompiled.js';
 import type { Db } from '../storage/tables.js';
@@ -17,22 +18,28 @@ export interface Keystore {
   server_public_key: string;
 }
 
-/** Makes a key pair, keeps only its public half, and hands the private half out once. */
-export async function createKeystore(deps: { db: Db; clock: Clock }, userId: string, serverPublicKey: Buffer): Promise<Keystore> {
+/**
+ * Makes a key pair, keeps only its public half, and hands the private half out once.
+ * The session and its audit event are written together.
+ */
+export async function createKeystore(deps: { db: Db; clock: Clock }, userId: string, serverPublicKey: Buffer, origin: AuditOrigin = {}): Promise<Keystore> {
   const { publicKey, privateKey } = generateKeyPairSync('ed25519');
   const seed = Buffer.from(privateKey.export({ format: 'jwk' }).d ?? '', 'base64url');
   const raw = Buffer.from(publicKey.export({ format: 'jwk' }).x ?? '', 'base64url');
   const sessionId = randomUUID();
-  await deps.db
-    .insertInto('key_sessions')
-    .values({
-      session_id: sessionId,
-      user_id: userId,
-      public_key: raw.toString('hex'),
-      created_at: new Date(deps.clock.now()).toISOString(),
-      revoked_at: null,
-    })
-    .execute();
+  await deps.db.transaction().execute(async (trx) => {
+    await trx
+      .insertInto('key_sessions')
+      .values({
+        session_id: sessionId,
+        user_id: userId,
+        public_key: raw.toString('hex'),
+        created_at: new Date(deps.clock.now()).toISOString(),
+        revoked_at: null,
+      })
+      .execute();
+    await recordChange({ db: trx, clock: deps.clock }, { type: 'keystore.created', userId, detail: { session_id: sessionId } }, origin);
+  });
   return {
     user_id: userId,
     app_id: userId,

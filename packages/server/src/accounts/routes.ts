@@ -5,12 +5,11 @@ import { sendPage } from '../plugins/views.js';
 import { currentUser, signIn, signOut } from '../plugins/web-session.js';
 import { localPath } from './local-path.js';
 import { signInPage } from './pages.js';
-import { checkPassword, toUserView } from './service.js';
+import { recordAuditEventAfter } from '../audit/service.js';
+import { type UserRow, findUserByUsername } from './repo.js';
+import { toUserView, verifyCredentials } from './service.js';
 import { beginSignInAttempt } from './signin-throttle.js';
-
-// Longer input is never a valid account; refusing it early keeps argon2 and kv keys small.
-const MAX_USERNAME = 64;
-const MAX_PASSWORD = 1024;
+import { isUsername } from './validation.js';
 
 function field(body: unknown, name: string): string {
   if (typeof body !== 'object' || body === null) return '';
@@ -39,18 +38,31 @@ export async function accountRoutes(app: FastifyInstance, context: RouteContext)
     }
     const attempt = context.config.rateLimits ? await beginSignInAttempt(context, username, request.ip) : undefined;
     if (attempt && !attempt.allowed) {
+      await signInFailed(request, username, 'throttled', isUsername(username) ? await findUserByUsername(context.db, username) : undefined);
       return renderSignIn(request, reply, 429, next, username, 'Too many failed sign-ins. Wait a few minutes, then try again.');
     }
-    const user =
-      username.length <= MAX_USERNAME && password.length <= MAX_PASSWORD ? await checkPassword(context, username, password) : null;
-    if (!user) return renderSignIn(request, reply, 401, next, username, 'Wrong username or password.');
+    const check = await verifyCredentials(context, username, password);
+    if (!check.ok) {
+      await signInFailed(request, username, check.reason, check.user);
+      return renderSignIn(request, reply, 401, next, username, 'Wrong username or password.');
+    }
     await attempt?.succeeded();
-    await signIn(reply, context, toUserView(user));
+    await signIn(reply, context, toUserView(check.user));
+    await recordAuditEventAfter(context, request, { type: 'signin.succeeded', userId: check.user.user_id, detail: { method: 'password' } });
     return reply.redirect(next, 303);
   });
 
-  app.post('/signout', { preHandler: verifyCsrf }, async (_request, reply) => {
+  app.post('/signout', { preHandler: verifyCsrf }, async (request, reply) => {
+    const user = currentUser(request);
     await signOut(reply, context);
+    // signing out a browser that was not signed in changes nothing worth a record
+    if (user) await recordAuditEventAfter(context, request, { type: 'signout', userId: user.user_id });
     return reply.redirect('/signin', 303);
   });
+
+  /** The record of a refused sign-in: the account when the name is one, the name only when it could be one; never the password. */
+  async function signInFailed(request: FastifyRequest, username: string, reason: 'unknown_user' | 'wrong_password' | 'throttled', user: UserRow | undefined) {
+    const detail = { reason, ...(user ? {} : { username: isUsername(username) ? username : null }) };
+    await recordAuditEventAfter(context, request, { type: 'signin.failed', userId: user?.user_id, detail });
+  }
 }

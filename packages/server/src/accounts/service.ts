@@ -96,21 +96,35 @@ export async function insertBotUser(trx: Db, clock: Clock, userId: string, fullN
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
+/** Is this a user_id rather than a username? (Usernames cannot be 36 characters long.) */
+export function isUserId(value: string): boolean {
+  return UUID.test(value);
+}
+
 /** A username or a user_id, as the CLI's --owner and --user take them. */
 export async function findUser(deps: Pick<AccountsDeps, 'db'>, usernameOrId: string): Promise<UserRow> {
-  const row = UUID.test(usernameOrId)
+  const row = isUserId(usernameOrId)
     ? await findUserById(deps.db, usernameOrId.toLowerCase())
     : await findUserByUsername(deps.db, usernameOrId);
   if (!row) throw new NotFoundError(`User ${usernameOrId}`);
   return row;
 }
 
+// Longer input is never a valid account: refusing it before argon2 keeps refusals cheap.
+const MAX_USERNAME = 64;
+const MAX_PASSWORD = 1024;
+
+/** A password check's answer; the reason is for the audit log only, never for the person signing in. */
+export type CredentialCheck = { ok: true; user: UserRow } | { ok: false; reason: 'unknown_user' | 'wrong_password'; user: UserRow | undefined };
+
 /** Checks a password; a user without one (a bot) never matches. */
-export async function checkPassword(deps: Pick<AccountsDeps, 'db'>, username: string, password: string): Promise<UserRow | null> {
-  const row = await findUserByUsername(deps.db, username);
+export async function verifyCredentials(deps: Pick<AccountsDeps, 'db'>, username: string, password: string): Promise<CredentialCheck> {
+  const checkable = username.length <= MAX_USERNAME && password.length <= MAX_PASSWORD;
+  const row = username.length <= MAX_USERNAME ? await findUserByUsername(deps.db, username) : undefined;
   // an unknown name costs the same argon2 work as a known one: timing must not tell which names exist
-  const matches = await verifyPassword(row?.password_hash ?? (await dummyHash()), password);
-  return row?.password_hash && matches ? row : null;
+  const matches = checkable && (await verifyPassword(row?.password_hash ?? (await dummyHash()), password));
+  if (row?.password_hash && matches) return { ok: true, user: row };
+  return row?.password_hash ? { ok: false, reason: 'wrong_password', user: row } : { ok: false, reason: 'unknown_user', user: undefined };
 }
 
 let dummy: Promise<string> | undefined;

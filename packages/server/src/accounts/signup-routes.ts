@@ -1,4 +1,5 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { recordAuditEventAfter } from '../audit/service.js';
 import type { RouteContext } from '../context.js';
 import { InvalidFieldError } from '../errors/errors.js';
 import { csrfField, verifyCsrf } from '../plugins/csrf.js';
@@ -40,6 +41,7 @@ export async function signupRoutes(app: FastifyInstance, context: RouteContext):
       });
       // a fresh browser id: one planted before sign-up is worth nothing after it
       await signIn(reply, context, toUserView(user));
+      await recordAuditEventAfter(context, request, { type: 'signin.succeeded', userId: user.user_id, detail: { method: 'signup' } });
       return reply.redirect(next, 303);
     } catch (error) {
       if (!(error instanceof InvalidFieldError)) throw error;

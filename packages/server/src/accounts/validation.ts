@@ -4,8 +4,13 @@ const USERNAME = /^[A-Za-z0-9_.-]{3,32}$/;
 const PHONE = /^\+[0-9]{8,15}$/;
 const MAX_PASSWORD = 1024; // argon2 input is unbounded; a cap keeps hashing cheap to refuse
 
+/** Could this be someone's username? (The audit log keeps a refused name only if so.) */
+export function isUsername(value: string): boolean {
+  return USERNAME.test(value);
+}
+
 export function validateUsername(username: string): string {
-  if (!USERNAME.test(username)) {
+  if (!isUsername(username)) {
     throw new InvalidFieldError('username', 'must be 3 to 32 characters of a-z, 0-9, _ . -');
   }
   return username;

@@ -21,7 +21,7 @@ export async function updateApp(db: Db, clientId: string, changes: Partial<Omit<
   return Number(result.numUpdatedRows) > 0;
 }
 
-export async function deleteApp(trx: Db, clientId: string): Promise<boolean> {
-  const result = await trx.deleteFrom('apps').where('client_id', '=', clientId).executeTakeFirst();
-  return Number(result.numDeletedRows) > 0;
+/** Deletes the app; answers what it was (for the audit log), or undefined when there was none. */
+export function deleteApp(trx: Db, clientId: string): Promise<Pick<AppRow, 'owner_id' | 'name'> | undefined> {
+  return trx.deleteFrom('apps').where('client_id', '=', clientId).returning(['owner_id', 'name']).executeTakeFirst();
 }

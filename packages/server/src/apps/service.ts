@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { insertBotUser } from '../accounts/service.js';
 import { deleteUser, setFullName } from '../accounts/repo.js';
+import { type AuditOrigin, recordChange } from '../audit/service.js';
 import { InvalidFieldError, NotFoundError } from '../errors/errors.js';
 import type { Clock } from '../storage/kv/types.js';
 import { forgetCachedReads } from '../storage/precompiled.js';
@@ -93,7 +94,8 @@ function validateFields(fields: Partial<AppFields>): Partial<AppRow> {
   return row;
 }
 
-export async function createApp(deps: AppsDeps, input: NewApp): Promise<{ app: AppRow; clientSecret?: string }> {
+/** Every app change below is recorded in its own transaction (audit/service.ts). */
+export async function createApp(deps: AppsDeps, input: NewApp, origin: AuditOrigin = {}): Promise<{ app: AppRow; clientSecret?: string }> {
   const fields = validateFields({ description: '', website: '', iconUrl: '', redirectUris: [], hosts: [], ...input });
   const type: AppType = input.type ?? 'confidential';
   const clientSecret = type === 'confidential' ? newClientSecret() : undefined;
@@ -117,6 +119,8 @@ export async function createApp(deps: AppsDeps, input: NewApp): Promise<{ app: A
     // Mixin apps are bots: the app acts as a user whose user_id is its client_id.
     await insertBotUser(trx, deps.clock, clientId, app.name);
     await repo.insertApp(trx, app);
+    const event = { type: 'app.created', userId: app.owner_id, clientId, detail: { name: app.name, app_type: type } } as const;
+    await recordChange({ db: trx, clock: deps.clock }, event, origin);
   });
   return clientSecret ? { app, clientSecret } : { app };
 }
@@ -144,21 +148,27 @@ export async function updateApp(deps: AppsDeps, clientId: string, changes: Parti
 }
 
 /** A new secret replaces the old one at once; public apps have none to rotate. */
-export async function rotateSecret(deps: AppsDeps, clientId: string): Promise<{ app: AppRow; clientSecret: string }> {
+export async function rotateSecret(deps: AppsDeps, clientId: string, origin: AuditOrigin = {}): Promise<{ app: AppRow; clientSecret: string }> {
   const app = await getApp(deps, clientId);
   if (app.type === 'public') throw new InvalidFieldError('type', 'a public app has no client secret to rotate');
   const clientSecret = newClientSecret();
-  await repo.updateApp(deps.db, clientId, {
-    secret_hash: hashClientSecret(clientSecret),
-    updated_at: new Date(deps.clock.now()).toISOString(),
+  await deps.db.transaction().execute(async (trx) => {
+    await repo.updateApp(trx, clientId, {
+      secret_hash: hashClientSecret(clientSecret),
+      updated_at: new Date(deps.clock.now()).toISOString(),
+    });
+    await recordChange({ db: trx, clock: deps.clock }, { type: 'app.secret_rotated', userId: app.owner_id, clientId }, origin);
   });
   return { app: await getApp(deps, clientId), clientSecret };
 }
 
-export async function deleteApp(deps: AppsDeps, clientId: string): Promise<void> {
+export async function deleteApp(deps: AppsDeps, clientId: string, origin: AuditOrigin = {}): Promise<void> {
   await deps.db.transaction().execute(async (trx) => {
-    if (!(await repo.deleteApp(trx, clientId))) throw new NotFoundError(`App ${clientId}`);
+    const deleted = await repo.deleteApp(trx, clientId);
+    if (!deleted) throw new NotFoundError(`App ${clientId}`);
     await deleteUser(trx, clientId);
+    const event = { type: 'app.deleted', userId: deleted.owner_id, clientId, detail: { name: deleted.name } } as const;
+    await recordChange({ db: trx, clock: deps.clock }, event, origin);
   });
   // its authorizations and tokens went with it; other processes' cached reads of them expire within CACHE_TTL_MS
   forgetCachedReads(deps.db);

@@ -60,6 +60,7 @@ export function appCommands(program: Command, io: CliIo): void {
         const { app, clientSecret } = await createApp(
           { db: storage.db, clock },
           { ...fieldsFrom(options), name: options.name, ownerId: owner.user_id, type: options.public ? 'public' : 'confidential' },
+          { via: 'cli' },
         );
         const view = toAppView(app, clientSecret);
         print(io, options.json, view, describeApp(view));
@@ -106,7 +107,7 @@ export function appCommands(program: Command, io: CliIo): void {
     .option('--json', 'print JSON')
     .action(async (clientId: string, options: { json?: boolean }) => {
       await withContext(io, async ({ storage, clock }) => {
-        const { app, clientSecret } = await rotateSecret({ db: storage.db, clock }, clientId);
+        const { app, clientSecret } = await rotateSecret({ db: storage.db, clock }, clientId, { via: 'cli' });
         const result = { client_id: app.client_id, client_secret: clientSecret };
         print(io, options.json, result, describe(result));
       });
@@ -118,7 +119,7 @@ export function appCommands(program: Command, io: CliIo): void {
     .option('--json', 'print JSON')
     .action(async (clientId: string, options: { json?: boolean }) => {
       await withContext(io, async ({ storage, clock }) => {
-        await deleteApp({ db: storage.db, clock }, clientId);
+        await deleteApp({ db: storage.db, clock }, clientId, { via: 'cli' });
         print(io, options.json, { client_id: clientId, deleted: true }, `deleted ${clientId}`);
       });
     });

@@ -1,5 +1,6 @@
 import { Command, CommanderError } from 'commander';
 import { appCommands } from './apps.js';
+import { auditCommands } from './audit.js';
 import { assetCommands } from './assets.js';
 import { type CliIo, processIo } from './io.js';
 import { keystoreCommands } from './keystores.js';
@@ -17,6 +18,7 @@ export function buildProgram(io: CliIo): Command {
   appCommands(program, io);
   keystoreCommands(program, io);
   assetCommands(program, io);
+  auditCommands(program, io);
   return program;
 }
 

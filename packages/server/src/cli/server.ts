@@ -36,12 +36,12 @@ export function serverCommands(program: Command, io: CliIo): void {
 
   program
     .command('cleanup')
-    .description('delete expired codes, tokens, sessions, device requests and kv entries (the server also does this every minute)')
+    .description('delete expired codes, tokens, sessions, device requests and kv entries, and audit events past AUDIT_RETENTION_DAYS (the server also does this every minute)')
     .option('--json', 'print JSON')
     .action(async (options: { json?: boolean }) => {
-      await withContext(io, async ({ storage, clock }) => {
+      await withContext(io, async ({ config, storage, clock }) => {
         // no time budget from the command line: run until everything expired is gone
-        const report = await cleanUpExpired({ db: storage.db, clock }, { budgetMs: Number.POSITIVE_INFINITY });
+        const report = await cleanUpExpired({ db: storage.db, clock, config }, { budgetMs: Number.POSITIVE_INFINITY });
         const human = Object.entries(report.deleted).map(([table, count]) => `${table}: ${count}`).join('\n');
         print(io, options.json, report.deleted, human);
       });

@@ -118,7 +118,7 @@ export async function startWorkerGroup(config: Config, count: number, env: NodeJ
   cluster.setupPrimary({ exec: SIGNET_BIN, args: ['start'], serialization: 'advanced' });
   for (const slot of slots) fork(slot);
   const url = await ready;
-  cancelCleanup = scheduleCleanup(storage.db, log);
+  cancelCleanup = scheduleCleanup({ db: storage.db, config }, log);
   log.info({ workers: count, url }, 'worker group listening');
   return { url, stop };
 }

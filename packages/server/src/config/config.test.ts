@@ -19,6 +19,7 @@ describe('configuration', () => {
       workers: 1,
       metrics: true,
       metricsToken: undefined,
+      auditRetentionDays: 90,
       logLevel: 'info',
     });
   });
@@ -36,10 +37,12 @@ describe('configuration', () => {
       WORKERS: '4',
       METRICS: 'off',
       METRICS_TOKEN: 'a-scrape-token-of-some-length',
+      AUDIT_RETENTION_DAYS: '30',
       LOG_LEVEL: 'warn',
     });
     expect(config).toMatchObject({ port: 9000, issuer: 'https://auth.example.com', rateLimits: false, databaseSchema: 'tenant_a' });
     expect(config).toMatchObject({ workers: 4, metrics: false, metricsToken: 'a-scrape-token-of-some-length' });
+    expect(config).toMatchObject({ auditRetentionDays: 30 });
   });
 
   it('trusts a proxy only when told which', () => {
@@ -57,6 +60,8 @@ describe('configuration', () => {
     ['REDIS_URL', 'http://cache'],
     ['RATE_LIMITS', 'maybe'],
     ['TRUST_PROXY', 'true'],
+    ['AUDIT_RETENTION_DAYS', '0'],
+    ['AUDIT_RETENTION_DAYS', '7d'],
     ['LOG_LEVEL', 'loud'],
     ['WORKERS', '0'],
     ['WORKERS', '65'],

@@ -138,6 +138,12 @@ export const configSchema = {
     'When set (16+ characters), `GET /metrics` requires `Authorization: Bearer <token>`; empty leaves it open.',
     optionalSecret,
   ),
+  auditRetentionDays: key(
+    'AUDIT_RETENTION_DAYS',
+    '90',
+    'Days audit events are kept; clean-up deletes older ones.',
+    integer(1, 36500),
+  ),
   logLevel: key(
     'LOG_LEVEL',
     'info',

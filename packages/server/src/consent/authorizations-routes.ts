@@ -5,8 +5,8 @@ import type { RouteContext } from '../context.js';
 import { JSON_TYPE, type RouteDocs, Timestamp, Uuid, dataOf } from '../docs/route-docs.js';
 import { InvalidFieldError } from '../errors/errors.js';
 import { authenticateSession } from '../tokens/authenticate.js';
-import { revokeGrant } from '../tokens/service.js';
 import { listAuthorizations } from './authorizations.js';
+import { revokeAppForUser } from './revoke-app.js';
 
 /** What listAuthorizations answers (documentation only: see docs/route-docs.ts). */
 const Authorization = Type.Object({
@@ -40,7 +40,7 @@ export async function authorizationsRoutes(app: FastifyInstance, context: RouteC
     const principal = await authenticateSession(context, request);
     const clientId = (request.body as { client_id?: unknown } | undefined)?.client_id;
     if (typeof clientId !== 'string' || clientId === '') throw new InvalidFieldError('client_id', 'is required');
-    await revokeGrant(context, principal.userId, clientId);
+    await revokeAppForUser(context, request, principal.userId, clientId, 'api');
     return { data: {} };
   });
 }

@@ -105,7 +105,7 @@ export async function deviceApiRoutes(app: FastifyInstance, context: RouteContex
     const body = (request.body ?? {}) as Record<string, unknown>;
     const ticked = [body[GRANTED_FIELD]].flat().filter((s): s is string => typeof s === 'string');
     const chosen = body[DECISION_FIELD] === 'authorize' ? ticked : [];
-    await decideDeviceRequest(context, pending.authorizationId, user.user_id, chosen);
+    await decideDeviceRequest(context, pending.authorizationId, user.user_id, chosen, request);
     return reply.redirect(`${here}/decided?${new URLSearchParams({ result: chosen.length > 0 ? 'approved' : 'denied' }).toString()}`, 303);
   });
 
@@ -122,7 +122,7 @@ export async function deviceApiRoutes(app: FastifyInstance, context: RouteContex
     const scopes = stringArray(body.scopes ?? []);
     if (typeof authorizationId !== 'string') throw new SignetError(10002, 'authorization_id: is required', { extra: { field: 'authorization_id' } });
     if (!scopes) throw new SignetError(10002, 'scopes: must be an array of scope names', { extra: { field: 'scopes' } });
-    const { request: decided, granted } = await decideDeviceRequest(context, authorizationId, principal.userId, scopes);
+    const { request: decided, granted } = await decideDeviceRequest(context, authorizationId, principal.userId, scopes, request);
     return { data: await authorizationView(context, decided, granted) };
   });
 

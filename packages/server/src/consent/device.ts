@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { type AuditSource, recordAuditEventAfter } from '../audit/service.js';
 import { InvalidFieldError, SignetError } from '../errors/errors.js';
 import { type RouteContext, lifetimes } from '../context.js';
 import { issueCode } from '../oauth/codes.js';
@@ -85,13 +86,15 @@ export async function pendingByCodeId(deps: DeviceDeps, codeId: string): Promise
 
 /**
  * Records the one decision a request may get: a single conditional UPDATE decides who
- * wins when two devices answer at once. `scopes` empty means deny.
+ * wins when two devices answer at once. `scopes` empty means deny. `source` is the
+ * deciding device's request, for the audit log.
  */
 export async function decideDeviceRequest(
   deps: DeviceDeps,
   authorizationId: string,
   userId: string,
   chosen: readonly string[],
+  source: AuditSource,
 ): Promise<{ request: DeviceRequest; granted: string[] }> {
   const row = await findRow(deps, 'authorization_id', authorizationId);
   const pending = toDeviceRequest(row);
@@ -116,7 +119,7 @@ export async function decideDeviceRequest(
   let granted: string[] = [];
   if (approve) {
     granted = withAlwaysGranted(request.scopes.filter((s) => chosen.includes(s)));
-    await recordGrant(deps, userId, request.clientId, granted);
+    await recordGrant(deps, userId, request.clientId, granted, { asked: request.scopes, ip: source.ip, via: 'device' });
     const { code } = await issueCode(deps, {
       clientId: request.clientId,
       userId,
@@ -130,6 +133,8 @@ export async function decideDeviceRequest(
   } else {
     const denied = new SignetError(403, 'The user denied the request.', { oauthError: 'access_denied' });
     redirect = errorRedirectUrl(deps.config.issuer, request.redirectUri, request.state, denied);
+    const detail = { asked: request.scopes, via: 'device' };
+    await recordAuditEventAfter(deps, source, { type: 'consent.denied', userId, clientId: request.clientId, authorizationId, detail });
   }
   await deps.kv.set(resultKey(authorizationId), redirect, lifetimes.deviceRequestMs);
   await deps.kv.publish(decisionChannel(authorizationId), approve ? 'approved' : 'denied');

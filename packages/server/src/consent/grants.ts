@@ -1,4 +1,5 @@
 import { formatScopes, parseScopes } from '@signet/protocol';
+import { type AuditOrigin, recordChange } from '../audit/service.js';
 import type { Clock } from '../storage/kv/types.js';
 import type { Db } from '../storage/tables.js';
 
@@ -23,11 +24,17 @@ export async function grantCovers(db: Db, userId: string, clientId: string, requ
   return granted.size > 0 && requested.every((s) => granted.has(s));
 }
 
+/** A consent as the audit log records it: what the app asked for, and where the user answered. */
+export interface ConsentOrigin extends AuditOrigin {
+  asked?: readonly string[];
+}
+
 /**
- * Records the scopes a user approved. The grant keeps what was approved before too,
- * so a later, narrower consent does not take back an earlier one.
+ * Records the scopes a user approved, and its `consent.granted` event, together. The
+ * grant keeps what was approved before too, so a later, narrower consent does not take
+ * back an earlier one.
  */
-export async function recordGrant(deps: GrantsDeps, userId: string, clientId: string, approved: readonly string[]): Promise<void> {
+export async function recordGrant(deps: GrantsDeps, userId: string, clientId: string, approved: readonly string[], origin: ConsentOrigin = {}): Promise<void> {
   const now = new Date(deps.clock.now()).toISOString();
   await deps.db.transaction().execute(async (trx) => {
     const merged = [...new Set([...(await grantedScopes(trx, userId, clientId)), ...approved])];
@@ -36,5 +43,7 @@ export async function recordGrant(deps: GrantsDeps, userId: string, clientId: st
       .values({ user_id: userId, client_id: clientId, scopes: formatScopes(merged), created_at: now, updated_at: now })
       .onConflict((oc) => oc.columns(['user_id', 'client_id']).doUpdateSet({ scopes: formatScopes(merged), updated_at: now }))
       .execute();
+    const detail = { granted: [...approved], asked: [...(origin.asked ?? approved)] };
+    await recordChange({ db: trx, clock: deps.clock }, { type: 'consent.granted', userId, clientId, detail }, origin);
   });
 }

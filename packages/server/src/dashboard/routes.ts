@@ -72,7 +72,7 @@ export async function dashboardRoutes(app: FastifyInstance, context: RouteContex
     if (posted.logoError) return refuse(asFormError(posted.logoError), 400);
     let created: Awaited<ReturnType<typeof createApp>>;
     try {
-      created = await createApp(context, { ...toAppFields(posted.values), ownerId: signedInUser(request).user_id, type: posted.values.public ? 'public' : 'confidential' });
+      created = await createApp(context, { ...toAppFields(posted.values), ownerId: signedInUser(request).user_id, type: posted.values.public ? 'public' : 'confidential' }, { ip: request.ip, via: 'dashboard' });
     } catch (error) {
       return refuse(asFormError(error), 400);
     }
@@ -117,7 +117,7 @@ export async function dashboardRoutes(app: FastifyInstance, context: RouteContex
   app.post<AppParams>('/dashboard/apps/:client_id/rotate', { preHandler: verifyCsrf }, async (request, reply) => {
     const row = await ownedApp(context.db, request, request.params.client_id);
     if (!row || row.type === 'public') return notFound(reply);
-    const { clientSecret } = await rotateSecret(context, row.client_id);
+    const { clientSecret } = await rotateSecret(context, row.client_id, { ip: request.ip, via: 'dashboard' });
     await stashSecret(context.kv, request, row.client_id, clientSecret);
     return reply.redirect(`/dashboard/apps/${row.client_id}`, 303);
   });
@@ -125,7 +125,7 @@ export async function dashboardRoutes(app: FastifyInstance, context: RouteContex
   app.post<AppParams>('/dashboard/apps/:client_id/delete', { preHandler: verifyCsrf }, async (request, reply) => {
     const row = await ownedApp(context.db, request, request.params.client_id);
     if (!row) return notFound(reply);
-    await deleteApp(context, row.client_id);
+    await deleteApp(context, row.client_id, { ip: request.ip, via: 'dashboard' });
     return reply.redirect('/dashboard', 303);
   });
 
@@ -133,7 +133,8 @@ export async function dashboardRoutes(app: FastifyInstance, context: RouteContex
   app.post<AppParams>('/dashboard/apps/:client_id/keystore', { preHandler: verifyCsrf }, async (request, reply) => {
     const row = await ownedApp(context.db, request, request.params.client_id);
     if (!row) return notFound(reply);
-    const keystore = await createKeystore(context, row.client_id, (await serverKeyPair(context.db)).publicKey);
+    const origin = { ip: request.ip, via: 'dashboard', actorId: signedInUser(request).user_id } as const;
+    const keystore = await createKeystore(context, row.client_id, (await serverKeyPair(context.db)).publicKey, origin);
     return applySecurityHeaders(reply)
       .header('Content-Disposition', `attachment; filename="keystore-${row.client_id}.json"`)
       .type('application/json; charset=utf-8')

@@ -1,7 +1,9 @@
 import { Type } from '@sinclair/typebox';
 import type { FastifyInstance } from 'fastify';
+import { recordAuditEventAfter } from '../audit/service.js';
 import type { RouteContext } from '../context.js';
 import { FORM_TYPE, type RouteDocs } from '../docs/route-docs.js';
+import { findAuthorization } from '../tokens/repo.js';
 import { revokeAccessToken, revokeByRefreshToken } from '../tokens/service.js';
 import { authenticateClient, readClientCredentials } from './client-auth.js';
 import { formParam, requiredFormParam, requireFormBody, useStandardEndpoint } from './form.js';
@@ -33,11 +35,18 @@ export async function revokeRoutes(app: FastifyInstance, context: RouteContext):
     const credentials = readClientCredentials(request.headers.authorization, body);
     const token = requiredFormParam(body, 'token');
     const client = await authenticateClient(context.db, credentials);
+    const refreshToken = async () => {
+      const authorizationId = await revokeByRefreshToken(context, token, client.client_id);
+      if (authorizationId === undefined) return false;
+      // an access token ends alone and is not recorded; a refresh token ends an authorization
+      const authorization = await findAuthorization(context.db, authorizationId);
+      const detail = { via: 'oauth_revoke' };
+      await recordAuditEventAfter(context, request, { type: 'authorization.revoked', userId: authorization?.user_id, clientId: client.client_id, authorizationId, detail });
+      return true;
+    };
+    const accessToken = () => revokeAccessToken(context, token, client.client_id);
     // the hint only orders the search (RFC 7009 §2.1); an unknown hint is ignored
-    const attempts =
-      formParam(body, 'token_type_hint') === 'refresh_token'
-        ? [() => revokeByRefreshToken(context, token, client.client_id), () => revokeAccessToken(context, token, client.client_id)]
-        : [() => revokeAccessToken(context, token, client.client_id), () => revokeByRefreshToken(context, token, client.client_id)];
+    const attempts = formParam(body, 'token_type_hint') === 'refresh_token' ? [refreshToken, accessToken] : [accessToken, refreshToken];
     for (const attempt of attempts) if (await attempt()) break;
     return reply.status(200).send();
   });

@@ -193,6 +193,22 @@ export interface AppLogosTable {
   updated_at: string;
 }
 
+/** One security event (audit/events.ts lists the types). */
+export interface AuditEventsTable {
+  event_id: Generated<number>;
+  /** epoch milliseconds */
+  created_at: number;
+  type: string;
+  /** the user the event concerns: who signed in, granted or revoked; whose app, keystore or authorization */
+  user_id: string | null;
+  client_id: string | null;
+  authorization_id: string | null;
+  /** the client address as the server saw it (TRUST_PROXY decides); null from the CLI */
+  ip: string | null;
+  /** a small JSON object; never a password, secret or token */
+  detail: string;
+}
+
 export interface Database {
   users: UsersTable;
   counters: CountersTable;
@@ -212,6 +228,7 @@ export interface Database {
   balances: BalancesTable;
   snapshots: SnapshotsTable;
   app_logos: AppLogosTable;
+  audit_events: AuditEventsTable;
 }
 
 export type Db = Kysely<Database>;

@@ -171,7 +171,7 @@ export type RotateResult =
   /** unknown, expired, another client's, or its authorization has ended: refused, nothing changed */
   | { status: 'invalid' }
   /** the token was spent before: its whole authorization is now revoked */
-  | { status: 'reused' }
+  | { status: 'reused'; authorizationId: string }
   /** asks for scopes beyond its authorization: refused, nothing changed */
   | { status: 'invalid_scope' };
 
@@ -191,7 +191,7 @@ export async function rotateRefreshToken(
   if (!row || row.client_id !== request.clientId) return { status: 'invalid' };
   if (row.used_at !== null) {
     await revokeAuthorization(deps, row.authorization_id);
-    return { status: 'reused' };
+    return { status: 'reused', authorizationId: row.authorization_id };
   }
   const authorization = await repo.findAuthorization(deps.db, row.authorization_id);
   if (row.expires_at <= now || !isAuthorizationActive(authorization, now)) return { status: 'invalid' };
@@ -205,7 +205,7 @@ export async function rotateRefreshToken(
   if (!tokens) {
     // a concurrent request spent it between our read and our write: the same reuse
     await revokeAuthorization(deps, row.authorization_id);
-    return { status: 'reused' };
+    return { status: 'reused', authorizationId: row.authorization_id };
   }
   return { status: 'rotated', authorization, tokens };
 }
@@ -228,9 +228,9 @@ export async function revokeAuthorization(deps: TokensDeps, authorizationId: str
 
 /**
  * Revokes the app for the user (PROTOCOL.md §8): the grant goes, and every authorization,
- * token and not-yet-redeemed code under it ends at once.
+ * token and not-yet-redeemed code under it ends at once. Returns the authorizations it ended.
  */
-export async function revokeGrant(deps: TokensDeps, userId: string, clientId: string): Promise<void> {
+export async function revokeGrant(deps: TokensDeps, userId: string, clientId: string): Promise<string[]> {
   const now = deps.clock.now();
   const ids = await deps.db.transaction().execute(async (trx) => {
     await repo.deleteGrant(trx, userId, clientId);
@@ -239,6 +239,7 @@ export async function revokeGrant(deps: TokensDeps, userId: string, clientId: st
     return repo.revokeAuthorizationRows(trx, all, now);
   });
   await announceRevocations(deps, ids);
+  return ids;
 }
 
 /** What a stored access token says about itself (introspection, bearer authentication). */
@@ -290,10 +291,10 @@ export async function revokeAccessToken(deps: Pick<TokensDeps, 'db' | 'clock' | 
   return true;
 }
 
-/** RFC 7009 for a refresh token: ends its authorization. Returns false when it is not this client's. */
-export async function revokeByRefreshToken(deps: TokensDeps, refreshToken: string, clientId: string): Promise<boolean> {
+/** RFC 7009 for a refresh token: ends its authorization, and answers its id; undefined when it is not this client's. */
+export async function revokeByRefreshToken(deps: TokensDeps, refreshToken: string, clientId: string): Promise<string | undefined> {
   const row = await repo.findRefreshToken(deps.db, sha256Hex(refreshToken));
-  if (!row || row.client_id !== clientId) return false;
+  if (!row || row.client_id !== clientId) return undefined;
   await revokeAuthorization(deps, row.authorization_id);
-  return true;
+  return row.authorization_id;
 }

@@ -3,6 +3,7 @@ import { ALWAYS_GRANTED_SCOPE } from '@signet/protocol';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { signInPage } from '../../accounts/pages.js';
 import type { AppRow } from '../../apps/repo.js';
+import { recordAuditEventAfter } from '../../audit/service.js';
 import type { RouteContext } from '../../context.js';
 import { deviceApprovalSection } from '../../consent/device-section.js';
 import { grantCovers, recordGrant } from '../../consent/grants.js';
@@ -101,14 +102,18 @@ export async function authorizeRoutes(app: FastifyInstance, context: RouteContex
     if (!outcome.ok) return fail(context, reply, outcome, 303);
     const authz = outcome.request;
     const decision = body[DECISION_FIELD];
-    if (decision === 'deny') return failWith(context, reply, authz, 'access_denied', 'The user denied the request.', 303);
+    const user = currentUser(request);
+    if (decision === 'deny') {
+      const detail = { asked: authz.scopes, via: 'authorize' };
+      await recordAuditEventAfter(context, request, { type: 'consent.denied', userId: user?.user_id, clientId: authz.clientId, detail });
+      return failWith(context, reply, authz, 'access_denied', 'The user denied the request.', 303);
+    }
     if (decision !== 'authorize') return sendPage(reply, errorPage('Choose Authorize or Deny', 'The form was sent without a decision.'), 400);
 
-    const user = currentUser(request);
     if (!user) return redirect(reply, signInUrl(returnUrl(params)), 303);
     const ticked = new Set([body[GRANTED_FIELD]].flat().filter((s): s is string => typeof s === 'string'));
     const granted = authz.scopes.filter((scope) => scope === ALWAYS_GRANTED_SCOPE || ticked.has(scope));
-    await recordGrant(context, user.user_id, authz.clientId, granted);
+    await recordGrant(context, user.user_id, authz.clientId, granted, { asked: authz.scopes, ip: request.ip, via: 'authorize' });
     return redirect(reply, await approvedRedirectUrl(context, authz, user.user_id, granted), 303);
   });
 }

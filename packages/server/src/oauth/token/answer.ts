@@ -1,3 +1,4 @@
+import type { AuditSource } from '../../audit/service.js';
 import type { RouteContext } from '../../context.js';
 import type { FormBody } from '../form.js';
 
@@ -6,6 +7,8 @@ export interface StandardTokenRequest {
   /** the Authorization header, if any */
   authorization: string | undefined;
   body: FormBody;
+  /** the client's address and the request's log, for the security events a grant detects */
+  source: AuditSource;
 }
 
 /** RFC 6749 §5.1, plus Signet's authorization_id and the server key when one was bound. */

@@ -1,5 +1,6 @@
 import type { AppRow } from '../../apps/repo.js';
 import { findApp } from '../../apps/repo.js';
+import { type AuditSource, recordAuditEventAfter } from '../../audit/service.js';
 import type { RouteContext } from '../../context.js';
 import { serverKeyPair } from '../../tokens/server-key.js';
 import { type AuthorizationRow, authorizeCode, issueTokenPair, revokeCodeAuthorization } from '../../tokens/service.js';
@@ -20,6 +21,8 @@ export interface CodeRedemption {
   /** the standard form must repeat the redirect URI; Mixin's JSON form has none */
   redirectUri: { sent: string | undefined } | undefined;
   codeVerifier: string | undefined;
+  /** where a replay is reported from */
+  source: AuditSource;
 }
 
 /** The ed25519 parameter: base64url (no padding) of a raw 32-byte public key; returned as hex. */
@@ -63,7 +66,12 @@ export async function redeemCode(context: RouteContext, redemption: CodeRedempti
   const result = await consumeCode(context, redemption.code);
   if (result.status === 'unknown') throw invalidGrant('The authorization code is invalid.');
   if (result.status === 'replayed') {
-    await revokeCodeAuthorization(context, result.row);
+    const { row } = result;
+    await revokeCodeAuthorization(context, row);
+    // the presenter is not authenticated yet: whom it claimed to be is recorded only when that is not the code's client
+    const detail = { authorization_revoked: true, ...(redemption.clientId === row.client_id ? {} : { claimed_client_id: redemption.clientId }) };
+    const event = { type: 'authorization_code.replayed', userId: row.user_id, clientId: row.client_id, authorizationId: row.authorization_id, detail } as const;
+    await recordAuditEventAfter(context, redemption.source, event);
     throw invalidGrant('The authorization code was already used; the authorization it gave is revoked.');
   }
   const { row } = result;
@@ -102,6 +110,7 @@ export async function authorizationCodeGrant(context: RouteContext, request: Sta
     authenticate: (app) => verifyClient(app, credentials),
     redirectUri,
     codeVerifier,
+    source: request.source,
   });
   const { authorization, issued } = await authorizeCode(context, row, clientPublicKeyHex, issueTokenPair);
   return {

@@ -1,3 +1,4 @@
+import type { AuditSource } from '../../audit/service.js';
 import type { RouteContext } from '../../context.js';
 import { InvalidFieldError } from '../../errors/errors.js';
 import { authorizeCode, issueAccessToken } from '../../tokens/service.js';
@@ -30,7 +31,7 @@ function requiredString(body: Record<string, unknown>, field: string): string {
  */
 export async function platformCodeExchange(
   context: RouteContext,
-  request: { authorization: string | undefined; body: unknown },
+  request: { authorization: string | undefined; body: unknown; source: AuditSource },
 ): Promise<PlatformTokenAnswer> {
   // Mixin's SDKs always send a Bearer header, empty or signed with the app's own keystore: it is not client auth here
   if (request.authorization !== undefined && !/^bearer\b/i.test(request.authorization.trim())) {
@@ -57,6 +58,7 @@ export async function platformCodeExchange(
     },
     redirectUri: undefined,
     codeVerifier,
+    source: request.source,
   });
 
   if (clientPublicKeyHex) {

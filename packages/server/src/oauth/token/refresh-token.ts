@@ -1,5 +1,7 @@
 import { parseScopes } from '@signet/protocol';
+import { recordAuditEventAfter } from '../../audit/service.js';
 import type { RouteContext } from '../../context.js';
+import { findAuthorization } from '../../tokens/repo.js';
 import { rotateRefreshToken } from '../../tokens/service.js';
 import { authenticateClient, readClientCredentials } from '../client-auth.js';
 import { invalidGrant, invalidScope } from '../errors.js';
@@ -23,8 +25,17 @@ export async function refreshTokenGrant(context: RouteContext, request: Standard
   switch (result.status) {
     case 'invalid':
       throw invalidGrant('The refresh token is invalid, expired or revoked.');
-    case 'reused':
+    case 'reused': {
+      const authorization = await findAuthorization(context.db, result.authorizationId);
+      await recordAuditEventAfter(context, request.source, {
+        type: 'refresh_token.reused',
+        userId: authorization?.user_id,
+        clientId: app.client_id,
+        authorizationId: result.authorizationId,
+        detail: { authorization_revoked: true },
+      });
       throw invalidGrant('The refresh token was already used; its authorization is revoked.');
+    }
     case 'invalid_scope':
       throw invalidScope('scope exceeds what the authorization granted.');
     case 'rotated':

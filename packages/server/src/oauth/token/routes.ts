@@ -89,7 +89,7 @@ export async function tokenRoutes(app: FastifyInstance, context: RouteContext): 
   app.post('/oauth/token', { config: { openapi: tokenDocs } }, async (request) => {
     const authorization = request.headers.authorization;
     if (!isFormRequest(request)) {
-      const data = await platformCodeExchange(context, { authorization, body: request.body });
+      const data = await platformCodeExchange(context, { authorization, body: request.body, source: request });
       context.metrics.tokenIssued(PLATFORM_GRANT);
       return { data };
     }
@@ -97,7 +97,7 @@ export async function tokenRoutes(app: FastifyInstance, context: RouteContext): 
     const grantType = requiredFormParam(body, 'grant_type');
     const handler = grantHandlers.get(grantType);
     if (!handler) throw unsupportedGrantType(grantType);
-    const answer = await handler(context, { authorization, body });
+    const answer = await handler(context, { authorization, body, source: request });
     // labelled only after the lookup above: an unknown grant_type never becomes a label value
     context.metrics.tokenIssued(grantType);
     return answer;

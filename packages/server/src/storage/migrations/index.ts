@@ -3,6 +3,7 @@ import * as initial from './20261123170000_initial.js';
 import * as authorization from './20261123180000_authorization.js';
 import * as ledger from './20261123190000_ledger.js';
 import * as appLogos from './20261123191000_app_logos.js';
+import * as auditLog from './20261123200000_audit_log.js';
 
 /** Every migration, by name; names sort in the order they run. Append only. */
 export const migrations: Record<string, Migration> = {
@@ -10,4 +11,5 @@ export const migrations: Record<string, Migration> = {
   '20261123180000_authorization': authorization,
   '20261123190000_ledger': ledger,
   '20261123191000_app_logos': appLogos,
+  '20261123200000_audit_log': auditLog,
 };
