@@ -11,6 +11,7 @@ import { startSignet } from './signet.js';
 import { oauthToken, signerFromSeed } from './tokens.js';
 
 const SEED = fileURLToPath(new URL('./seed-authorizations.js', import.meta.url));
+const CLEANUP = fileURLToPath(new URL('./time-cleanup.js', import.meta.url));
 const SCOPE = 'PROFILE:READ';
 export const MEASURED = 1_000;
 export const TARGET = 0.8;
@@ -92,7 +93,10 @@ async function atSize(count, log) {
     log(`growth ${count}: signed GET /me ${Math.round(signed.rps)} req/s`);
     const issued = await measure(`refresh at ${count}`, { url: signet.url, ...refresh });
     log(`growth ${count}: refresh ${Math.round(issued.rps)} req/s`);
-    return { count, rows, seedSeconds: seconds, bytes, signed, refresh: issued };
+    await signet.stop();
+    const { ms: cleanupMs } = JSON.parse(await runNode([CLEANUP], { env: signet.env }));
+    log(`growth ${count}: one clean-up pass ${Math.round(cleanupMs)} ms`);
+    return { count, rows, seedSeconds: seconds, bytes, signed, refresh: issued, cleanupMs };
   } finally {
     await signet.stop();
   }
