@@ -19,7 +19,7 @@ function metric(text, name) {
 }
 
 /** Prometheus metrics when the server serves them (RSS and heap used), else RSS from /proc. */
-async function memorySampler(url, pid) {
+export async function memorySampler(url, pid) {
   const fromMetrics = async () => {
     const response = await fetch(`${url}/metrics`, { signal: AbortSignal.timeout(2_000) });
     if (!response.ok) return undefined;

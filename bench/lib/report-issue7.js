@@ -53,8 +53,8 @@ function exchangeSection(r, anchors) {
 - ${partLoad(r)}
 - ${n(r.codes)} codes minted before the server started (${r.seedSeconds.toFixed(1)} s) by \`bench/lib/seed-codes.js\` through the
   built server's own \`recordGrant\` and \`issueCode\` on the same SQLite file, each with its own S256 challenge
-- each request redeems one unused code: \`POST /oauth/token\`, ${EXCHANGE_SETUP.body}, ${EXCHANGE_SETUP.client};
-  every answer had to be 200 with an \`access_token\` and a \`refresh_token\` (each exchange writes the authorization and
+- each request redeems one unused code: \`POST /oauth/token\`, ${EXCHANGE_SETUP.body};
+  ${EXCHANGE_SETUP.client}; every answer had to be 200 with an \`access_token\` and a \`refresh_token\` (each exchange writes the authorization and
   both tokens in one transaction); a redeemed code was checked to be refused a second time before the run
 - no target in the issue: the figure is reported.${scale}
 
