@@ -1,7 +1,7 @@
 // Issue 7, how cost grows: signed GET /me (OAuth tokens: iss = the app, aid = an authorization
 // with a bound key) and token issuance by refresh, with 1,000 and with BENCH.growthLarge
 // authorizations stored. Both stores are measured through the same 1,000 authorizations.
-import { readFileSync } from 'node:fs';
+import { readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { runNode } from './children.js';
@@ -99,6 +99,8 @@ async function atSize(count, log) {
     return { count, rows, seedSeconds: seconds, bytes, signed, refresh: issued, cleanupMs };
   } finally {
     await signet.stop();
+    // the large store is a gigabyte: gone before the next part, not at exit
+    rmSync(signet.dir, { recursive: true, force: true });
   }
 }
 
