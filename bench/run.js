@@ -1,106 +1,38 @@
-// npm run bench: the ceilings and the two GET /me figures, measured side by side in one run,
-// written to bench/RESULTS.md. Fails (exit 1) if any request under load was not answered 200.
-import { rmSync, writeFileSync } from 'node:fs';
+// npm run bench: every part of bench/lib measured in one run, written to bench/RESULTS.md
+// (a shortened or partial run writes bench/out/RESULTS.md instead). Fails (exit 1) if any
+// request under load was not answered 200 with the expected body.
+import { mkdirSync, writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { verifyCeilings } from './lib/ceilings.js';
-import { startListening } from './lib/children.js';
-import { LOAD, load, measure } from './lib/load.js';
-import { profileOf, summarise } from './lib/profile.js';
+import { runAnchors } from './lib/anchors.js';
+import { BENCH, isShortRun } from './lib/config.js';
+import { runExchange } from './lib/exchange.js';
+import { runGrowth } from './lib/growth.js';
+import { runMe } from './lib/me.js';
+import { runMemory } from './lib/memory.js';
+import { PROFILES, clearProfiles } from './lib/profiled.js';
 import { loadAverage, renderResults } from './lib/report.js';
-import { clientCredentialsToken, startSignet } from './lib/signet.js';
-import { sessionToken, sessionTokens, signerFromSeed } from './lib/tokens.js';
 
-const HELLO = fileURLToPath(new URL('./lib/hello-server.js', import.meta.url));
-const RESULTS = fileURLToPath(new URL('./RESULTS.md', import.meta.url));
-const PROFILES = fileURLToPath(new URL('./out/', import.meta.url));
+const RESULTS = fileURLToPath(new URL(isShortRun ? './out/RESULTS.md' : './RESULTS.md', import.meta.url));
 const log = (line) => process.stderr.write(`bench: ${line}\n`);
 
-/** Headers that hand out the pre-made tokens one by one; running out is a failure, not a reuse. */
-function tokenFeed({ tokens, jtis }) {
-  let next = 0;
-  return () => {
-    if (next >= tokens.length) throw new Error(`ran out of the ${tokens.length} pre-made tokens: raise their count`);
-    const i = next++;
-    return { authorization: `Bearer ${tokens[i]}`, 'x-request-id': jtis[i] };
-  };
-}
-
-/** One signed GET /me must succeed and its replay must not: the bench measures the real checks. */
-async function preflight(signet, bearer) {
-  const signer = signerFromSeed(signet.keystore.session_private_key);
-  const { token, jti } = sessionToken(signet.keystore, signer, 'GET', '/me');
-  const send = (headers) => fetch(`${signet.url}/me`, { headers });
-  const first = await send({ authorization: `Bearer ${token}`, 'x-request-id': jti });
-  const body = await first.text();
-  if (first.status === 404) throw new Error('GET /me is not registered in the built server yet (run `npm run build` once it lands)');
-  if (first.status !== 200 || !body.includes(signet.keystore.user_id)) throw new Error(`signed GET /me: ${first.status} ${body}`);
-  const replay = await send({ authorization: `Bearer ${token}`, 'x-request-id': jti });
-  if (replay.status === 200) throw new Error('a replayed jti was accepted: refusing to benchmark without the single-use check');
-  const viaBearer = await send({ authorization: `Bearer ${bearer}` });
-  if (viaBearer.status !== 200) throw new Error(`bearer GET /me: ${viaBearer.status} ${await viaBearer.text()}`);
-}
-
-/** A fresh server under `node --cpu-prof`, loaded as `prepare(server)` says; its profile summarised. */
-async function profiled(title, prepare) {
-  const signet = await startSignet({ cpuProfile: true });
-  try {
-    const run = await load({ ...(await prepare(signet)), url: signet.url, path: '/me', seconds: LOAD.durationSeconds });
-    log(`${title}: ${Math.round(run.rps)} req/s under the profiler`);
-  } finally {
-    await signet.stop();
-  }
-  return { title, summary: summarise(profileOf(PROFILES, signet.pid)) };
-}
+const PART_RUNNERS = { me: runMe, anchors: runAnchors, exchange: runExchange, growth: runGrowth, memory: runMemory };
 
 async function main() {
-  const date = new Date().toISOString();
-  const loadBefore = loadAverage();
-  rmSync(PROFILES, { recursive: true, force: true });
-  const signet = await startSignet();
-  let hello, bearer, signed, tokenCount, verify;
-  try {
-    const bearerToken = await clientCredentialsToken(signet.url, signet.app);
-    await preflight(signet, bearerToken);
-
-    const sample = sessionToken(signet.keystore, signerFromSeed(signet.keystore.session_private_key), 'GET', '/me');
-    verify = verifyCeilings(sample.token, signerFromSeed(signet.keystore.session_private_key).publicKey);
-    log(`verify: sodium-native ${Math.round(verify.sodium)}/s, node:crypto ${Math.round(verify.nodeCrypto)}/s`);
-
-    const helloServer = await startListening([HELLO]);
-    try {
-      hello = await measure('hello', { url: helloServer.url, path: '/hello' });
-    } finally {
-      await helloServer.stop();
-    }
-    log(`hello: ${Math.round(hello.rps)} req/s`);
-
-    bearer = await measure('bearer GET /me', { url: signet.url, path: '/me', headers: { authorization: `Bearer ${bearerToken}` } });
-    log(`bearer GET /me: ${Math.round(bearer.rps)} req/s`);
-
-    // no more requests than hello could carry, with room to spare
-    tokenCount = Math.max(200_000, Math.ceil(hello.rps * (LOAD.warmupSeconds + LOAD.durationSeconds) * 1.5));
-    log(`making ${tokenCount} signed tokens`);
-    const feed = tokenFeed(sessionTokens(signet.keystore, signet.keystore.session_private_key, '/me', tokenCount));
-    signed = await measure('signed GET /me', { url: signet.url, path: '/me', nextHeaders: feed });
-    log(`signed GET /me: ${Math.round(signed.rps)} req/s`);
-  } finally {
-    await signet.stop();
+  const started = performance.now();
+  const results = { date: new Date().toISOString(), loadBefore: loadAverage(), parts: BENCH.parts, shortRun: isShortRun };
+  clearProfiles();
+  for (const part of BENCH.parts) {
+    const partStarted = performance.now();
+    const loadAtStart = loadAverage();
+    log(`--- ${part}`);
+    results[part] = await PART_RUNNERS[part](log);
+    results[part].load = { start: loadAtStart, end: loadAverage() };
+    results[part].minutes = (performance.now() - partStarted) / 60_000;
   }
-
-  const composed = 1 / (1 / hello.rps + 1 / verify.sodium);
-  const results = { date, loadBefore, verify, hello, bearer, signed, tokenCount, composed, signedRatio: signed.rps / composed, bearerRatio: bearer.rps / hello.rps, profiles: [] };
-
-  // a missed target gets a profiled run of its own
-  if (results.signedRatio < 0.75) {
-    const tokensFor = (s) => sessionTokens(s.keystore, s.keystore.session_private_key, '/me', tokenCount);
-    results.profiles.push(await profiled('signed `GET /me`', async (s) => ({ nextHeaders: tokenFeed(tokensFor(s)) })));
-  }
-  if (results.bearerRatio < 0.5) {
-    const headersFor = async (s) => ({ authorization: `Bearer ${await clientCredentialsToken(s.url, s.app)}` });
-    results.profiles.push(await profiled('bearer `GET /me`', async (s) => ({ headers: await headersFor(s) })));
-  }
+  results.minutes = (performance.now() - started) / 60_000;
+  mkdirSync(PROFILES, { recursive: true });
   writeFileSync(RESULTS, renderResults(results));
-  log(`signed ${(results.signedRatio * 100).toFixed(1)}% of composed ceiling, bearer ${(results.bearerRatio * 100).toFixed(1)}% of hello; wrote ${RESULTS}`);
+  log(`done in ${results.minutes.toFixed(1)} min; wrote ${RESULTS}`);
 }
 
 main().catch((error) => {

@@ -1,27 +1,61 @@
 // HTTP load with autocannon (in this process; the server under test runs in its own).
 import autocannon from 'autocannon';
+import { BENCH } from './config.js';
 
-export const LOAD = { connections: 50, warmupSeconds: 2, durationSeconds: 8 };
+export const LOAD = { connections: BENCH.connections, warmupSeconds: BENCH.warmupSeconds, durationSeconds: BENCH.durationSeconds };
+
+export const FORM = 'application/x-www-form-urlencoded';
+
+/** HTTP Basic client authentication (RFC 6749 §2.3.1: form-urlencoded before base64). */
+export function basicAuth(clientId, clientSecret) {
+  return `Basic ${Buffer.from(`${encodeURIComponent(clientId)}:${encodeURIComponent(clientSecret)}`).toString('base64')}`;
+}
 
 /**
- * Loads `url + path` for `seconds` with `connections` keep-alive connections.
- * `nextHeaders()`, when given, supplies each request's own headers (a fresh token);
- * otherwise `headers` are sent as they are.
+ * One kind of request in a load: `method path` with `headers` and `body`.
+ * `next()`, when given, supplies each request's own `{ headers, body }` (a fresh token or code).
+ * `check(body)` looks at every 200 answer and returns what is wrong with it, if anything.
  */
-export async function load({ url, path, headers = {}, nextHeaders, seconds, connections = LOAD.connections }) {
-  let firstRefusal;
+function autocannonRequest(spec, tally) {
+  const { method = 'GET', path, headers = {}, body, next, check } = spec;
   const request = {
-    method: 'GET',
+    method,
     path,
-    onResponse(status, body) {
-      if (status !== 200 && firstRefusal === undefined) firstRefusal = `${status} ${body}`;
+    headers,
+    ...(body === undefined ? {} : { body }),
+    onResponse(status, text) {
+      if (status !== 200) return tally.refuse(`${method} ${path}: ${status} ${text}`);
+      const problem = check?.(text);
+      if (problem) tally.refuse(`${method} ${path}: 200 but ${problem}: ${text}`, true);
     },
   };
-  if (nextHeaders) request.setupRequest = (req) => ({ ...req, headers: { ...req.headers, ...nextHeaders() } });
-  const result = await autocannon({ url, connections, duration: seconds, headers, requests: [request] });
+  if (next) {
+    request.setupRequest = (req) => {
+      const own = next();
+      return { ...req, headers: { ...req.headers, ...own.headers }, ...(own.body === undefined ? {} : { body: own.body }) };
+    };
+  }
+  return request;
+}
+
+/**
+ * Loads `url` for `seconds` with `connections` keep-alive connections. Either one request
+ * (`path`, `method`, ...) or `requests`, a list each connection goes through in turn.
+ */
+export async function load({ url, seconds, connections = LOAD.connections, requests, ...single }) {
+  const specs = requests ?? [single];
+  let firstRefusal;
+  let wrong = 0;
+  const tally = {
+    refuse(what, isWrongBody = false) {
+      if (isWrongBody) wrong++;
+      firstRefusal ??= what.slice(0, 500);
+    },
+  };
+  const result = await autocannon({ url, connections, duration: seconds, requests: specs.map((spec) => autocannonRequest(spec, tally)) });
   const statuses = Object.fromEntries(Object.entries(result.statusCodeStats).map(([code, { count }]) => [code, count]));
-  const ok = statuses['200'] ?? 0;
-  // With X-Request-Id, refusals come back as HTTP 202 envelopes: anything but 200 is a failure.
+  const ok = (statuses['200'] ?? 0) - wrong;
+  // With X-Request-Id, refusals come back as HTTP 202 envelopes: anything but a checked 200 is a failure.
   const failures = result.requests.total - ok + result.errors + result.timeouts;
   return {
     rps: result.requests.average,
@@ -32,11 +66,13 @@ export async function load({ url, path, headers = {}, nextHeaders, seconds, conn
     timeouts: result.timeouts,
     failures,
     firstRefusal,
+    seconds,
+    connections,
     latencyMs: { p50: result.latency.p50, p99: result.latency.p99 },
   };
 }
 
-/** Throws, loudly, if any request of a run was not answered 200. */
+/** Throws, loudly, if any request of a run was not answered 200 with the expected body. */
 export function assertAllOk(name, run) {
   if (run.failures === 0 && run.completed > 0) return;
   throw new Error(

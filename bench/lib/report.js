@@ -1,12 +1,13 @@
-// bench/RESULTS.md, written from one run's figures.
+// bench/RESULTS.md, written from one run's figures: the header and the issue-4 section here,
+// the issue-7 sections in report-issue7.js.
 import { execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { cpus, loadavg } from 'node:os';
+import { BENCH } from './config.js';
 import { LOAD } from './load.js';
+import { loadRow, n, partLoad, pct, profilesBlock, verdict } from './report-format.js';
+import { renderIssue7 } from './report-issue7.js';
 import { SETUP_COMMANDS } from './signet.js';
-
-const n = (value) => Math.round(value).toLocaleString('en-US');
-const pct = (value) => `${(value * 100).toFixed(1)}%`;
 
 function gitHead() {
   try {
@@ -23,61 +24,16 @@ export function cpuModel() {
   return line ? line.split(':')[1].trim() : cpus()[0]?.model ?? 'unknown';
 }
 
-function loadRow(name, run) {
-  return `| ${name} | ${n(run.rps)} req/s | p50 ${run.latencyMs.p50} ms, p99 ${run.latencyMs.p99} ms; ${n(run.ok)} × 200, 0 other |`;
-}
+function renderIssue4(r) {
+  return `## Issue 4: signed and bearer \`GET /me\` against the ceilings
 
-function profileSection(title, summary) {
-  const rows = (list) => list.map(({ frame, share }) => `| ${pct(share)} | \`${frame}\` |`).join('\n');
-  return `### ${title}
-
-${n(summary.busyMs)} ms of busy (non-idle) server CPU sampled (start-up and migrations included).
-
-Self time by owner (native calls are credited to the package whose JavaScript made them, e.g.
-SQLite's work to \`better-sqlite3\` and \`kysely\`; \`native: writev\` is the socket write of responses):
-
-| share | owner |
-|---:|---|
-${rows(summary.owners)}
-
-Self time (the function itself):
-
-| share | function |
-|---:|---|
-${rows(summary.self)}
-
-Signet's own functions, inclusive (everything they call; database work that runs after an
-\`await\` inside Kysely is credited to Kysely's frames, not to the Signet function that asked):
-
-| share | function |
-|---:|---|
-${rows(summary.signet)}
-`;
-}
-
-export function renderResults(r) {
-  const verdict = (ok) => (ok ? '**PASS**' : '**FAIL**');
-  const profiles = r.profiles.map(({ title, summary }) => profileSection(title, summary)).join('\n');
-  return `# Benchmark results
-
-Written by \`npm run bench\` (\`node bench/run.js\`); every figure below comes from one run.
-
-- date: ${r.date}
-- commit: ${gitHead()} (the server as last built into \`packages/server/dist\`)
-- node: ${process.version} (${process.platform} ${process.arch})
-- CPU: ${cpuModel()}, ${cpus().length} cores; the load generator (autocannon, in the bench process)
-  and the server under test (its own process) share them
-- machine load average (1 min) at start ${r.loadBefore.toFixed(2)}, at end ${loadAverage().toFixed(2)}:
-  anything above ~0.5 means other work shared the cores and every figure is lower than it would be alone
-- load: autocannon, ${LOAD.connections} connections, ${LOAD.warmupSeconds} s warm-up then ${LOAD.durationSeconds} s measured, loopback (127.0.0.1)
-- Signet: the built server (\`packages/server/dist\`), SQLite in a temp dir, \`RATE_LIMITS=off\`, \`LOG_LEVEL=silent\`, set up with:
-${SETUP_COMMANDS.map((c) => `  - \`${c}\``).join('\n')}
+- ${partLoad(r)}
 - signed \`GET /me\`: ${n(r.tokenCount)} session tokens made ahead (sodium-native \`crypto_sign_detached\`), one per
   request, each with its own \`jti\` sent as \`X-Request-Id\`; every answer had to be HTTP 200
   (a refused token would come back as a 202 envelope)
 - bearer \`GET /me\`: an access token from \`POST /oauth/token\` (\`grant_type=client_credentials\`)
 
-## Figures
+### Figures
 
 | measure | figure | detail |
 |---|---:|---|
@@ -87,13 +43,36 @@ ${loadRow('hello (bare Fastify, constant)', r.hello)}
 ${loadRow('signed `GET /me`', r.signed)}
 ${loadRow('bearer `GET /me`', r.bearer)}
 
-## Targets (issue 4)
-${r.loadBefore > 1 ? `\n> **Warning:** the machine was busy with other work during this run (load average ${r.loadBefore.toFixed(2)} on\n> ${cpus().length} cores), so the figures and verdicts below measure contention as much as Signet.\n> Rerun \`npm run bench\` on an idle machine before trusting them.\n` : ''}
+### Targets (issue 4)
+
 | target | computed | ratio | verdict |
 |---|---|---:|---|
 | signed \`GET /me\` ≥ 75% of 1/(1/hello + 1/verify) | ${n(r.signed.rps)} / ${n(r.composed)} | ${pct(r.signedRatio)} | ${verdict(r.signedRatio >= 0.75)} |
 | bearer \`GET /me\` ≥ 50% of hello | ${n(r.bearer.rps)} / ${n(r.hello.rps)} | ${pct(r.bearerRatio)} | ${verdict(r.bearerRatio >= 0.5)} |
 
 For scale: signed \`GET /me\` is ${pct(r.signed.rps / r.hello.rps)} of hello.
-${profiles ? `\n## Where the time goes\n\nA separate, profiled run (\`node --cpu-prof\` on the server; its throughput is not a figure above),\nbecause a target failed.\n\n${profiles}` : ''}`;
+${profilesBlock(r.profiles, '###')}`;
+}
+
+export function renderResults(r) {
+  const busy = r.loadBefore > 1 || loadAverage() > 1;
+  return `# Benchmark results
+
+Written by \`npm run bench\` (\`node bench/run.js\`); every figure below comes from one run of ${r.minutes.toFixed(1)} minutes.
+${r.shortRun ? `\n> **Shortened or partial run** (parts: ${r.parts.join(', ')}): for development only, not the record.\n` : ''}
+- date: ${r.date}
+- commit: ${gitHead()} (the server as last built into \`packages/server/dist\`)
+- node: ${process.version} (${process.platform} ${process.arch})
+- CPU: ${cpuModel()}, ${cpus().length} cores; the load generator (autocannon, in the bench process)
+  and the server under test (its own process) share them
+- machine load average (1 min) at start ${r.loadBefore.toFixed(2)}, at end ${loadAverage().toFixed(2)}:
+  anything above ~0.5 means other work shared the cores and every figure is lower than it would be alone
+- load: autocannon, ${LOAD.connections} connections, ${LOAD.warmupSeconds} s warm-up then ${LOAD.durationSeconds} s measured, loopback (127.0.0.1),
+  for every figure except the memory run (${BENCH.memoryMinutes} min, no separate warm-up)
+- Signet: the built server (\`packages/server/dist\`), a fresh SQLite database in a temp dir for each part,
+  \`RATE_LIMITS=off\`, \`LOG_LEVEL=silent\`, set up with:
+${SETUP_COMMANDS.map((c) => `  - \`${c}\``).join('\n')}
+${busy ? `\n> **Warning:** the machine was busy with other work during this run (load average ${r.loadBefore.toFixed(2)} at start,\n> ${loadAverage().toFixed(2)} at end, on ${cpus().length} cores), so the figures and verdicts below measure contention as much as Signet.\n> Rerun \`npm run bench\` on an idle machine before trusting them.\n` : ''}
+${r.me ? renderIssue4(r.me) : ''}
+${renderIssue7(r)}`;
 }

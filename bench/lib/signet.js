@@ -5,6 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { removeAtExit, runNode, startListening } from './children.js';
+import { FORM, basicAuth } from './load.js';
 
 const SIGNET = fileURLToPath(new URL('../../packages/server/bin/signet.js', import.meta.url));
 const PROFILES = fileURLToPath(new URL('../out/', import.meta.url));
@@ -22,8 +23,10 @@ const cli = async (args, env) => JSON.parse(await runNode([SIGNET, ...args], { e
 /**
  * Makes the temp database and its fixtures, then starts the server.
  * `cpuProfile`: write a V8 CPU profile of the server to bench/out/ when it stops.
+ * `beforeStart(fixtures)`: runs once the fixtures exist and before the server opens the
+ * database (seeding); what it returns comes back as `seeded`.
  */
-export async function startSignet({ cpuProfile = false } = {}) {
+export async function startSignet({ cpuProfile = false, beforeStart } = {}) {
   const dir = mkdtempSync(join(tmpdir(), 'signet-bench-'));
   removeAtExit(dir);
   const env = {
@@ -36,13 +39,14 @@ export async function startSignet({ cpuProfile = false } = {}) {
   const user = await cli(SETUP_COMMANDS[0].split(' ').slice(1), env);
   const app = await cli(SETUP_COMMANDS[1].split(' ').slice(1), env);
   const keystore = await cli(SETUP_COMMANDS[2].split(' ').slice(1), env);
+  const seeded = beforeStart ? await beforeStart({ dir, env, user, app, keystore }) : undefined;
   const nodeArgs = [];
   if (cpuProfile) {
     mkdirSync(PROFILES, { recursive: true });
     nodeArgs.push('--cpu-prof', `--cpu-prof-dir=${PROFILES}`);
   }
   const server = await startListening([...nodeArgs, SIGNET, 'start'], { env });
-  return { ...server, env, user, app, keystore };
+  return { ...server, dir, env, user, app, keystore, seeded };
 }
 
 /** A standard bearer access token: client_credentials through the token endpoint (the app's bot user). */
@@ -50,8 +54,8 @@ export async function clientCredentialsToken(url, app) {
   const response = await fetch(`${url}/oauth/token`, {
     method: 'POST',
     headers: {
-      authorization: `Basic ${Buffer.from(`${encodeURIComponent(app.client_id)}:${encodeURIComponent(app.client_secret)}`).toString('base64')}`,
-      'content-type': 'application/x-www-form-urlencoded',
+      authorization: basicAuth(app.client_id, app.client_secret),
+      'content-type': FORM,
     },
     body: new URLSearchParams({ grant_type: 'client_credentials', scope: 'PROFILE:READ' }),
   });

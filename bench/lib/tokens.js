@@ -1,5 +1,6 @@
-// Session tokens (PROTOCOL.md §9) signed with sodium-native, made ahead of the load so that
-// the load generator only picks the next one: every request carries its own jti.
+// Request-signed tokens (PROTOCOL.md §9), session and OAuth, signed with sodium-native and
+// made ahead of the load so that the load generator only picks the next one: every request
+// carries its own jti.
 import { createHash, randomUUID } from 'node:crypto';
 import sodium from 'sodium-native';
 
@@ -25,13 +26,25 @@ export function sigFor(method, target, body = '') {
   return createHash('sha256').update(method.toUpperCase() + target + body).digest('hex');
 }
 
-/** One session token for `method target`, with its jti. */
-export function sessionToken(keystore, signer, method, target, nowSeconds = Math.floor(Date.now() / 1000)) {
+function signedToken(who, signer, method, target, nowSeconds) {
   const jti = randomUUID();
   const header = b64url(JSON.stringify({ alg: 'EdDSA', typ: 'JWT' }));
-  const claims = { uid: keystore.user_id, sid: keystore.session_id, iat: nowSeconds, exp: nowSeconds + 3600, jti, sig: sigFor(method, target), scp: 'FULL' };
+  const claims = { ...who, iat: nowSeconds, exp: nowSeconds + 3600, jti, sig: sigFor(method, target) };
   const input = `${header}.${b64url(JSON.stringify(claims))}`;
   return { jti, token: `${input}.${signer.sign(input)}` };
+}
+
+/** One session token (a user as itself, scp FULL) for `method target`, with its jti. */
+export function sessionToken(keystore, signer, method, target, nowSeconds = Math.floor(Date.now() / 1000)) {
+  return signedToken({ uid: keystore.user_id, sid: keystore.session_id, scp: 'FULL' }, signer, method, target, nowSeconds);
+}
+
+/**
+ * One OAuth token (an app for a user, PROTOCOL.md §9): iss = the client, aid = an
+ * authorization whose bound key is the signer's.
+ */
+export function oauthToken({ clientId, authorizationId, scope }, signer, method, target, nowSeconds = Math.floor(Date.now() / 1000)) {
+  return signedToken({ iss: clientId, aid: authorizationId, scp: scope }, signer, method, target, nowSeconds);
 }
 
 /** `count` fresh tokens for `GET target`, as parallel arrays. */

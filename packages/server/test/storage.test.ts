@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createUser, findUser, verifyCredentials } from '../src/accounts/service.js';
 import { clientSecretMatches } from '../src/apps/secrets.js';
@@ -43,6 +44,16 @@ describe.each(databaseBackends)('storage: $name', (backend) => {
         },
       });
       expect((await migrateToLatest({ ...database.storage, db: blind })).applied).toEqual([]);
+    });
+
+    it('indexes expires_at wherever the clean-up looks for expired rows', async () => {
+      const tables = ['authorization_codes', 'access_tokens', 'refresh_tokens', 'authorizations', 'device_requests', 'web_sessions', 'kv'];
+      const query =
+        database.storage.dialect === 'postgres'
+          ? sql<{ name: string }>`select indexname as name from pg_indexes where schemaname = current_schema() and indexdef like '%expires_at%'`
+          : sql<{ name: string }>`select name from sqlite_master where type = 'index' and sql like '%expires_at%'`;
+      const names = (await query.execute(db)).rows.map((row) => row.name);
+      expect(names.sort()).toEqual(tables.map((table) => `${table}_expires_at`).sort());
     });
   });
 

@@ -4,6 +4,7 @@ import * as authorization from './20261123180000_authorization.js';
 import * as ledger from './20261123190000_ledger.js';
 import * as appLogos from './20261123191000_app_logos.js';
 import * as auditLog from './20261123200000_audit_log.js';
+import * as expiryIndexes from './20261123210000_expiry_indexes.js';
 
 /** Every migration, by name; names sort in the order they run. Append only. */
 export const migrations: Record<string, Migration> = {
@@ -12,4 +13,5 @@ export const migrations: Record<string, Migration> = {
   '20261123190000_ledger': ledger,
   '20261123191000_app_logos': appLogos,
   '20261123200000_audit_log': auditLog,
+  '20261123210000_expiry_indexes': expiryIndexes,
 };

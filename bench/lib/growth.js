@@ -1,0 +1,111 @@
+// Issue 7, how cost grows: signed GET /me (OAuth tokens: iss = the app, aid = an authorization
+// with a bound key) and token issuance by refresh, with 1,000 and with BENCH.growthLarge
+// authorizations stored. Both stores are measured through the same 1,000 authorizations.
+import { readFileSync, rmSync } from 'node:fs';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { runNode } from './children.js';
+import { BENCH } from './config.js';
+import { FORM, LOAD, basicAuth, measure } from './load.js';
+import { startSignet } from './signet.js';
+import { oauthToken, signerFromSeed } from './tokens.js';
+
+const SEED = fileURLToPath(new URL('./seed-authorizations.js', import.meta.url));
+const CLEANUP = fileURLToPath(new URL('./time-cleanup.js', import.meta.url));
+const SCOPE = 'PROFILE:READ';
+export const MEASURED = 1_000;
+export const TARGET = 0.8;
+// signed tokens to make per second of load: well above what GET /me reaches here
+const TOKENS_PER_SECOND = 10_000;
+
+async function seed({ dir, env, app }, count) {
+  const out = join(dir, 'authorizations.json');
+  await runNode([SEED, JSON.stringify({ count, measured: Math.min(MEASURED, count), out, clientId: app.client_id, scope: SCOPE })], { env });
+  return JSON.parse(readFileSync(out, 'utf8'));
+}
+
+/** Pre-made signed tokens for GET /me, round-robin over the measured authorizations. */
+function signedFeed(clientId, measured, count) {
+  const signers = measured.map(({ seedHex }) => signerFromSeed(seedHex));
+  const nowSeconds = Math.floor(Date.now() / 1000);
+  const headers = new Array(count);
+  for (let i = 0; i < count; i++) {
+    const k = i % measured.length;
+    const { token, jti } = oauthToken({ clientId, authorizationId: measured[k].authorizationId, scope: SCOPE }, signers[k], 'GET', '/me', nowSeconds);
+    headers[i] = { authorization: `Bearer ${token}`, 'x-request-id': jti };
+  }
+  let next = 0;
+  return () => {
+    if (next >= count) throw new Error(`ran out of the ${count} pre-made signed tokens: raise TOKENS_PER_SECOND`);
+    return { headers: headers[next++] };
+  };
+}
+
+/**
+ * grant_type=refresh_token as a client does it: each answer's new refresh token goes back
+ * in the queue and is used in its turn (the spent one would revoke the authorization).
+ */
+function refreshRequest(app, measured) {
+  const queue = measured.map(({ refreshToken }) => refreshToken);
+  let head = 0;
+  return {
+    method: 'POST',
+    path: '/oauth/token',
+    headers: { authorization: basicAuth(app.client_id, app.client_secret), 'content-type': FORM },
+    next() {
+      if (head >= queue.length) throw new Error('no unspent refresh token left: more connections than measured authorizations?');
+      return { body: new URLSearchParams({ grant_type: 'refresh_token', refresh_token: queue[head++] }).toString() };
+    },
+    check(text) {
+      const match = /"refresh_token":"([^"]+)"/.exec(text);
+      if (!match || !text.includes('"access_token"')) return 'no access_token and refresh_token';
+      queue.push(match[1]);
+      return undefined;
+    },
+  };
+}
+
+/** A seeded authorization works as a real one: a signed GET /me once (not twice) and a refresh. */
+async function preflight(signet, measured, refresh) {
+  const signer = signerFromSeed(measured[0].seedHex);
+  const { token, jti } = oauthToken({ clientId: signet.app.client_id, authorizationId: measured[0].authorizationId, scope: SCOPE }, signer, 'GET', '/me');
+  const send = () => fetch(`${signet.url}/me`, { headers: { authorization: `Bearer ${token}`, 'x-request-id': jti } });
+  const first = await send();
+  const text = await first.text();
+  if (first.status !== 200 || !text.includes(measured[0].userId)) throw new Error(`signed GET /me with a seeded authorization: ${first.status} ${text}`);
+  if ((await send()).status === 200) throw new Error('a replayed jti was accepted: refusing to benchmark without the single-use check');
+  const own = refresh.next();
+  const answer = await fetch(`${signet.url}/oauth/token`, { method: 'POST', headers: refresh.headers, body: own.body });
+  const answerText = await answer.text();
+  if (answer.status !== 200 || refresh.check(answerText)) throw new Error(`refresh with a seeded token: ${answer.status} ${answerText}`);
+}
+
+async function atSize(count, log) {
+  log(`growth: seeding ${count.toLocaleString('en-US')} authorizations`);
+  const signet = await startSignet({ beforeStart: (fixtures) => seed(fixtures, count) });
+  try {
+    const { measured, rows, seconds, bytes } = signet.seeded;
+    log(`growth: seeded ${count.toLocaleString('en-US')} in ${seconds.toFixed(1)} s (${Math.round(bytes / 2 ** 20)} MiB)`);
+    const refresh = refreshRequest(signet.app, measured);
+    await preflight(signet, measured, refresh);
+    const tokenCount = Math.ceil(TOKENS_PER_SECOND * (LOAD.warmupSeconds + LOAD.durationSeconds));
+    const signed = await measure(`signed GET /me at ${count}`, { url: signet.url, path: '/me', next: signedFeed(signet.app.client_id, measured, tokenCount) });
+    log(`growth ${count}: signed GET /me ${Math.round(signed.rps)} req/s`);
+    const issued = await measure(`refresh at ${count}`, { url: signet.url, ...refresh });
+    log(`growth ${count}: refresh ${Math.round(issued.rps)} req/s`);
+    await signet.stop();
+    const { ms: cleanupMs } = JSON.parse(await runNode([CLEANUP], { env: signet.env }));
+    log(`growth ${count}: one clean-up pass ${Math.round(cleanupMs)} ms`);
+    return { count, rows, seedSeconds: seconds, bytes, signed, refresh: issued, cleanupMs };
+  } finally {
+    await signet.stop();
+    // the large store is a gigabyte: gone before the next part, not at exit
+    rmSync(signet.dir, { recursive: true, force: true });
+  }
+}
+
+export async function runGrowth(log) {
+  const small = await atSize(MEASURED, log);
+  const large = await atSize(BENCH.growthLarge, log);
+  return { small, large, signedRatio: large.signed.rps / small.signed.rps, refreshRatio: large.refresh.rps / small.refresh.rps };
+}
