@@ -2,6 +2,7 @@
 // budget, from the built server) on a database, with the server stopped. The server runs the
 // same pass on its event loop, and better-sqlite3 is synchronous: for SQLite, this is how long
 // the server stops answering once a minute. Run with DATABASE_URL set; prints { ms }.
+import { loadConfig } from '../../packages/server/dist/config/load.js';
 import { cleanUpExpired } from '../../packages/server/dist/storage/cleanup.js';
 import { openDatabase } from '../../packages/server/dist/storage/database.js';
 import { systemClock as clock } from '../../packages/server/dist/storage/kv/types.js';
@@ -9,7 +10,7 @@ import { systemClock as clock } from '../../packages/server/dist/storage/kv/type
 const storage = await openDatabase(process.env.DATABASE_URL);
 try {
   const started = performance.now();
-  await cleanUpExpired({ db: storage.db, clock });
+  await cleanUpExpired({ db: storage.db, clock, config: loadConfig(process.env) });
   process.stdout.write(JSON.stringify({ ms: performance.now() - started }));
 } finally {
   await storage.close();
