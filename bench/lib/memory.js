@@ -68,13 +68,20 @@ function mix(signet, bearer) {
 
 const mean = (values) => values.reduce((sum, v) => sum + v, 0) / values.length;
 
-/** Means per fifth of the run after the warm-up, and the verdict on them. */
-export function flatness(samples, seconds, field) {
+const floor = (values) => Math.min(...values);
+
+/**
+ * One figure per fifth of the run after the warm-up (the mean by default), and the verdict
+ * on them. The V8 heap is judged on each fifth's floor: "used" counts garbage not yet
+ * collected, so its samples saw-tooth with the collector and their mean moves with when
+ * the samples fell; the floor is what survives collection, where a leak would show.
+ */
+export function flatness(samples, seconds, field, summarise = mean) {
   // half-open windows; the last one also holds the sample taken as the load ended
   const inFifth = (t, k) => t >= (k * seconds) / 5 && (k === 4 || t < ((k + 1) * seconds) / 5);
   const fifths = [1, 2, 3, 4].map((k) => samples.filter((s) => inFifth(s.t, k)).map((s) => s[field]));
   if (fifths.some((values) => values.length === 0 || values.some((v) => v === undefined))) return undefined;
-  const means = fifths.map(mean);
+  const means = fifths.map(summarise);
   const growth = means[3] / means[0] - 1;
   const climbing = means.slice(1).every((m, i) => m > means[i]) && growth > FLAT.climbMin;
   return { means, growth, climbing, flat: growth <= FLAT.maxGrowth && !climbing };
@@ -102,7 +109,7 @@ export async function runMemory(log) {
     await take();
     assertAllOk('memory mix', run);
     const rss = flatness(samples, seconds, 'rss');
-    const heap = flatness(samples, seconds, 'heap');
+    const heap = flatness(samples, seconds, 'heap', floor);
     log(`memory: ${Math.round(run.rps)} req/s; RSS ${rss?.flat ? 'flat' : 'NOT flat'} (${((rss?.growth ?? NaN) * 100).toFixed(1)}%)`);
     return { seconds, intervalSeconds, source: sampler.source, samples, run, rss, heap, flat: Boolean(rss?.flat) && (heap === undefined || heap.flat) };
   } finally {

@@ -114,9 +114,11 @@ function memorySection(r) {
 - samples every ${r.intervalSeconds} s from ${r.source}${r.samples.some((s) => s.heap !== undefined) ? '' : ' (the server serves no `/metrics`, so no heap figure)'}
 - **flat** means: after a warm-up (the first fifth of the run), the mean of the last fifth is at most
   ${pct(FLAT.maxGrowth)} above the mean of the second fifth, and the four post-warm-up means do not climb (each above the one
-  before while ending more than ${pct(FLAT.climbMin)} above the first). Judged on RSS, and on the V8 heap when sampled.
+  before while ending more than ${pct(FLAT.climbMin)} above the first). Judged on RSS (means), and on the V8 heap when
+  sampled, by each fifth's floor (its lowest sample: heap used saw-tooths with the collector, the floor is what
+  survives collection).
 
-| measure | means of fifths 2–5 (MiB) | last vs second | climbing | verdict |
+| measure | fifths 2–5 (MiB): RSS means, heap floors | last vs second | climbing | verdict |
 |---|---|---:|---|---|
 ${judged('RSS', r.rss)}
 ${judged('V8 heap used', r.heap)}

@@ -77,7 +77,8 @@ function proxyTrust(setting: Config['trustProxy']): false | string[] | ((address
 /** Builds the server without listening: tests drive it with inject(), main.ts listens. */
 export async function buildApp(config: Config, deps: AppDeps): Promise<FastifyInstance> {
   const app = Fastify({
-    logger: { level: config.logLevel },
+    // silent: no logger at all, rather than a child logger per request that writes nothing
+    logger: config.logLevel === 'silent' ? false : { level: config.logLevel },
     // Mixin clients send X-Request-Id; it becomes the log's request id and is echoed back.
     requestIdHeader: 'x-request-id',
     trustProxy: proxyTrust(config.trustProxy),
@@ -94,9 +95,11 @@ export async function buildApp(config: Config, deps: AppDeps): Promise<FastifyIn
     metrics,
   };
 
-  app.addHook('onSend', async (request, reply) => {
+  // a callback hook, not async: it runs on every answer, and has nothing to wait for
+  app.addHook('onSend', (request, reply, payload, done) => {
     const requestId = request.headers['x-request-id'];
     if (typeof requestId === 'string') void reply.header('X-Request-Id', requestId);
+    done(null, payload);
   });
   // another instance's revocation (or profile edit) reaches this one's cached reads
   const stopListening = await deps.kv.subscribe(CHANGES_CHANNEL, () => forgetCachedReads(deps.storage.db));
