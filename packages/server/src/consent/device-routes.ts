@@ -188,6 +188,14 @@ async function streamDecision(
   const raw = reply.raw;
   raw.writeHead(200, { 'Content-Type': 'text/event-stream; charset=utf-8', 'Cache-Control': 'no-store', Connection: 'keep-alive', 'X-Accel-Buffering': 'no' });
   let closed = false;
+  // the browser may leave while the subscription below is still being set up, before the
+  // clean-up is attached: remember it, or that subscription would never end
+  let left = false;
+  const noteLeft = () => {
+    left = true;
+  };
+  raw.once('close', noteLeft);
+  request.raw.once('close', noteLeft);
   const send = (state: WaitState) => {
     if (closed) return;
     closed = true;
@@ -225,5 +233,6 @@ async function streamDecision(
   };
   raw.on('close', cleanup);
   request.raw.on('close', cleanup);
+  if (left) cleanup();
   return reply;
 }
