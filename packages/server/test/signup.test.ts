@@ -1,4 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { MAX_SIGNUPS_PER_ADDRESS, SIGNUP_WINDOW_MS } from '../src/accounts/signup-throttle.js';
 import { SESSION_COOKIE } from '../src/plugins/web-session.js';
 import { sha256Hex } from '../src/tokens/opaque.js';
 import { PASSWORD, TestBrowser, type WebHarness, csrfOf, startWebHarness } from './web.js';
@@ -28,6 +29,20 @@ describe('sign-up', () => {
     expect(csrfOf(page.body)).toMatch(/^[A-Za-z0-9_-]{43}$/);
     const signin = await new TestBrowser(h.app).get('/signin?next=%2Fdashboard');
     expect(signin.body).toContain('No account yet? <a href="/signup?next=%2Fdashboard">Create one</a>');
+  });
+
+  it(`refuses sign-ups past ${MAX_SIGNUPS_PER_ADDRESS} attempts an hour from one address, creating nothing, and counts again in the next hour`, async () => {
+    const browser = new TestBrowser(h.app);
+    // refused forms count too: every attempt is counted before it is checked
+    for (let i = 0; i < MAX_SIGNUPS_PER_ADDRESS; i++) expect((await signUp(browser, { username: 'x', password: 'a long password', full_name: 'X', phone: '' })).statusCode).toBe(400);
+    const before = await userCount(h);
+    const refused = await signUp(browser, { username: 'one_too_many', password: 'a long password', full_name: 'Late', phone: '' });
+    expect(refused.statusCode).toBe(429);
+    expect(refused.body).toContain('Too many sign-ups from this address');
+    expect(refused.body).toContain('value="one_too_many"');
+    expect(await userCount(h)).toBe(before);
+    h.clock.advance(SIGNUP_WINDOW_MS);
+    expect((await signUp(browser, { username: 'one_too_many', password: 'a long password', full_name: 'Late', phone: '' })).statusCode).toBe(303);
   });
 
   it('creates the account and signs in at once, on a fresh browser id, with a 303 to next', async () => {

@@ -8,6 +8,7 @@ import { signIn } from '../plugins/web-session.js';
 import { localPath } from './local-path.js';
 import { createUser, toUserView } from './service.js';
 import { type SignUpPageInput, signUpPage } from './signup-page.js';
+import { allowSignUp } from './signup-throttle.js';
 
 function field(body: unknown, name: string): string {
   if (typeof body !== 'object' || body === null) return '';
@@ -32,6 +33,9 @@ export async function signupRoutes(app: FastifyInstance, context: RouteContext):
       phone: field(request.body, 'phone').trim(),
     };
     const next = localPath(field(request.body, 'next'));
+    if (context.config.rateLimits && !(await allowSignUp(context, request.ip))) {
+      return render(request, reply, 429, { next, values, error: { field: 'username', message: 'Too many sign-ups from this address. Try again in an hour.' } });
+    }
     try {
       const user = await createUser(context, {
         username: values.username,
