@@ -1,5 +1,5 @@
-import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
-import { sha256Hex } from '../tokens/opaque.js';
+import { randomBytes } from 'node:crypto';
+import { matchesSha256Hex, sha256Hex } from '../tokens/opaque.js';
 
 /** 32 random bytes, hex: shown once, stored only as its SHA-256 (high entropy needs no slow hash). */
 export function newClientSecret(): string {
@@ -12,8 +12,5 @@ export function hashClientSecret(secret: string): string {
 
 /** Constant-time comparison of a presented secret with the stored hash. */
 export function clientSecretMatches(secretHash: string | null, presented: string): boolean {
-  if (!secretHash) return false;
-  const expected = Buffer.from(secretHash, 'hex');
-  const actual = createHash('sha256').update(presented, 'utf8').digest();
-  return expected.length === actual.length && timingSafeEqual(expected, actual);
+  return secretHash !== null && matchesSha256Hex(secretHash, presented);
 }

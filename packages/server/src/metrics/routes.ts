@@ -1,9 +1,9 @@
-import { createHash, timingSafeEqual } from 'node:crypto';
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest, HookHandlerDoneFunction } from 'fastify';
 import { SignetError } from '../errors/errors.js';
 import { unencapsulated } from '../plugins/unencapsulated.js';
 import { bearerToken } from '../tokens/authenticate.js';
 import { InvalidTokenError } from '../tokens/errors.js';
+import { matchesSha256Hex, sha256Hex } from '../tokens/opaque.js';
 import { METRICS_CONTENT_TYPE, type Metrics, UNMATCHED_ROUTE } from './metrics.js';
 
 export interface MetricsRouteOptions {
@@ -12,10 +12,6 @@ export interface MetricsRouteOptions {
   token: string | undefined;
   /** the text a scrape answers: this process's, or the whole worker group's (metrics/group.ts) */
   scrape: () => Promise<string>;
-}
-
-function digest(value: string): Buffer {
-  return createHash('sha256').update(value, 'utf8').digest();
 }
 
 /**
@@ -38,12 +34,11 @@ export const metricsRoutes = unencapsulated(async (app: FastifyInstance, options
     done();
   });
 
-  const expected = options.token === undefined ? undefined : digest(options.token);
+  const expected = options.token === undefined ? undefined : sha256Hex(options.token);
   app.get('/metrics', async (request, reply) => {
     if (expected) {
       const given = bearerToken(request);
-      // compared as digests: equal lengths, and no timing hint about the token's length
-      if (given === undefined || !timingSafeEqual(digest(given), expected)) {
+      if (given === undefined || !matchesSha256Hex(expected, given)) {
         throw new SignetError(401, 'Unauthorized: /metrics needs its bearer token.', { headers: { 'WWW-Authenticate': 'Bearer realm="signet-metrics"' } });
       }
     }

@@ -1,4 +1,4 @@
-import { randomBytes } from 'node:crypto';
+import { randomBytes, timingSafeEqual } from 'node:crypto';
 import sodium from 'sodium-native';
 
 /** A bearer secret (token, code, session id): 32 random bytes, base64url. */
@@ -15,4 +15,11 @@ export function sha256Hex(value: string): string {
   const digest = Buffer.allocUnsafe(sodium.crypto_hash_sha256_BYTES);
   sodium.crypto_hash_sha256(digest, Buffer.from(value, 'utf8'));
   return digest.toString('hex');
+}
+
+/** Constant-time: does `presented` hash to the stored SHA-256 (hex)? Digests have equal lengths, so no length hint leaks. */
+export function matchesSha256Hex(storedHex: string, presented: string): boolean {
+  const expected = Buffer.from(storedHex, 'hex');
+  const actual = Buffer.from(sha256Hex(presented), 'hex');
+  return expected.length === actual.length && timingSafeEqual(expected, actual);
 }

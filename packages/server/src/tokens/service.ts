@@ -21,7 +21,6 @@ export interface TokensDeps {
 /** What writing rows needs (a transaction may stand in for `db`). */
 export type WriteDeps = Omit<TokensDeps, 'kv'>;
 
-
 export interface IssuedAccessToken {
   accessToken: string;
   /** epoch milliseconds */
