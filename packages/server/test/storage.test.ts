@@ -5,6 +5,7 @@ import { createUser, findUser, verifyCredentials } from '../src/accounts/service
 import { clientSecretMatches } from '../src/apps/secrets.js';
 import { createApp, deleteApp, getApp, listApps, rotateSecret, updateApp } from '../src/apps/service.js';
 import { FieldConflictError, InvalidFieldError, NotFoundError } from '../src/errors/errors.js';
+import { MemoryKv } from '../src/storage/kv/index.js';
 import { migrateToLatest } from '../src/storage/migrate.js';
 import type { Db } from '../src/storage/tables.js';
 import { type TestDatabase, databaseBackends } from './backends.js';
@@ -21,7 +22,8 @@ describe.each(databaseBackends)('storage: $name', (backend) => {
   let database: TestDatabase;
   let db: Db;
   const clock = new TestClock();
-  const deps = () => ({ db, clock });
+  const kv = new MemoryKv(clock);
+  const deps = () => ({ db, clock, kv });
 
   beforeAll(async () => {
     database = await backend.open();

@@ -218,6 +218,30 @@ describe('two instances sharing one database and one kv', () => {
       expect(revoked.headers.get('location')).toBe('/account?notice=keystore-revoked');
       await refusedWithinLimit('session token on B', performance.now(), () => accepts(b, asSession(session)));
     });
+
+    it('a client secret rotated by the CLI, a separate process: the old secret is refused on both', async () => {
+      const app = json<{ client_id: string; client_secret: string }>(
+        await cli(pair.env, 'apps', 'create', '--name', 'Rotating', '--owner', 'twin', '--redirect-uri', REDIRECT, '--json'),
+      );
+      const grants = (instance: Instance, secret: string) => async () => {
+        const response = await fetch(`${instance.url}/oauth/token`, {
+          method: 'POST',
+          headers: { authorization: basic(app.client_id, secret), 'content-type': 'application/x-www-form-urlencoded' },
+          body: 'grant_type=client_credentials',
+        });
+        return response.status === 200;
+      };
+      // both instances have the app in their client cache
+      expect(await grants(a, app.client_secret)()).toBe(true);
+      expect(await grants(b, app.client_secret)()).toBe(true);
+      const rotated = json<{ client_secret: string }>(await cli(pair.env, 'apps', 'rotate-secret', app.client_id, '--json'));
+      const since = performance.now();
+      await Promise.all([
+        refusedWithinLimit('old secret on A', since, grants(a, app.client_secret)),
+        refusedWithinLimit('old secret on B', since, grants(b, app.client_secret)),
+      ]);
+      expect(await grants(b, rotated.client_secret)()).toBe(true);
+    });
   });
 
   describe('a device approval on A releases the page waiting on B', () => {

@@ -1,3 +1,4 @@
+import { precompiledFirst } from '../storage/precompiled.js';
 import type { AppsTable, Db } from '../storage/tables.js';
 
 export type AppRow = AppsTable;
@@ -9,6 +10,18 @@ export async function insertApp(trx: Db, row: AppRow): Promise<void> {
 export function findApp(db: Db, clientId: string): Promise<AppRow | undefined> {
   return db.selectFrom('apps').selectAll().where('client_id', '=', clientId).executeTakeFirst();
 }
+
+/**
+ * The lookup of client authentication, on every token and introspection request: compiled
+ * once and cached (storage/precompiled.ts). Every change to an app announces itself
+ * (apps/service.ts), so a rotated secret or a deleted app stops working at once here, and
+ * within CACHE_TTL_MS anywhere else even if the announcement is lost.
+ */
+export const findAppForClientAuth = precompiledFirst(
+  1,
+  (db, clientId: string) => db.selectFrom('apps').selectAll().where('client_id', '=', clientId),
+  { cache: true },
+);
 
 export function listApps(db: Db, ownerId?: string): Promise<AppRow[]> {
   let query = db.selectFrom('apps').selectAll();

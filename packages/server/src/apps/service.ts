@@ -3,8 +3,8 @@ import { insertBotUser } from '../accounts/service.js';
 import { deleteUser, setFullName } from '../accounts/repo.js';
 import { type AuditOrigin, recordChange } from '../audit/service.js';
 import { InvalidFieldError, NotFoundError } from '../errors/errors.js';
-import type { Clock } from '../storage/kv/types.js';
-import { forgetCachedReads } from '../storage/precompiled.js';
+import type { Clock, Kv } from '../storage/kv/types.js';
+import { announceChange } from '../storage/precompiled.js';
 import type { Db } from '../storage/tables.js';
 import * as repo from './repo.js';
 import type { AppRow } from './repo.js';
@@ -21,6 +21,8 @@ import {
 export interface AppsDeps {
   db: Db;
   clock: Clock;
+  /** where a change to an app is announced, so every instance's cached client lookups forget it */
+  kv: Kv;
 }
 
 export type AppType = 'confidential' | 'public';
@@ -95,7 +97,7 @@ function validateFields(fields: Partial<AppFields>): Partial<AppRow> {
 }
 
 /** Every app change below is recorded in its own transaction (audit/service.ts). */
-export async function createApp(deps: AppsDeps, input: NewApp, origin: AuditOrigin = {}): Promise<{ app: AppRow; clientSecret?: string }> {
+export async function createApp(deps: Pick<AppsDeps, 'db' | 'clock'>, input: NewApp, origin: AuditOrigin = {}): Promise<{ app: AppRow; clientSecret?: string }> {
   const fields = validateFields({ description: '', website: '', iconUrl: '', redirectUris: [], hosts: [], ...input });
   const type: AppType = input.type ?? 'confidential';
   const clientSecret = type === 'confidential' ? newClientSecret() : undefined;
@@ -143,7 +145,7 @@ export async function updateApp(deps: AppsDeps, clientId: string, changes: Parti
     // the bot user carries the app's name
     if (fields.name !== undefined) await setFullName(trx, clientId, fields.name);
   });
-  forgetCachedReads(deps.db);
+  await announceChange(deps, `app:${clientId}`);
   return getApp(deps, clientId);
 }
 
@@ -159,6 +161,7 @@ export async function rotateSecret(deps: AppsDeps, clientId: string, origin: Aud
     });
     await recordChange({ db: trx, clock: deps.clock }, { type: 'app.secret_rotated', userId: app.owner_id, clientId }, origin);
   });
+  await announceChange(deps, `app:${clientId}`);
   return { app: await getApp(deps, clientId), clientSecret };
 }
 
@@ -170,6 +173,6 @@ export async function deleteApp(deps: AppsDeps, clientId: string, origin: AuditO
     const event = { type: 'app.deleted', userId: deleted.owner_id, clientId, detail: { name: deleted.name } } as const;
     await recordChange({ db: trx, clock: deps.clock }, event, origin);
   });
-  // its authorizations and tokens went with it; other processes' cached reads of them expire within CACHE_TTL_MS
-  forgetCachedReads(deps.db);
+  // its authorizations and tokens went with it
+  await announceChange(deps, `app:${clientId}`);
 }

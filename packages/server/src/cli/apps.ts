@@ -1,7 +1,7 @@
 import type { Command } from 'commander';
 import { findUser } from '../accounts/service.js';
 import { type AppView, createApp, deleteApp, getApp, listApps, rotateSecret, toAppView, updateApp } from '../apps/service.js';
-import { withContext } from './context.js';
+import { withContext, withContextAndKv } from './context.js';
 import { type CliIo, describe, print } from './io.js';
 
 const collect = (value: string, previous: string[] = []) => [...previous, value];
@@ -94,8 +94,8 @@ export function appCommands(program: Command, io: CliIo): void {
 
   withFieldOptions(apps.command('update <client_id>').description('change an app’s fields').option('--name <name>', '1-64 characters')).action(
     async (clientId: string, options: AppFieldOptions) => {
-      await withContext(io, async ({ storage, clock }) => {
-        const view = toAppView(await updateApp({ db: storage.db, clock }, clientId, fieldsFrom(options)));
+      await withContextAndKv(io, async ({ storage, clock, kv }) => {
+        const view = toAppView(await updateApp({ db: storage.db, clock, kv }, clientId, fieldsFrom(options)));
         print(io, options.json, view, describeApp(view));
       });
     },
@@ -106,8 +106,8 @@ export function appCommands(program: Command, io: CliIo): void {
     .description('replace the client secret; the old one stops working at once')
     .option('--json', 'print JSON')
     .action(async (clientId: string, options: { json?: boolean }) => {
-      await withContext(io, async ({ storage, clock }) => {
-        const { app, clientSecret } = await rotateSecret({ db: storage.db, clock }, clientId, { via: 'cli' });
+      await withContextAndKv(io, async ({ storage, clock, kv }) => {
+        const { app, clientSecret } = await rotateSecret({ db: storage.db, clock, kv }, clientId, { via: 'cli' });
         const result = { client_id: app.client_id, client_secret: clientSecret };
         print(io, options.json, result, describe(result));
       });
@@ -118,8 +118,8 @@ export function appCommands(program: Command, io: CliIo): void {
     .description('delete an app and its bot user')
     .option('--json', 'print JSON')
     .action(async (clientId: string, options: { json?: boolean }) => {
-      await withContext(io, async ({ storage, clock }) => {
-        await deleteApp({ db: storage.db, clock }, clientId, { via: 'cli' });
+      await withContextAndKv(io, async ({ storage, clock, kv }) => {
+        await deleteApp({ db: storage.db, clock, kv }, clientId, { via: 'cli' });
         print(io, options.json, { client_id: clientId, deleted: true }, `deleted ${clientId}`);
       });
     });

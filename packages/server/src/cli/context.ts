@@ -1,7 +1,7 @@
 import { loadConfig } from '../config/load.js';
 import type { Config } from '../config/schema.js';
 import { type Storage, openDatabase } from '../storage/database.js';
-import { type Clock, systemClock } from '../storage/kv/index.js';
+import { type Clock, type Kv, openKv, systemClock } from '../storage/kv/index.js';
 import { migrateToLatest } from '../storage/migrate.js';
 import type { CliIo } from './io.js';
 
@@ -24,4 +24,19 @@ export async function withContext<T>(io: CliIo, run: (ctx: CliContext) => Promis
   } finally {
     await storage.close();
   }
+}
+
+/**
+ * withContext, plus the configured kv (Redis, or the database's): for commands whose change
+ * running servers must hear about at once (their cached reads of it), as `announceChange` does.
+ */
+export async function withContextAndKv<T>(io: CliIo, run: (ctx: CliContext & { kv: Kv }) => Promise<T>): Promise<T> {
+  return withContext(io, async (ctx) => {
+    const kv = await openKv({ redisUrl: ctx.config.redisUrl, redisPrefix: ctx.config.redisPrefix, storage: ctx.storage, clock: ctx.clock });
+    try {
+      return await run({ ...ctx, kv });
+    } finally {
+      await kv.close();
+    }
+  });
 }

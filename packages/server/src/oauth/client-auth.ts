@@ -1,4 +1,4 @@
-import { findApp, type AppRow } from '../apps/repo.js';
+import { type AppRow, findAppForClientAuth } from '../apps/repo.js';
 import { clientSecretMatches } from '../apps/secrets.js';
 import type { Db } from '../storage/tables.js';
 import { invalidClient, invalidRequest } from './errors.js';
@@ -71,5 +71,5 @@ export function verifyClient(app: AppRow | undefined, credentials: ClientCredent
 }
 
 export async function authenticateClient(db: Db, credentials: ClientCredentials): Promise<AppRow> {
-  return verifyClient(await findApp(db, credentials.clientId), credentials);
+  return verifyClient(await findAppForClientAuth(db, credentials.clientId), credentials);
 }

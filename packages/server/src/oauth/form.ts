@@ -58,9 +58,11 @@ export function sendStandardError(error: FastifyError | SignetError, request: Fa
  * says the request speaks Mixin's JSON dialect.
  */
 export function useStandardEndpoint(app: FastifyInstance, isPlatform: (request: FastifyRequest) => boolean = () => false): void {
-  app.addHook('onSend', async (_request, reply) => {
+  // a callback hook: an async one costs a promise and a microtask turn on every answer
+  app.addHook('onSend', (_request, reply, payload, done) => {
     void reply.header('Cache-Control', 'no-store');
     void reply.header('Pragma', 'no-cache');
+    done(null, payload);
   });
   app.setErrorHandler((error: FastifyError | SignetError, request, reply) =>
     isPlatform(request) ? handleError(error, request, reply) : sendStandardError(error, request, reply),

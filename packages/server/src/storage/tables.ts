@@ -113,6 +113,7 @@ export interface AuthorizationCodesTable {
 }
 
 export interface AccessTokensTable {
+  /** the token's key: its issue time in hex, then its SHA-256 (tokens/opaque.ts); older tokens: the SHA-256 alone */
   token_hash: string;
   client_id: string;
   user_id: string;
@@ -124,6 +125,7 @@ export interface AccessTokensTable {
 }
 
 export interface RefreshTokensTable {
+  /** as access_tokens.token_hash */
   token_hash: string;
   authorization_id: string;
   client_id: string;

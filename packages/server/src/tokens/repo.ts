@@ -1,5 +1,6 @@
 import { precompiledFirst } from '../storage/precompiled.js';
 import type { AccessTokensTable, AuthorizationsTable, Db, RefreshTokensTable } from '../storage/tables.js';
+import { TurnBatches } from '../storage/turn-batches.js';
 
 export type AuthorizationRow = AuthorizationsTable;
 export type AccessTokenRow = AccessTokensTable;
@@ -15,6 +16,44 @@ export function findAuthorization(db: Db, authorizationId: string): Promise<Auth
 
 export async function insertAccessToken(db: Db, row: AccessTokenRow): Promise<void> {
   await db.insertInto('access_tokens').values(row).execute();
+}
+
+// eight values a row: well under SQLite's 32,766 bound values per statement
+const ACCESS_TOKENS_PER_STATEMENT = 500;
+const accessTokenBatches = new WeakMap<Db, TurnBatches<AccessTokenRow, undefined | Error>>();
+
+const asError = (error: unknown): Error => (error instanceof Error ? error : new Error(String(error)));
+
+/** Each row's outcome: one statement for them all, or, if that fails, each row alone. */
+async function insertAccessTokens(db: Db, rows: AccessTokenRow[]): Promise<(undefined | Error)[]> {
+  const outcomes: (undefined | Error)[] = [];
+  for (let start = 0; start < rows.length; start += ACCESS_TOKENS_PER_STATEMENT) {
+    const chunk = rows.slice(start, start + ACCESS_TOKENS_PER_STATEMENT);
+    try {
+      await db.insertInto('access_tokens').values(chunk).execute();
+      outcomes.push(...chunk.map(() => undefined));
+    } catch {
+      // one bad row (its app deleted meanwhile, say) must not fail the others
+      for (const row of chunk) outcomes.push(await insertAccessToken(db, row).then(() => undefined, asError));
+    }
+  }
+  return outcomes;
+}
+
+/**
+ * insertAccessToken for the hot path of token endpoints that write nothing else (client
+ * credentials, token exchange): the rows of one event-loop turn go in one statement
+ * (storage/turn-batches.ts). Not for a transaction: the batch runs on its own, later.
+ */
+export async function insertAccessTokenGrouped(db: Db, row: AccessTokenRow): Promise<void> {
+  if (db.isTransaction) throw new Error('insertAccessTokenGrouped cannot join a transaction');
+  let batches = accessTokenBatches.get(db);
+  if (!batches) {
+    batches = new TurnBatches((rows) => insertAccessTokens(db, rows));
+    accessTokenBatches.set(db, batches);
+  }
+  const failure = await batches.add(row);
+  if (failure) throw failure;
 }
 
 export async function insertRefreshToken(db: Db, row: RefreshTokenRow): Promise<void> {

@@ -6,7 +6,7 @@ import { isUniqueViolation } from '../storage/dialect.js';
 import { announceChange } from '../storage/precompiled.js';
 import type { Clock, Kv } from '../storage/kv/types.js';
 import type { Db } from '../storage/tables.js';
-import { newOpaqueToken, sha256Hex } from './opaque.js';
+import { newTimedToken, timedTokenKey } from './opaque.js';
 import * as repo from './repo.js';
 import type { AuthorizationRow } from './repo.js';
 
@@ -53,11 +53,11 @@ export async function createAuthorization(deps: WriteDeps, code: CodeRow, client
 /** An access token under an authorization; it never outlives the authorization. */
 export async function issueAccessToken(deps: WriteDeps, authorization: AuthorizationRow, scopes?: readonly string[]): Promise<IssuedAccessToken> {
   const now = deps.clock.now();
-  const accessToken = newOpaqueToken();
+  const { token: accessToken, key } = newTimedToken(now);
   const expiresAt = Math.min(now + lifetimes.accessTokenMs, authorization.expires_at);
   const granted = scopes ? [...scopes] : parseScopes(authorization.scopes);
   await repo.insertAccessToken(deps.db, {
-    token_hash: sha256Hex(accessToken),
+    token_hash: key,
     client_id: authorization.client_id,
     user_id: authorization.user_id,
     authorization_id: authorization.authorization_id,
@@ -125,9 +125,9 @@ export async function revokeCodeAuthorization(deps: TokensDeps, code: CodeRow): 
 }
 
 async function insertRefreshToken(db: Db, now: number, authorization: AuthorizationRow): Promise<string> {
-  const refreshToken = newOpaqueToken();
+  const { token: refreshToken, key } = newTimedToken(now);
   await repo.insertRefreshToken(db, {
-    token_hash: sha256Hex(refreshToken),
+    token_hash: key,
     authorization_id: authorization.authorization_id,
     client_id: authorization.client_id,
     created_at: now,
@@ -146,10 +146,10 @@ export async function issueClientToken(
   userId: string = clientId,
 ): Promise<IssuedAccessToken> {
   const now = deps.clock.now();
-  const accessToken = newOpaqueToken();
+  const { token: accessToken, key } = newTimedToken(now);
   const expiresAt = now + lifetimes.accessTokenMs;
-  await repo.insertAccessToken(deps.db, {
-    token_hash: sha256Hex(accessToken),
+  await repo.insertAccessTokenGrouped(deps.db, {
+    token_hash: key,
     client_id: clientId,
     user_id: userId,
     authorization_id: null,
@@ -184,7 +184,7 @@ export async function rotateRefreshToken(
   request: { refreshToken: string; clientId: string; scopes?: readonly string[] | undefined },
 ): Promise<RotateResult> {
   const now = deps.clock.now();
-  const tokenHash = sha256Hex(request.refreshToken);
+  const tokenHash = timedTokenKey(request.refreshToken);
   const row = await repo.findRefreshToken(deps.db, tokenHash);
   // another client's token is refused without touching it: that client cannot spend it
   if (!row || row.client_id !== request.clientId) return { status: 'invalid' };
@@ -257,7 +257,7 @@ export interface AccessTokenInfo {
 
 /** Looks an access token up by its value; undefined when it was never issued. */
 export async function lookupAccessToken(deps: Pick<TokensDeps, 'db' | 'clock'>, accessToken: string): Promise<AccessTokenInfo | undefined> {
-  const row = await repo.findAccessToken(deps.db, sha256Hex(accessToken));
+  const row = await repo.findAccessToken(deps.db, timedTokenKey(accessToken));
   if (!row) return undefined;
   const now = deps.clock.now();
   const authorizationLive =
@@ -282,7 +282,7 @@ export async function findActiveAccessToken(deps: Pick<TokensDeps, 'db' | 'clock
 
 /** RFC 7009 for an access token: ends that token only. Returns false when it is not this client's. */
 export async function revokeAccessToken(deps: Pick<TokensDeps, 'db' | 'clock' | 'kv'>, accessToken: string, clientId: string): Promise<boolean> {
-  const tokenHash = sha256Hex(accessToken);
+  const tokenHash = timedTokenKey(accessToken);
   const row = await repo.findAccessToken(deps.db, tokenHash);
   if (!row || row.client_id !== clientId) return false;
   await repo.revokeAccessTokenRow(deps.db, tokenHash, deps.clock.now());
@@ -292,7 +292,7 @@ export async function revokeAccessToken(deps: Pick<TokensDeps, 'db' | 'clock' | 
 
 /** RFC 7009 for a refresh token: ends its authorization, and answers its id; undefined when it is not this client's. */
 export async function revokeByRefreshToken(deps: TokensDeps, refreshToken: string, clientId: string): Promise<string | undefined> {
-  const row = await repo.findRefreshToken(deps.db, sha256Hex(refreshToken));
+  const row = await repo.findRefreshToken(deps.db, timedTokenKey(refreshToken));
   if (!row || row.client_id !== clientId) return undefined;
   await revokeAuthorization(deps, row.authorization_id);
   return row.authorization_id;

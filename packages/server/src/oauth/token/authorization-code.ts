@@ -1,5 +1,5 @@
 import type { AppRow } from '../../apps/repo.js';
-import { findApp } from '../../apps/repo.js';
+import { findAppForClientAuth } from '../../apps/repo.js';
 import { type AuditSource, recordAuditEventAfter } from '../../audit/service.js';
 import type { RouteContext } from '../../context.js';
 import { serverKeyPair } from '../../tokens/server-key.js';
@@ -76,7 +76,7 @@ export async function redeemCode(context: RouteContext, redemption: CodeRedempti
   }
   const { row } = result;
   if (row.client_id !== redemption.clientId) throw invalidGrant('The authorization code was issued to another client.');
-  redemption.authenticate(await findApp(context.db, redemption.clientId));
+  redemption.authenticate(await findAppForClientAuth(context.db, redemption.clientId));
   if (redemption.redirectUri) checkRedirectUri(row, redemption.redirectUri.sent);
   checkPkce(row, redemption.codeVerifier);
   if (result.status === 'expired') throw expiredCode();

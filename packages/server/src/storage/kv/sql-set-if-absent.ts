@@ -1,12 +1,11 @@
 import type { Db } from '../tables.js';
+import { TurnBatches } from '../turn-batches.js';
 import type { Clock } from './types.js';
 
-interface Pending {
+interface Entry {
   key: string;
   value: string;
   ttlMs: number;
-  resolve(stored: boolean): void;
-  reject(error: unknown): void;
 }
 
 // SQLite's default limit is 32,766 bound values; three per row
@@ -16,60 +15,50 @@ const ROWS_PER_STATEMENT = 500;
  * `setIfAbsent` for the SQL kv, grouped: every call made in one turn of the event loop
  * goes into one multi-row INSERT ... ON CONFLICT ... RETURNING. Each request-signed API
  * call spends its `jti` here, and one commit per call was the largest cost of the signed
- * hot path on SQLite; one statement for all of a turn's calls pays it once. The statement
- * still decides alone which keys were stored (the RETURNING rows), so the answer stays
- * atomic across instances.
+ * hot path on SQLite. The statement still decides alone which keys were stored (the
+ * RETURNING rows), so the answer stays atomic across instances.
  */
 export class SetIfAbsentBatches {
-  private pending: Pending[] = [];
+  private readonly batches: TurnBatches<Entry, boolean>;
 
   constructor(
     private readonly db: Db,
     private readonly clock: Clock,
-  ) {}
+  ) {
+    this.batches = new TurnBatches((entries) => this.storeAll(entries));
+  }
 
   add(key: string, value: string, ttlMs: number): Promise<boolean> {
-    return new Promise((resolve, reject) => {
-      if (this.pending.length === 0) setImmediate(() => void this.flush());
-      this.pending.push({ key, value, ttlMs, resolve, reject });
-    });
+    return this.batches.add({ key, value, ttlMs });
   }
 
-  private async flush(): Promise<void> {
-    const batch = this.pending;
-    this.pending = [];
+  private async storeAll(entries: Entry[]): Promise<boolean[]> {
     // one row per key (PostgreSQL refuses a statement that upserts a row twice); a key
     // asked for twice in one turn goes to its first caller, as one after the other would
-    const firsts = new Map<string, Pending>();
-    for (const call of batch) {
-      if (firsts.has(call.key)) call.resolve(false);
-      else firsts.set(call.key, call);
+    const firsts = new Map<string, Entry>();
+    for (const entry of entries) if (!firsts.has(entry.key)) firsts.set(entry.key, entry);
+    const unique = [...firsts.values()];
+    const stored = new Set<string>();
+    for (let start = 0; start < unique.length; start += ROWS_PER_STATEMENT) {
+      for (const key of await this.store(unique.slice(start, start + ROWS_PER_STATEMENT))) stored.add(key);
     }
-    const calls = [...firsts.values()];
-    for (let start = 0; start < calls.length; start += ROWS_PER_STATEMENT) {
-      await this.store(calls.slice(start, start + ROWS_PER_STATEMENT));
-    }
+    return entries.map((entry) => firsts.get(entry.key) === entry && stored.has(entry.key));
   }
 
-  private async store(calls: Pending[]): Promise<void> {
+  private async store(entries: Entry[]): Promise<string[]> {
     const now = this.clock.now();
-    try {
-      const rows = await this.db
-        .insertInto('kv')
-        .values(calls.map((call) => ({ key: call.key, value: call.value, expires_at: now + call.ttlMs })))
-        .onConflict((oc) =>
-          oc
-            .column('key')
-            .doUpdateSet({ value: (eb) => eb.ref('excluded.value'), expires_at: (eb) => eb.ref('excluded.expires_at') })
-            // only an expired entry may be taken over
-            .where('kv.expires_at', '<=', now),
-        )
-        .returning('key')
-        .execute();
-      const stored = new Set(rows.map((row) => row.key));
-      for (const call of calls) call.resolve(stored.has(call.key));
-    } catch (error) {
-      for (const call of calls) call.reject(error);
-    }
+    const rows = await this.db
+      .insertInto('kv')
+      .values(entries.map((entry) => ({ key: entry.key, value: entry.value, expires_at: now + entry.ttlMs })))
+      .onConflict((oc) =>
+        oc
+          .column('key')
+          .doUpdateSet({ value: (eb) => eb.ref('excluded.value'), expires_at: (eb) => eb.ref('excluded.expires_at') })
+          // only an expired entry may be taken over
+          .where('kv.expires_at', '<=', now),
+      )
+      .returning('key')
+      .execute();
+    return rows.map((row) => row.key);
   }
 }
