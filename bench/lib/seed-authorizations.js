@@ -12,7 +12,7 @@ import BetterSqlite3 from 'better-sqlite3';
 import sodium from 'sodium-native';
 import { hashPassword } from '../../packages/server/dist/accounts/passwords.js';
 import { lifetimes } from '../../packages/server/dist/context.js';
-import { sha256Hex } from '../../packages/server/dist/tokens/opaque.js';
+import { newTimedToken } from '../../packages/server/dist/tokens/opaque.js';
 
 const BATCH = 50_000;
 // authorizations per user (one per device and app): a million are spread over 100,000 users
@@ -90,10 +90,8 @@ function withoutSecondaryIndexes(tables, fill) {
   return result;
 }
 
-// Tokens as the server makes them (newOpaqueToken: 32 random bytes, base64url), drawn from one
-// buffer per batch: a randomBytes call per token would cost more than the inserts.
-const TOKEN_BYTES = 32;
-const tokenAt = (pool, j) => pool.subarray(j * TOKEN_BYTES, (j + 1) * TOKEN_BYTES).toString('base64url');
+// filler public keys drawn from one buffer per batch: a randomBytes call per row would cost more than the inserts
+const KEY_BYTES = 32;
 
 function seedAuthorizations(userIds) {
   const step = count / measured;
@@ -101,18 +99,18 @@ function seedAuthorizations(userIds) {
   const handed = [];
   for (let start = 0; start < count; start += BATCH) {
     const end = Math.min(start + BATCH, count);
-    // per row: a filler public key, an access token, a refresh token
-    const pool = randomBytes((end - start) * 3 * TOKEN_BYTES);
+    // per row: a filler public key; the tokens are made as the server makes them (newTimedToken)
+    const pool = randomBytes((end - start) * KEY_BYTES);
     sqlite.transaction(() => {
       for (let i = start; i < end; i++) {
-        const j = (i - start) * 3;
+        const j = i - start;
         const authorizationId = randomUUID();
         const userId = userIds[i % userIds.length];
-        const key = measuredAt.has(i) ? realKeyPair() : { publicKeyHex: pool.subarray(j * TOKEN_BYTES, (j + 1) * TOKEN_BYTES).toString('hex') };
+        const key = measuredAt.has(i) ? realKeyPair() : { publicKeyHex: pool.subarray(j * KEY_BYTES, (j + 1) * KEY_BYTES).toString('hex') };
         insertAuthorization.run(authorizationId, userId, clientId, scope, key.publicKeyHex, nowIso, now + lifetimes.authorizationMs);
-        insertAccessToken.run(sha256Hex(tokenAt(pool, j + 1)), clientId, userId, authorizationId, scope, now, now + lifetimes.accessTokenMs);
-        const refreshToken = tokenAt(pool, j + 2);
-        insertRefreshToken.run(sha256Hex(refreshToken), authorizationId, clientId, now, now + lifetimes.refreshTokenMs);
+        insertAccessToken.run(newTimedToken(now).key, clientId, userId, authorizationId, scope, now, now + lifetimes.accessTokenMs);
+        const { token: refreshToken, key: refreshKey } = newTimedToken(now);
+        insertRefreshToken.run(refreshKey, authorizationId, clientId, now, now + lifetimes.refreshTokenMs);
         if (key.seedHex) handed.push({ authorizationId, userId, seedHex: key.seedHex, refreshToken });
       }
     })();
