@@ -32,8 +32,6 @@ import { webSessionPlugin } from './plugins/web-session.js';
 import type { Storage } from './storage/database.js';
 import type { Clock, Kv } from './storage/kv/index.js';
 import { CHANGES_CHANNEL, forgetCachedReads } from './storage/precompiled.js';
-import { inlineVerifier } from './tokens/ed25519.js';
-import { VerifyThread } from './tokens/verify-thread.js';
 
 export interface AppDeps {
   storage: Storage;
@@ -95,9 +93,7 @@ export async function buildApp(config: Config, deps: AppDeps): Promise<FastifyIn
     clock: deps.clock,
     scopes: defaultScopeRegistry(),
     metrics,
-    signatures: config.signatureThread ? new VerifyThread() : inlineVerifier,
   };
-  app.addHook('onClose', async () => context.signatures.close());
 
   // a callback hook, not async: it runs on every answer, and has nothing to wait for
   app.addHook('onSend', (request, reply, payload, done) => {

@@ -4,7 +4,6 @@ import type { Metrics } from './metrics/metrics.js';
 import type { Storage } from './storage/database.js';
 import type { Clock, Kv } from './storage/kv/types.js';
 import type { Db } from './storage/tables.js';
-import type { SignatureVerifier } from './tokens/ed25519.js';
 
 /** What every route module receives: configuration and the stores, never globals. */
 export interface RouteContext {
@@ -16,8 +15,6 @@ export interface RouteContext {
   scopes: ScopeRegistry;
   /** counters the domain code moves (tokens issued, tokens refused); rendered at GET /metrics */
   metrics: Metrics;
-  /** checks the ed25519 signatures of request-signed tokens (SIGNATURE_THREAD) */
-  signatures: SignatureVerifier;
 }
 
 /** Default lifetimes (PROTOCOL.md §7). */

@@ -131,12 +131,6 @@ export const configSchema = {
     integer(30, 86400),
   ),
   workers: key('WORKERS', '1', '`signet start`: processes serving the same port (node:cluster); `--workers N` overrides it.', parseWorkers),
-  signatureThread: key(
-    'SIGNATURE_THREAD',
-    'on',
-    '`on` checks the ed25519 signatures of request-signed tokens on a thread beside the event loop, a turn of requests at a time; `off` checks them inline.',
-    onOff,
-  ),
   metrics: key('METRICS', 'on', '`on` serves Prometheus metrics at `GET /metrics`; `off` removes the route and its per-request hook.', onOff),
   metricsToken: key(
     'METRICS_TOKEN',

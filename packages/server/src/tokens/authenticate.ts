@@ -51,7 +51,7 @@ async function authenticateBearer(context: RouteContext, token: string): Promise
 async function authenticateSigned(context: RouteContext, request: FastifyRequest, token: string): Promise<SignedPrincipal> {
   const requestId = request.headers['x-request-id'];
   const principal = await verifySignedToken(
-    { db: context.db, kv: context.kv, clock: context.clock, maxAgeSeconds: context.config.signedTokenMaxAge, signatures: context.signatures },
+    { db: context.db, kv: context.kv, clock: context.clock, maxAgeSeconds: context.config.signedTokenMaxAge },
     token,
     { method: request.method, target: request.url, body: request.rawBody ?? '', requestId: typeof requestId === 'string' ? requestId : undefined },
   );

@@ -10,17 +10,6 @@ function asBuffer(bytes: Uint8Array): Buffer {
  * node:crypto: it runs on every API request, and it needs no SPKI wrapping or key
  * object per call (ARCHITECTURE.md measured it at twice node:crypto's rate).
  */
-/** Where request signatures are checked: inline, or on a thread of their own (tokens/verify-thread.ts). */
-export interface SignatureVerifier {
-  verify(publicKey: Uint8Array, message: Uint8Array, signature: Uint8Array): Promise<boolean>;
-  close(): Promise<void>;
-}
-
-export const inlineVerifier: SignatureVerifier = {
-  verify: async (publicKey, message, signature) => verifyEd25519(publicKey, message, signature),
-  close: async () => undefined,
-};
-
 export function verifyEd25519(publicKey: Uint8Array, message: Uint8Array, signature: Uint8Array): boolean {
   // sodium throws on wrong lengths; a malformed token is a refusal, not a fault
   if (publicKey.length !== sodium.crypto_sign_PUBLICKEYBYTES || signature.length !== sodium.crypto_sign_BYTES) return false;

@@ -2,7 +2,7 @@ import { FULL_SCOPE, type ParsedJws, parseCompactJws, parseScopes, signatureBase
 import type { Clock, Kv } from '../storage/kv/types.js';
 import { precompiledFirst } from '../storage/precompiled.js';
 import type { Db } from '../storage/tables.js';
-import { type SignatureVerifier, inlineVerifier } from './ed25519.js';
+import { verifyEd25519 } from './ed25519.js';
 import { sha256Hex } from './opaque.js';
 import { InvalidTokenError } from './errors.js';
 
@@ -27,8 +27,6 @@ export interface SignedTokenDeps {
   clock: Clock;
   /** how old `iat` may be, in seconds */
   maxAgeSeconds: number;
-  /** inline when absent */
-  signatures?: SignatureVerifier;
 }
 
 // every signed API call runs one of these two: compiled once (storage/precompiled.ts)
@@ -134,7 +132,7 @@ export async function verifySignedToken(
     throw new InvalidTokenError('aud', jws.claims.aud === undefined ? 'the token names no audience' : 'the token is for another audience');
   }
   const { publicKey, principal } = await keyFor(deps.db, jws, nowMs);
-  if (!(await (deps.signatures ?? inlineVerifier).verify(publicKey, Buffer.from(jws.signingInput, 'utf8'), jws.signature))) {
+  if (!verifyEd25519(publicKey, Buffer.from(jws.signingInput, 'utf8'), jws.signature)) {
     throw new InvalidTokenError('signature', 'bad signature');
   }
   // single use across instances for as long as the token could be accepted

@@ -32,7 +32,7 @@ export async function tokenExchangeGrant(context: RouteContext, request: Standar
   let principal;
   try {
     principal = await verifySignedToken(
-      { db: context.db, kv: context.kv, clock: context.clock, maxAgeSeconds: context.config.signedTokenMaxAge, signatures: context.signatures },
+      { db: context.db, kv: context.kv, clock: context.clock, maxAgeSeconds: context.config.signedTokenMaxAge },
       subjectToken,
       // the token must have been signed for GET /me, the request a user makes to show who they are
       { method: 'GET', target: '/me', body: '', requestId: undefined },
