@@ -30,6 +30,11 @@ describe('GET /metrics', () => {
     expect(response.body).toContain('# TYPE signet_http_requests_total counter');
     expect(response.body).toContain('# TYPE signet_http_request_duration_seconds histogram');
     expect(sample(response.body, 'process_cpu_user_seconds_total')).toBeGreaterThan(0);
+    expect(sample(response.body, 'process_cpu_seconds_total')).toBeGreaterThanOrEqual(sample(response.body, 'process_cpu_user_seconds_total') ?? Infinity);
+    expect(sample(response.body, 'process_resident_memory_bytes')).toBeGreaterThan(1 << 20);
+    expect(sample(response.body, 'nodejs_heap_size_used_bytes')).toBeGreaterThan(0);
+    expect(sample(response.body, 'nodejs_eventloop_lag_seconds')).toBeGreaterThanOrEqual(0);
+    expect(sample(response.body, 'process_start_time_seconds')).toBeLessThanOrEqual(Date.now() / 1000);
   });
 
   it('counts requests by route pattern and status, and times them', async () => {

@@ -1,6 +1,7 @@
-import { Counter, Registry, collectDefaultMetrics } from 'prom-client';
+import { Counter, Registry } from 'prom-client';
 import type { TokenFailure } from '../tokens/errors.js';
 import { HttpStats } from './http-stats.js';
+import { registerProcessMetrics } from './process-metrics.js';
 
 /** The route label of a request no route matched: one value, however many paths are probed. */
 export const UNMATCHED_ROUTE = 'unmatched';
@@ -25,22 +26,21 @@ export interface Metrics {
 let processWide: Registry | undefined;
 
 /**
- * prom-client's default metrics (CPU, memory, event loop, GC) describe the process, not an
- * app, and each collection starts an event-loop monitor and a GC observer that never stop:
- * one registry per process, made on first use, however many apps a test process builds.
+ * The process metrics (CPU, memory, event loop) describe the process, not an app: one
+ * registry per process, made on first use, however many apps a test process builds.
  */
 function processRegistry(): Registry {
   if (!processWide) {
     processWide = new Registry();
-    collectDefaultMetrics({ register: processWide });
+    registerProcessMetrics(processWide);
   }
   return processWide;
 }
 
 /**
  * A fresh set of counters in its own registry (never prom-client's global one: a test
- * process builds many apps). `served`: GET /metrics exists, so the process metrics start
- * now (CPU is counted from then on); otherwise they never start.
+ * process builds many apps). `served`: GET /metrics exists, so the process metrics are
+ * registered (they are read only when scraped).
  */
 export function createMetrics(served: boolean): Metrics {
   if (served) processRegistry();
