@@ -230,4 +230,19 @@ describe('signet start --workers, refusing to start', () => {
     expect(group.stderr).toMatch(/EADDRINUSE/);
     expect(group.stderr).toMatch(/signet: worker \d exited before listening \(code 1\)\n$/);
   });
+
+  it('kills a worker stuck before listening and exits with 1 once WORKER_START_TIMEOUT has passed', async () => {
+    // a "Redis" that accepts connections and never answers: each worker waits on it forever
+    const silent = createServer(() => undefined).listen(0, '127.0.0.1');
+    await once(silent, 'listening');
+    try {
+      const group = start({ PORT: '0', REDIS_URL: `redis://127.0.0.1:${(silent.address() as { port: number }).port}`, WORKER_START_TIMEOUT: '2' });
+      const [code] = await once(group.child, 'exit');
+      expect(code).toBe(1);
+      expect(group.stderr).toMatch(/signet: worker \d did not listen within 2 s\n$/);
+      expect(group.lines.some((line) => line.msg === 'worker did not start listening in time; killing it')).toBe(true);
+    } finally {
+      silent.close();
+    }
+  });
 });

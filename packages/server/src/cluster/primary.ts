@@ -22,6 +22,9 @@ interface Slot {
   startedAt: number;
   delayMs?: number;
   restart?: NodeJS.Timeout;
+  /** kills a worker that has not started listening in time (one stuck on its database or Redis) */
+  deadline?: NodeJS.Timeout;
+  timedOut?: boolean;
 }
 
 function urlOf(address: AddressInfo | { address: string; port: number }): string {
@@ -51,11 +54,19 @@ export async function startWorkerGroup(config: Config, count: number, env: NodeJ
   let started = false;
   let cancelCleanup: () => void = () => undefined;
 
+  const startTimeoutMs = config.workerStartTimeout * 1000;
   const fork = (slot: Slot) => {
     slot.restart = undefined;
     slot.startedAt = Date.now();
-    slot.worker = cluster.fork(env);
-    log.info({ worker: slot.index, workerPid: slot.worker.process.pid }, 'worker started');
+    slot.timedOut = false;
+    const worker = cluster.fork(env);
+    slot.worker = worker;
+    slot.deadline = setTimeout(() => {
+      slot.timedOut = true;
+      log.error({ worker: slot.index, workerPid: worker.process.pid, timeoutSeconds: config.workerStartTimeout }, 'worker did not start listening in time; killing it');
+      worker.process.kill('SIGKILL');
+    }, startTimeoutMs);
+    log.info({ worker: slot.index, workerPid: worker.process.pid }, 'worker started');
   };
 
   const stop = (): Promise<void> =>
@@ -64,6 +75,7 @@ export async function startWorkerGroup(config: Config, count: number, env: NodeJ
       const exits: Promise<unknown>[] = [];
       for (const slot of slots) {
         clearTimeout(slot.restart);
+        clearTimeout(slot.deadline);
         const worker = slot.worker;
         if (!worker || worker.isDead()) continue;
         exits.push(new Promise((resolve) => worker.once('exit', resolve)));
@@ -89,6 +101,7 @@ export async function startWorkerGroup(config: Config, count: number, env: NodeJ
   const ready = new Promise<string>((resolve, reject) => {
     let listening = 0;
     cluster.on('listening', (worker, address) => {
+      clearTimeout(slotOf(worker)?.deadline);
       metrics.add(worker);
       log.info({ worker: slotOf(worker)?.index, workerPid: worker.process.pid }, 'worker listening');
       if (started) return;
@@ -101,10 +114,12 @@ export async function startWorkerGroup(config: Config, count: number, env: NodeJ
     cluster.on('exit', (worker, code, signal) => {
       metrics.remove(worker);
       const slot = slotOf(worker);
+      if (slot) clearTimeout(slot.deadline);
       if (!slot || stopping) return;
       if (!started) {
         // a worker that cannot start (the database is down, the port taken) will not start on a retry either
-        stop().then(() => reject(new Error(`worker ${slot.index} exited before listening (${signal ?? `code ${code}`})`)), reject);
+        const why = slot.timedOut ? `did not listen within ${config.workerStartTimeout} s` : `exited before listening (${signal ?? `code ${code}`})`;
+        stop().then(() => reject(new Error(`worker ${slot.index} ${why}`)), reject);
         return;
       }
       slot.delayMs = restartDelay(slot.delayMs, Date.now() - slot.startedAt);

@@ -17,6 +17,7 @@ describe('configuration', () => {
       rateLimits: true,
       signedTokenMaxAge: 600,
       workers: 1,
+      workerStartTimeout: 60,
       metrics: true,
       metricsToken: undefined,
       auditRetentionDays: 90,
@@ -35,13 +36,14 @@ describe('configuration', () => {
       REDIS_PREFIX: 'a:',
       RATE_LIMITS: 'off',
       WORKERS: '4',
+      WORKER_START_TIMEOUT: '5',
       METRICS: 'off',
       METRICS_TOKEN: 'a-scrape-token-of-some-length',
       AUDIT_RETENTION_DAYS: '30',
       LOG_LEVEL: 'warn',
     });
     expect(config).toMatchObject({ port: 9000, issuer: 'https://auth.example.com', rateLimits: false, databaseSchema: 'tenant_a' });
-    expect(config).toMatchObject({ workers: 4, metrics: false, metricsToken: 'a-scrape-token-of-some-length' });
+    expect(config).toMatchObject({ workers: 4, workerStartTimeout: 5, metrics: false, metricsToken: 'a-scrape-token-of-some-length' });
     expect(config).toMatchObject({ auditRetentionDays: 30 });
   });
 

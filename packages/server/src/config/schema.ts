@@ -131,6 +131,12 @@ export const configSchema = {
     integer(30, 86400),
   ),
   workers: key('WORKERS', '1', '`signet start`: processes serving the same port (node:cluster); `--workers N` overrides it.', parseWorkers),
+  workerStartTimeout: key(
+    'WORKER_START_TIMEOUT',
+    '60',
+    'With several workers: seconds a worker may take to start listening before it is killed (and the group fails to start, or the worker is replaced).',
+    integer(1, 3600),
+  ),
   metrics: key('METRICS', 'on', '`on` serves Prometheus metrics at `GET /metrics`; `off` removes the route and its per-request hook.', onOff),
   metricsToken: key(
     'METRICS_TOKEN',
