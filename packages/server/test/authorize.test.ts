@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { AppRow } from '../src/apps/repo.js';
+import { DEVICE_REQUEST_WINDOW_MS, MAX_DEVICE_REQUESTS_PER_ADDRESS } from '../src/consent/device-section.js';
 import { recordGrant } from '../src/consent/grants.js';
 import { sha256Hex } from '../src/tokens/opaque.js';
 import { ISSUER, PASSWORD, TestBrowser, type WebHarness, authorizeUrl, location, startWebHarness } from './web.js';
@@ -170,6 +171,30 @@ describe('GET /oauth/authorize', () => {
       expect(nextUrl.searchParams.get('client_id')).toBe(confidential.client_id);
       expect(nextUrl.searchParams.get('scope')).toBe('PROFILE:READ PHONE:READ');
       expect(nextUrl.searchParams.get('state')).toBe('n');
+    });
+
+    it('opens at most 60 device requests per address in 10 minutes; past that the page signs in by password only', async () => {
+      const url = authorizeUrl({ client_id: confidential.client_id, scope: 'PROFILE:READ', state: 'flood' });
+      const pending = async () => Number((await h.db.selectFrom('device_requests').select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow()).n);
+      const flooder = (address: string) => new TestBrowser(h.app, address);
+      expect(MAX_DEVICE_REQUESTS_PER_ADDRESS).toBe(60);
+      // at the start of a window, so the 61 views below share it
+      h.clock.advance(DEVICE_REQUEST_WINDOW_MS - (h.clock.now() % DEVICE_REQUEST_WINDOW_MS));
+      const before = await pending();
+      for (let i = 0; i < 60; i++) expect((await flooder('198.51.100.9').get(url)).body).toContain('class="qr"');
+      expect(await pending()).toBe(before + 60);
+
+      const refused = await flooder('198.51.100.9').get(url);
+      expect(refused.statusCode).toBe(200);
+      expect(refused.body).toContain('<label for="signin-username">Username</label>');
+      expect(refused.body).not.toContain('class="qr"');
+      expect(refused.body).toContain('id="device-unavailable"');
+      expect(await pending()).toBe(before + 60);
+
+      // another address is not affected, and the next window allows this one again
+      expect((await flooder('198.51.100.10').get(url)).body).toContain('class="qr"');
+      h.clock.advance(DEVICE_REQUEST_WINDOW_MS);
+      expect((await flooder('198.51.100.9').get(url)).body).toContain('class="qr"');
     });
 
     it('prompt=login shows the sign-in page to a signed-in user, and the way back drops it', async () => {

@@ -2,7 +2,16 @@ import QRCode from 'qrcode';
 import type { RouteContext } from '../context.js';
 import type { AuthorizeRequest } from '../oauth/authorize/request.js';
 import { type SafeHtml, html, trustedHtml } from '../plugins/html.js';
+import { withinWindowAllowance } from '../storage/kv/window-limit.js';
 import { openDeviceRequest } from './device.js';
+
+/**
+ * Every signed-out view of the sign-in page opens a pending device request (a row), and
+ * anyone can load that page: per address, only so many are opened (RATE_LIMITS). Past the
+ * allowance the page still offers the password form, without the QR code.
+ */
+export const DEVICE_REQUEST_WINDOW_MS = 10 * 60 * 1000;
+export const MAX_DEVICE_REQUESTS_PER_ADDRESS = 60;
 
 /** The link a device opens to approve a pending request: the QR code's content. */
 export function deviceApprovalUrl(issuer: string, codeId: string): string {
@@ -14,7 +23,14 @@ export function deviceApprovalUrl(issuer: string, codeId: string): string {
  * (PROTOCOL.md §6): opens a pending request bound to this browser and shows its QR code,
  * the same URL as a link, and a status line that /static/device-wait.js keeps current.
  */
-export async function deviceApprovalSection(context: RouteContext, request: AuthorizeRequest, browserId: string): Promise<SafeHtml> {
+export async function deviceApprovalSection(context: RouteContext, request: AuthorizeRequest, browserId: string, address: string): Promise<SafeHtml> {
+  const limit = { name: 'device-requests', windowMs: DEVICE_REQUEST_WINDOW_MS, max: MAX_DEVICE_REQUESTS_PER_ADDRESS };
+  if (context.config.rateLimits && !(await withinWindowAllowance(context, limit, `ip:${address}`))) {
+    return html`<section class="device-approval" aria-labelledby="device-title">
+  <h2 id="device-title">Approve with your device</h2>
+  <p id="device-unavailable">Too many approval requests came from your network recently. Sign in with your password, or try again in a few minutes.</p>
+</section>`;
+  }
   const pending = await openDeviceRequest(context, request, browserId);
   const url = deviceApprovalUrl(context.config.issuer, pending.codeId);
   // qrcode's SVG is generated from our own URL: markup we trust, not user input

@@ -54,7 +54,7 @@ function hiddenFields(params: Record<string, unknown>): Record<string, string> {
 }
 
 async function showSignIn(context: RouteContext, request: FastifyRequest, reply: FastifyReply, authz: AuthorizeRequest, app: AppRow, params: Record<string, unknown>) {
-  const aside = await deviceApprovalSection(context, authz, browserId(request));
+  const aside = await deviceApprovalSection(context, authz, browserId(request), request.ip);
   const intro = `Sign in to continue to ${app.name}.`;
   return sendPage(reply, signInPage({ csrf: csrfField(request), next: returnUrl(params), aside, intro }));
 }
