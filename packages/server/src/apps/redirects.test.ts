@@ -44,6 +44,8 @@ describe('hostMatchesPattern', () => {
   });
   it('matches nothing with a pattern registration would refuse', () => {
     expect(hostMatchesPattern('evil.com', '*.com')).toBe(false);
+    expect(hostMatchesPattern('evil.co.uk', '*.co.uk')).toBe(false);
+    expect(hostMatchesPattern('someone.github.io', '*.github.io')).toBe(false);
     expect(hostMatchesPattern('evil.com', '*')).toBe(false);
     expect(hostMatchesPattern('a.b.com', 'a.*.com')).toBe(false);
     expect(hostMatchesPattern('foo.com', '*foo.com')).toBe(false);

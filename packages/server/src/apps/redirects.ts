@@ -8,6 +8,8 @@
  * different destination. Anything unusual is refused rather than normalized.
  */
 
+import { isPublicSuffix } from './public-suffix.js';
+
 export const MAX_REDIRECT_URI_LENGTH = 2048;
 
 const LOOPBACK_HOSTS: ReadonlySet<string> = new Set(['127.0.0.1', '[::1]', 'localhost']);
@@ -83,8 +85,8 @@ export function hostMatchesPattern(host: string, pattern: string): boolean {
   if (!HOST_NAME.test(base)) return false; // a `*` anywhere else: not a valid pattern
   const p = base.toLowerCase();
   if (!wildcard) return h === p;
-  // `*.com` is refused at registration; refuse it here too in case a bad row slips in.
-  if (!p.includes('.')) return false;
+  // `*.com` and `*.co.uk` are refused at registration; refuse them here too, for rows stored before that rule
+  if (!p.includes('.') || isPublicSuffix(p)) return false;
   // IP addresses have no subdomains; `1.0.0.1` must not match `*.0.0.1`.
   if (/^[\d.]+$/.test(h)) return false;
   // The leading dot in the suffix is what keeps `evilexample.com` out.

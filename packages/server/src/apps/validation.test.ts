@@ -168,6 +168,9 @@ describe('validateHostPattern', () => {
     ['*.example.com', '*.example.com'],
     ['*.Example.com', '*.example.com'],
     ['*.a.b.example.com', '*.a.b.example.com'],
+    ['*.example.co.uk', '*.example.co.uk'],
+    ['*.me.github.io', '*.me.github.io'],
+    ['co.uk', 'co.uk'],
     ['localhost', 'localhost'],
     ['127.0.0.1', '127.0.0.1'],
     ['xn--bcher-kva.example', 'xn--bcher-kva.example'],
@@ -181,6 +184,9 @@ describe('validateHostPattern', () => {
   // The message is what the developer sees, so each refusal must say why.
   it.each([
     ['a public suffix wildcard', '*.com', /two labels after/],
+    ['a two-label public suffix wildcard', '*.co.uk', /whole public suffix/],
+    ['a private public suffix wildcard', '*.github.io', /whole public suffix/],
+    ['an upper-case public suffix wildcard', '*.CO.UK', /whole public suffix/],
     ['a bare *', '*', /two labels after/],
     ['* inside a label', 'ex*mple.com', /whole first label/],
     ['* as a later label', 'a.*.com', /whole first label/],

@@ -3,6 +3,7 @@
  * InvalidFieldError naming the offending field.
  */
 import { InvalidFieldError } from '../errors/errors.js';
+import { isPublicSuffix } from './public-suffix.js';
 import { MAX_REDIRECT_URI_LENGTH, isLoopbackRedirect, parseStrictWebUri } from './redirects.js';
 
 export const MAX_NAME_LENGTH = 64;
@@ -122,6 +123,7 @@ export function validateHostPattern(pattern: string): string {
     if (wildcard) throw invalid('may not combine * with an IP address');
     if (!DOTTED_QUAD.test(pattern)) throw invalid('is not a valid IPv4 address');
   }
+  if (wildcard && isPublicSuffix(rest.join('.'))) throw invalid('covers a whole public suffix: use a domain of your own (*.example.co.uk, not *.co.uk)');
   return pattern.toLowerCase();
 }
 
