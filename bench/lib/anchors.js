@@ -13,10 +13,11 @@ export const SIGNET_SCOPE = 'PROFILE:READ';
 export const TARGET = 3;
 
 /** The two endpoints of one server, as load options; `scope` is what the grant asks for. */
-function endpoints({ url, tokenPath, introspectPath, clientId, clientSecret, scope }) {
+function endpoints({ url, pid, tokenPath, introspectPath, clientId, clientSecret, scope }) {
   const headers = { authorization: basicAuth(clientId, clientSecret), 'content-type': FORM };
   return {
     url,
+    pid,
     grant: {
       method: 'POST',
       path: tokenPath,
@@ -49,6 +50,7 @@ async function grantOnce(server) {
 const signetEndpoints = (signet) =>
   endpoints({
     url: signet.url,
+    pid: signet.pid,
     tokenPath: '/oauth/token',
     introspectPath: '/oauth/introspect',
     clientId: signet.app.client_id,
@@ -64,19 +66,19 @@ export async function runAnchors(log) {
   const signetProcess = await startSignet();
   const figures = {};
   try {
-    const anchor = endpoints({ url: anchorProcess.url, tokenPath: '/token', introspectPath: '/token/introspection', ...client, scope: ANCHOR_SCOPE });
+    const anchor = endpoints({ url: anchorProcess.url, pid: anchorProcess.pid, tokenPath: '/token', introspectPath: '/token/introspection', ...client, scope: ANCHOR_SCOPE });
     const signet = signetEndpoints(signetProcess);
     await grantOnce(anchor);
     await grantOnce(signet);
     // side by side: each Signet figure right before its anchor's, same duration and connections
     for (const [who, server] of [['signet', signet], ['anchor', anchor]]) {
-      figures[`${who}_grant`] = await measure(`${who} client_credentials grant`, { url: server.url, ...server.grant });
+      figures[`${who}_grant`] = await measure(`${who} client_credentials grant`, { url: server.url, serverPid: server.pid, ...server.grant });
       log(`${who} client_credentials grant: ${Math.round(figures[`${who}_grant`].rps)} req/s`);
     }
     for (const [who, server] of [['signet', signet], ['anchor', anchor]]) {
       // minted now: the anchor's in-memory store is an LRU of 1,000 entries, which the grant run churned through
       const introspect = await grantOnce(server);
-      figures[`${who}_introspect`] = await measure(`${who} introspection`, { url: server.url, ...introspect });
+      figures[`${who}_introspect`] = await measure(`${who} introspection`, { url: server.url, serverPid: server.pid, ...introspect });
       log(`${who} introspection: ${Math.round(figures[`${who}_introspect`].rps)} req/s`);
     }
   } finally {

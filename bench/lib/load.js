@@ -1,6 +1,17 @@
 // HTTP load with autocannon (in this process; the server under test runs in its own).
+import { execFileSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import autocannon from 'autocannon';
 import { BENCH } from './config.js';
+
+const CLOCK_TICKS_PER_SECOND = Number(execFileSync('getconf', ['CLK_TCK'], { encoding: 'utf8' }).trim()) || 100;
+
+/** CPU seconds a process (all its threads, user and kernel) has used, from /proc. */
+function cpuSecondsOf(pid) {
+  // fields after the command name, which may hold spaces: utime and stime are the 12th and 13th
+  const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
+  return (Number(fields[11]) + Number(fields[12])) / CLOCK_TICKS_PER_SECOND;
+}
 
 export const LOAD = { connections: BENCH.connections, warmupSeconds: BENCH.warmupSeconds, durationSeconds: BENCH.durationSeconds };
 
@@ -42,7 +53,7 @@ function autocannonRequest(spec, tally) {
  * Loads `url` for `seconds` with `connections` keep-alive connections. Either one request
  * (`path`, `method`, ...) or `requests`, a list each connection goes through in turn.
  */
-export async function load({ url, seconds, connections = LOAD.connections, requests, ...single }) {
+export async function load({ url, seconds, connections = LOAD.connections, requests, serverPid, ...single }) {
   const specs = requests ?? [single];
   let firstRefusal;
   let wrong = 0;
@@ -52,7 +63,9 @@ export async function load({ url, seconds, connections = LOAD.connections, reque
       firstRefusal ??= what.slice(0, 500);
     },
   };
+  const cpuBefore = serverPid ? cpuSecondsOf(serverPid) : undefined;
   const result = await autocannon({ url, connections, duration: seconds, requests: specs.map((spec) => autocannonRequest(spec, tally)) });
+  const serverCpuSeconds = cpuBefore === undefined ? undefined : cpuSecondsOf(serverPid) - cpuBefore;
   const statuses = Object.fromEntries(Object.entries(result.statusCodeStats).map(([code, { count }]) => [code, count]));
   const ok = (statuses['200'] ?? 0) - wrong;
   // With X-Request-Id, refusals come back as HTTP 202 envelopes: anything but a checked 200 is a failure.
@@ -69,6 +82,8 @@ export async function load({ url, seconds, connections = LOAD.connections, reque
     seconds,
     connections,
     latencyMs: { p50: result.latency.p50, p99: result.latency.p99 },
+    // with `serverPid`: the server's CPU time per answered request (clock-tick resolution, 10 ms over the run)
+    ...(serverCpuSeconds === undefined ? {} : { serverCpuMicros: (serverCpuSeconds * 1e6) / Math.max(1, result.requests.total) }),
   };
 }
 

@@ -47,13 +47,13 @@ export async function runMe(log) {
 
     const helloServer = await startListening([HELLO]);
     try {
-      hello = await measure('hello', { url: helloServer.url, path: '/hello' });
+      hello = await measure('hello', { url: helloServer.url, serverPid: helloServer.pid, path: '/hello' });
     } finally {
       await helloServer.stop();
     }
     log(`hello: ${Math.round(hello.rps)} req/s`);
 
-    bearer = await measure('bearer GET /me', { url: signet.url, path: '/me', headers: { authorization: `Bearer ${bearerToken}` } });
+    bearer = await measure('bearer GET /me', { url: signet.url, serverPid: signet.pid, path: '/me', headers: { authorization: `Bearer ${bearerToken}` } });
     log(`bearer GET /me: ${Math.round(bearer.rps)} req/s`);
 
     // no more requests than hello could carry, nor more signatures than one core verifies, with room
@@ -63,7 +63,7 @@ export async function runMe(log) {
     tokenCount = Math.max(200_000, Math.ceil(ceiling * (LOAD.warmupSeconds + LOAD.durationSeconds) * 1.5));
     log(`making ${tokenCount} signed tokens`);
     const next = tokenFeed(sessionTokens(signet.keystore, signet.keystore.session_private_key, '/me', tokenCount));
-    signed = await measure('signed GET /me', { url: signet.url, path: '/me', next });
+    signed = await measure('signed GET /me', { url: signet.url, serverPid: signet.pid, path: '/me', next });
     log(`signed GET /me: ${Math.round(signed.rps)} req/s`);
   } finally {
     await signet.stop();

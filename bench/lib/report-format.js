@@ -5,7 +5,8 @@ export const pct = (value) => `${(value * 100).toFixed(1)}%`;
 export const verdict = (ok) => (ok ? '**PASS**' : '**FAIL**');
 
 export function loadRow(name, run, unit = 'req/s') {
-  return `| ${name} | ${n(run.rps)} ${unit} | p50 ${run.latencyMs.p50} ms, p99 ${run.latencyMs.p99} ms; ${n(run.ok)} × 200, 0 other |`;
+  const cpu = run.serverCpuMicros === undefined ? '' : `; server CPU ${run.serverCpuMicros.toFixed(1)} µs a request`;
+  return `| ${name} | ${n(run.rps)} ${unit} | p50 ${run.latencyMs.p50} ms, p99 ${run.latencyMs.p99} ms; ${n(run.ok)} × 200, 0 other${cpu} |`;
 }
 
 /** The machine's load while a part ran: other work on the cores lowers every figure. */

@@ -16,6 +16,8 @@ export interface ClientCredentials {
 
 /** RFC 6749 §2.3.1: Basic credentials are form-urlencoded before base64. */
 function formDecode(value: string): string {
+  // most credentials (UUIDs, hex secrets) have nothing encoded
+  if (!value.includes('%') && !value.includes('+')) return value;
   try {
     return decodeURIComponent(value.replace(/\+/g, ' '));
   } catch {

@@ -65,15 +65,19 @@ export function timedTokenKey(token: string): string {
  * hash needed). libsodium's one-shot hash: every API call hashes its token or its `sig`
  * base, and node:crypto makes a hash object each time.
  */
-export function sha256Hex(value: string): string {
+function sha256(value: string): Buffer {
   const digest = Buffer.allocUnsafe(sodium.crypto_hash_sha256_BYTES);
   sodium.crypto_hash_sha256(digest, Buffer.from(value, 'utf8'));
-  return digest.toString('hex');
+  return digest;
+}
+
+export function sha256Hex(value: string): string {
+  return sha256(value).toString('hex');
 }
 
 /** Constant-time: does `presented` hash to the stored SHA-256 (hex)? Digests have equal lengths, so no length hint leaks. */
 export function matchesSha256Hex(storedHex: string, presented: string): boolean {
   const expected = Buffer.from(storedHex, 'hex');
-  const actual = Buffer.from(sha256Hex(presented), 'hex');
+  const actual = sha256(presented);
   return expected.length === actual.length && timingSafeEqual(expected, actual);
 }
