@@ -58,7 +58,9 @@ export function renderResults(r) {
   const busy = r.loadBefore > 1 || loadAverage() > 1;
   return `# Benchmark results
 
-Written by \`npm run bench\` (\`node bench/run.js\`); every figure below comes from one run of ${r.minutes.toFixed(1)} minutes.
+Written by \`npm run bench\` (\`node --max-semi-space-size=64 bench/run.js\`: a large young generation for the load
+generator, whose garbage collection otherwise made every figure after it bimodal); every figure below comes
+from one run of ${r.minutes.toFixed(1)} minutes.
 ${r.shortRun ? `\n> **Shortened or partial run** (parts: ${r.parts.join(', ')}): for development only, not the record.\n` : ''}
 - date: ${r.date}
 - commit: ${gitHead()} (the server as last built into \`packages/server/dist\`)
