@@ -1,5 +1,8 @@
 import { type ChildProcess, execFile, spawn } from 'node:child_process';
 import { once } from 'node:events';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -30,6 +33,22 @@ describe('the signet executable', () => {
     const result = await signet(database.env, 'users', 'create', '--username', 'binuser', '--password', 'long enough', '--json');
     expect(result.code).toBe(0);
     expect(JSON.parse(result.stdout)).toMatchObject({ username: 'binuser' });
+  });
+
+  it('migrates a new SQLite file once when several processes start on it together', async () => {
+    // Kysely takes no lock on SQLite: without one, most of these rounds failed with "table ... already exists"
+    for (let round = 0; round < 5; round++) {
+      const dir = mkdtempSync(join(tmpdir(), 'signet-race-'));
+      try {
+        const env = { DATABASE_URL: `file:${join(dir, 'new.db')}`, DATABASE_SCHEMA: '' };
+        const results = await Promise.all([1, 2, 3, 4].map(() => signet(env, 'migrate')));
+        expect(results.map((result) => result.code)).toEqual([0, 0, 0, 0]);
+        expect(results.filter((result) => result.stdout.startsWith('applied ')).length).toBe(1);
+        expect((await signet(env, 'migrate')).stdout).toMatch(/up to date/);
+      } finally {
+        rmSync(dir, { recursive: true, force: true });
+      }
+    }
   });
 
   it('says in one line that the database cannot be reached, with no stack trace', async () => {

@@ -22,6 +22,8 @@ export interface Storage {
   newPgClient?: () => pg.Client;
   /** The PostgreSQL schema in use, if one was chosen. */
   schema?: string | undefined;
+  /** The SQLite file (absolute), when the database is one; not for `:memory:`. */
+  sqlitePath?: string | undefined;
   close(): Promise<void>;
 }
 
@@ -72,6 +74,7 @@ function openSqlite(url: string, options: DatabaseOptions): Storage {
     return {
       db,
       dialect: 'sqlite',
+      sqlitePath: path === ':memory:' ? undefined : path,
       close: async () => {
         reader?.close();
         await db.destroy();

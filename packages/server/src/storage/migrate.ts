@@ -1,3 +1,4 @@
+import BetterSqlite3 from 'better-sqlite3';
 import { type MigrationResultSet, Migrator, sql } from 'kysely';
 import type { Storage } from './database.js';
 import { migrations } from './migrations/index.js';
@@ -25,9 +26,28 @@ async function upToDate(storage: Storage): Promise<boolean> {
   }
 }
 
-/** Runs every pending migration; safe to call from several processes at once (Kysely locks). */
-export async function migrateToLatest(storage: Storage): Promise<MigrationReport> {
-  if (await upToDate(storage)) return { applied: [] };
+/**
+ * Kysely takes no lock on SQLite (it counts on one connection per process), so processes
+ * starting together on a new file ran the same migrations at once, and one of them failed
+ * ("table users already exists"). An exclusive transaction on a lock file beside the
+ * database serialises them; the operating system releases it if its holder dies.
+ */
+async function withSqliteMigrationLock<T>(databasePath: string, run: () => Promise<T>): Promise<T> {
+  const lock = new BetterSqlite3(`${databasePath}.migrate-lock`);
+  try {
+    lock.pragma('busy_timeout = 60000');
+    lock.exec('BEGIN EXCLUSIVE');
+    try {
+      return await run();
+    } finally {
+      lock.exec('COMMIT');
+    }
+  } finally {
+    lock.close();
+  }
+}
+
+async function runMigrator(storage: Storage): Promise<MigrationReport> {
   const migrator = new Migrator({
     db: storage.db,
     provider: { getMigrations: async () => migrations },
@@ -41,4 +61,16 @@ export async function migrateToLatest(storage: Storage): Promise<MigrationReport
     throw new Error(`migration ${failed ?? '(lock)'} failed: ${reason}`);
   }
   return { applied: (result.results ?? []).filter((r) => r.status === 'Success').map((r) => r.migrationName) };
+}
+
+/**
+ * Runs every pending migration; safe to call from several processes at once (Kysely's
+ * lock on PostgreSQL, a lock file on SQLite).
+ */
+export async function migrateToLatest(storage: Storage): Promise<MigrationReport> {
+  if (await upToDate(storage)) return { applied: [] };
+  const path = storage.sqlitePath;
+  if (!path) return runMigrator(storage);
+  // another process may have finished them while this one waited for the lock
+  return withSqliteMigrationLock(path, async () => ((await upToDate(storage)) ? { applied: [] } : runMigrator(storage)));
 }
