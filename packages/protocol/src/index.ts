@@ -1,3 +1,4 @@
 export * from './errors.js';
 export * from './scopes.js';
 export * from './jws.js';
+export * from './views.js';

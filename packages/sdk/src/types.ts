@@ -1,16 +1,8 @@
 /** The shapes the resource API answers (PROTOCOL.md §8, §10). */
+import type { AuthorizationView, UserView } from '@signet/protocol';
 
-export interface User {
-  type: 'user';
-  user_id: string;
-  identity_number: string;
-  full_name: string;
-  biography: string;
-  avatar_url: string;
-  /** "" without PHONE:READ */
-  phone?: string;
-  created_at: string;
-}
+/** A user as `me()` and `user(id)` answer it. */
+export type User = UserView;
 
 export interface Asset {
   type: 'asset';
@@ -58,11 +50,5 @@ export interface TransferInput {
   memo?: string;
 }
 
-export interface Authorization {
-  type: 'authorization';
-  authorization_id: string;
-  scopes: string[];
-  app: { app_id: string; name: string; icon_url: string; home_uri: string; redirect_uri: string };
-  created_at: string;
-  accessed_at: string;
-}
+/** One of the user's authorizations, as `authorizations()` lists it. */
+export type Authorization = AuthorizationView;

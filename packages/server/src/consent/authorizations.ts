@@ -1,18 +1,9 @@
-import { parseScopes } from '@signet/protocol';
+import { type AuthorizationView, parseScopes } from '@signet/protocol';
 import { redirectUrisOf } from '../apps/service.js';
 import type { Clock } from '../storage/kv/types.js';
 import type { Db } from '../storage/tables.js';
 
-/** One authorization as `GET /authorizations` lists it (PROTOCOL.md §8). */
-export interface AuthorizationView {
-  type: 'authorization';
-  authorization_id: string;
-  /** the grant's scopes */
-  scopes: string[];
-  app: { app_id: string; name: string; icon_url: string; home_uri: string; redirect_uri: string };
-  created_at: string;
-  accessed_at: string;
-}
+export type { AuthorizationView };
 
 /** The user's live authorizations, one per code redemption (per device), newest first. */
 export async function listAuthorizations(deps: { db: Db; clock: Clock }, userId: string, clientId?: string): Promise<AuthorizationView[]> {

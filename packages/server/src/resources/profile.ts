@@ -1,32 +1,12 @@
+import type { UserView } from '@signet/protocol';
 import { precompiledFirst } from '../storage/precompiled.js';
 import type { Db, UsersTable } from '../storage/tables.js';
 
 /** The columns a profile shows; never the password hash or username key. */
 export type ProfileRow = Pick<UsersTable, 'user_id' | 'kind' | 'identity_number' | 'full_name' | 'phone' | 'avatar_url' | 'biography' | 'created_at'>;
 
-/**
- * A user in the shape of Mixin's `UserResponse` (PROTOCOL.md §10). Only fields Signet can
- * state truthfully: no contacts (so `STRANGER` unless it is the caller), no verification,
- * scam flags or Mixin Safe, no muting (Mixin's zero time means "not muted").
- */
-export interface ProfileView {
-  type: 'user';
-  user_id: string;
-  identity_number: string;
-  full_name: string;
-  biography: string;
-  avatar_url: string;
-  /** "" unless the caller may read it (PHONE:READ, or the user's own session) */
-  phone: string;
-  relationship: 'ME' | 'STRANGER';
-  mute_until: string;
-  is_verified: false;
-  is_scam: false;
-  has_safe: false;
-  created_at: string;
-  /** bots only: the app the bot user stands for (its user_id is the client_id) */
-  app_id?: string;
-}
+/** A user as the API shows one (PROTOCOL.md §10). */
+export type ProfileView = UserView;
 
 const NOT_MUTED = '0001-01-01T00:00:00Z';
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
