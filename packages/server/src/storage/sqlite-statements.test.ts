@@ -10,10 +10,22 @@ describe('the SQLite statement cache', () => {
     expect(database.prepare('select 1 as one')).toBe(database.prepare('select 1 as one'));
   });
 
-  it('prepares a long text (a multi-row INSERT, whose text varies with its rows) every time, holding nothing', () => {
-    const rows = Array.from({ length: 200 }, (_, i) => `(${i})`).join(', ');
-    const sql = `select * from (values ${rows})`;
-    expect(sql.length).toBeGreaterThan(1000);
-    expect(database.prepare(sql)).not.toBe(database.prepare(sql));
+  describe('long texts (multi-row INSERTs, whose text varies with their rows)', () => {
+    const long = (rows: number) => `select * from (values ${Array.from({ length: rows }, (_, i) => `(${i})`).join(', ')})`;
+
+    it('reuses one while it is among the 32 most recently used', () => {
+      expect(long(300).length).toBeGreaterThan(1000);
+      const kept = database.prepare(long(300));
+      for (let rows = 301; rows <= 331; rows++) database.prepare(long(rows));
+      expect(database.prepare(long(300))).toBe(kept); // used again: the most recent now
+      database.prepare(long(332));
+      expect(database.prepare(long(300))).toBe(kept);
+    });
+
+    it('forgets one once 32 others were used after it', () => {
+      const forgotten = database.prepare(long(400));
+      for (let rows = 401; rows <= 432; rows++) database.prepare(long(rows));
+      expect(database.prepare(long(400))).not.toBe(forgotten);
+    });
   });
 });
