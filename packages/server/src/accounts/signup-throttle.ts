@@ -8,8 +8,9 @@ import { withinWindowAllowance } from '../storage/kv/window-limit.js';
  */
 export const SIGNUP_WINDOW_MS = 60 * 60 * 1000;
 export const MAX_SIGNUPS_PER_ADDRESS = 20;
+const SIGNUP_LIMIT = { name: 'signup', windowMs: SIGNUP_WINDOW_MS, max: MAX_SIGNUPS_PER_ADDRESS };
 
 /** Counts this attempt; false once the address has used up its window's allowance. */
 export function allowSignUp(deps: { kv: Kv; clock: Clock }, address: string): Promise<boolean> {
-  return withinWindowAllowance(deps, { name: 'signup', windowMs: SIGNUP_WINDOW_MS, max: MAX_SIGNUPS_PER_ADDRESS }, `ip:${address}`);
+  return withinWindowAllowance(deps, SIGNUP_LIMIT, `ip:${address}`);
 }

@@ -48,7 +48,8 @@ export function newTimedToken(now: number): { token: string; key: string } {
   bytes.writeUIntBE(Math.max(0, Math.min(now, 2 ** 48 - 1)), 0, TIME_BYTES);
   fillRandom(bytes, TIME_BYTES, SECRET_BYTES);
   const token = bytes.toString('base64url');
-  return { token, key: bytes.toString('hex', 0, TIME_BYTES) + sha256Hex(token) };
+  // one rule for the key, whether the token is being issued or presented
+  return { token, key: timedTokenKey(token) };
 }
 
 /**
