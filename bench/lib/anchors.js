@@ -3,7 +3,7 @@
 import { randomBytes, randomUUID } from 'node:crypto';
 import { fileURLToPath } from 'node:url';
 import { startListening } from './children.js';
-import { FORM, basicAuth, measure } from './load.js';
+import { FORM, basicAuth, inRounds, measure } from './load.js';
 import { profiled } from './profiled.js';
 import { startSignet } from './signet.js';
 
@@ -58,33 +58,41 @@ const signetEndpoints = (signet) =>
     scope: SIGNET_SCOPE,
   });
 
-export async function runAnchors(log) {
+/** One round, in fresh processes: each Signet figure right before its anchor's, same duration and connections. */
+async function anchorsRound(log) {
   const client = { clientId: randomUUID(), clientSecret: randomBytes(32).toString('hex') };
   const anchorProcess = await startListening([ANCHOR], {
     env: { ANCHOR_CLIENT_ID: client.clientId, ANCHOR_CLIENT_SECRET: client.clientSecret, ANCHOR_SCOPE },
   });
-  const signetProcess = await startSignet();
   const figures = {};
   try {
-    const anchor = endpoints({ url: anchorProcess.url, pid: anchorProcess.pid, tokenPath: '/token', introspectPath: '/token/introspection', ...client, scope: ANCHOR_SCOPE });
-    const signet = signetEndpoints(signetProcess);
-    await grantOnce(anchor);
-    await grantOnce(signet);
-    // side by side: each Signet figure right before its anchor's, same duration and connections
-    for (const [who, server] of [['signet', signet], ['anchor', anchor]]) {
-      figures[`${who}_grant`] = await measure(`${who} client_credentials grant`, { url: server.url, serverPid: server.pid, ...server.grant });
-      log(`${who} client_credentials grant: ${Math.round(figures[`${who}_grant`].rps)} req/s`);
-    }
-    for (const [who, server] of [['signet', signet], ['anchor', anchor]]) {
-      // minted now: the anchor's in-memory store is an LRU of 1,000 entries, which the grant run churned through
-      const introspect = await grantOnce(server);
-      figures[`${who}_introspect`] = await measure(`${who} introspection`, { url: server.url, serverPid: server.pid, ...introspect });
-      log(`${who} introspection: ${Math.round(figures[`${who}_introspect`].rps)} req/s`);
+    const signetProcess = await startSignet();
+    try {
+      const anchor = endpoints({ url: anchorProcess.url, pid: anchorProcess.pid, tokenPath: '/token', introspectPath: '/token/introspection', ...client, scope: ANCHOR_SCOPE });
+      const signet = signetEndpoints(signetProcess);
+      await grantOnce(anchor);
+      await grantOnce(signet);
+      for (const [who, server] of [['signet', signet], ['anchor', anchor]]) {
+        figures[`${who}_grant`] = await measure(`${who} client_credentials grant`, { url: server.url, serverPid: server.pid, ...server.grant });
+        log(`${who} client_credentials grant: ${Math.round(figures[`${who}_grant`].rps)} req/s`);
+      }
+      for (const [who, server] of [['signet', signet], ['anchor', anchor]]) {
+        // minted now: the anchor's in-memory store is an LRU of 1,000 entries, which the grant run churned through
+        const introspect = await grantOnce(server);
+        figures[`${who}_introspect`] = await measure(`${who} introspection`, { url: server.url, serverPid: server.pid, ...introspect });
+        log(`${who} introspection: ${Math.round(figures[`${who}_introspect`].rps)} req/s`);
+      }
+    } finally {
+      await signetProcess.stop();
     }
   } finally {
-    await signetProcess.stop();
     await anchorProcess.stop();
   }
+  return figures;
+}
+
+export async function runAnchors(log) {
+  const figures = await inRounds(() => anchorsRound(log), log);
   const results = {
     grant: { signet: figures.signet_grant, anchor: figures.anchor_grant, ratio: figures.signet_grant.rps / figures.anchor_grant.rps },
     introspect: { signet: figures.signet_introspect, anchor: figures.anchor_introspect, ratio: figures.signet_introspect.rps / figures.anchor_introspect.rps },

@@ -29,9 +29,15 @@ export const BENCH = {
   warmupSeconds: Math.min(2, durationSeconds),
   connections: 50,
   memoryMinutes: number('BENCH_MEMORY_MINUTES', 5),
+  /**
+   * each compared figure is measured this many times, alternating with what it is compared to,
+   * each time in a fresh server process; the median counts (a process keeps one speed for its
+   * whole life on a shared virtual machine, and one sample of it decided verdicts before)
+   */
+  rounds: Math.round(number('BENCH_ROUNDS', 3)),
   /** the larger of the two stores the growth part compares (the smaller is 1,000) */
   growthLarge: Math.round(number('BENCH_GROWTH_LARGE', 1_000_000, { min: 1000 })),
 };
 
 /** A shortened or partial run: its figures are not the record. */
-export const isShortRun = ['BENCH_ONLY', 'BENCH_SECONDS', 'BENCH_MEMORY_MINUTES', 'BENCH_GROWTH_LARGE'].some((name) => process.env[name]);
+export const isShortRun = ['BENCH_ONLY', 'BENCH_SECONDS', 'BENCH_MEMORY_MINUTES', 'BENCH_GROWTH_LARGE', 'BENCH_ROUNDS'].some((name) => process.env[name]);

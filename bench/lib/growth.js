@@ -6,8 +6,8 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { runNode } from './children.js';
 import { BENCH } from './config.js';
-import { FORM, LOAD, basicAuth, measure } from './load.js';
-import { startSignet } from './signet.js';
+import { FORM, LOAD, basicAuth, inRounds, measure } from './load.js';
+import { restartSignet, startSignet } from './signet.js';
 import { oauthToken, signerFromSeed } from './tokens.js';
 
 const SEED = fileURLToPath(new URL('./seed-authorizations.js', import.meta.url));
@@ -80,32 +80,63 @@ async function preflight(signet, measured, refresh) {
   if (answer.status !== 200 || refresh.check(answerText)) throw new Error(`refresh with a seeded token: ${answer.status} ${answerText}`);
 }
 
-async function atSize(count, log) {
+/** Seeds a store of `count` authorizations and checks it works; its server is stopped again. */
+async function seededStore(count, log) {
   log(`growth: seeding ${count.toLocaleString('en-US')} authorizations`);
   const signet = await startSignet({ beforeStart: (fixtures) => seed(fixtures, count) });
   try {
-    const { measured, rows, seconds, bytes } = signet.seeded;
+    const { measured, seconds, bytes } = signet.seeded;
     log(`growth: seeded ${count.toLocaleString('en-US')} in ${seconds.toFixed(1)} s (${Math.round(bytes / 2 ** 20)} MiB)`);
     const refresh = refreshRequest(signet.app, measured);
     await preflight(signet, measured, refresh);
-    const tokenCount = Math.ceil(TOKENS_PER_SECOND * (LOAD.warmupSeconds + LOAD.durationSeconds));
-    const signed = await measure(`signed GET /me at ${count}`, { url: signet.url, path: '/me', next: signedFeed(signet.app.client_id, measured, tokenCount) });
-    log(`growth ${count}: signed GET /me ${Math.round(signed.rps)} req/s`);
-    const issued = await measure(`refresh at ${count}`, { url: signet.url, ...refresh });
-    log(`growth ${count}: refresh ${Math.round(issued.rps)} req/s`);
-    await signet.stop();
-    const { ms: cleanupMs } = JSON.parse(await runNode([CLEANUP], { env: signet.env }));
-    log(`growth ${count}: one clean-up pass ${Math.round(cleanupMs)} ms`);
-    return { count, rows, seedSeconds: seconds, bytes, signed, refresh: issued, cleanupMs };
+    return { count, signet, refresh };
   } finally {
     await signet.stop();
+  }
+}
+
+/** One round on a store: a fresh server process, signed GET /me, then refreshes. */
+async function storeRound({ count, signet: stopped, refresh }, log) {
+  const signet = await restartSignet(stopped);
+  try {
+    const { measured } = signet.seeded;
+    const tokenCount = Math.ceil(TOKENS_PER_SECOND * (LOAD.warmupSeconds + LOAD.durationSeconds));
+    const signed = await measure(`signed GET /me at ${count}`, { url: signet.url, serverPid: signet.pid, path: '/me', next: signedFeed(signet.app.client_id, measured, tokenCount) });
+    log(`growth ${count}: signed GET /me ${Math.round(signed.rps)} req/s`);
+    const issued = await measure(`refresh at ${count}`, { url: signet.url, serverPid: signet.pid, ...refresh });
+    log(`growth ${count}: refresh ${Math.round(issued.rps)} req/s`);
+    return { [`signed_${count}`]: signed, [`refresh_${count}`]: issued };
+  } finally {
+    await signet.stop();
+  }
+}
+
+/** The store's row counts and size, and one timed clean-up pass over it; then it is deleted. */
+async function closeStore({ count, signet }, log) {
+  try {
+    const { ms: cleanupMs } = JSON.parse(await runNode([CLEANUP], { env: signet.env }));
+    log(`growth ${count}: one clean-up pass ${Math.round(cleanupMs)} ms`);
+    const { rows, seconds, bytes } = signet.seeded;
+    return { count, rows, seedSeconds: seconds, bytes, cleanupMs };
+  } finally {
     // the large store is a gigabyte: gone before the next part, not at exit
     rmSync(signet.dir, { recursive: true, force: true });
   }
 }
 
 export async function runGrowth(log) {
-  const small = await atSize(MEASURED, log);
-  const large = await atSize(BENCH.growthLarge, log);
-  return { small, large, signedRatio: large.signed.rps / small.signed.rps, refreshRatio: large.refresh.rps / small.refresh.rps };
+  const stores = [];
+  try {
+    stores.push(await seededStore(MEASURED, log));
+    stores.push(await seededStore(BENCH.growthLarge, log));
+    // side by side: every round measures the small store, then the large one
+    const runs = await inRounds(async () => ({ ...(await storeRound(stores[0], log)), ...(await storeRound(stores[1], log)) }), log);
+    const sizes = [];
+    for (const store of stores) {
+      sizes.push({ ...(await closeStore(store, log)), signed: runs[`signed_${store.count}`], refresh: runs[`refresh_${store.count}`] });
+    }
+    return { small: sizes[0], large: sizes[1], signedRatio: sizes[1].signed.rps / sizes[0].signed.rps, refreshRatio: sizes[1].refresh.rps / sizes[0].refresh.rps };
+  } finally {
+    for (const { signet } of stores) rmSync(signet.dir, { recursive: true, force: true });
+  }
 }

@@ -104,3 +104,22 @@ export async function measure(name, options) {
   assertAllOk(name, run);
   return run;
 }
+
+/** The median of several runs of one figure (the lower middle for an even count), with every round's rate for the record. */
+export function medianRun(runs) {
+  const sorted = [...runs].sort((a, b) => a.rps - b.rps);
+  return { ...sorted[Math.floor((sorted.length - 1) / 2)], rounds: runs.map((run) => run.rps) };
+}
+
+/**
+ * Runs `round(i)` BENCH.rounds times; each answers its runs by name ({ hello, bearer }, ...).
+ * Answers, by name, the median run. Side by side: every round measures each figure once.
+ */
+export async function inRounds(round, log) {
+  const byName = {};
+  for (let i = 0; i < BENCH.rounds; i++) {
+    if (BENCH.rounds > 1) log(`round ${i + 1} of ${BENCH.rounds}`);
+    for (const [name, run] of Object.entries(await round(i))) (byName[name] ??= []).push(run);
+  }
+  return Object.fromEntries(Object.entries(byName).map(([name, runs]) => [name, medianRun(runs)]));
+}

@@ -6,7 +6,8 @@ export const verdict = (ok) => (ok ? '**PASS**' : '**FAIL**');
 
 export function loadRow(name, run, unit = 'req/s') {
   const cpu = run.serverCpuMicros === undefined ? '' : `; server CPU ${run.serverCpuMicros.toFixed(1)} µs a request`;
-  return `| ${name} | ${n(run.rps)} ${unit} | p50 ${run.latencyMs.p50} ms, p99 ${run.latencyMs.p99} ms; ${n(run.ok)} × 200, 0 other${cpu} |`;
+  const rounds = run.rounds?.length > 1 ? `; median of ${run.rounds.map(n).join(' / ')}` : '';
+  return `| ${name} | ${n(run.rps)} ${unit} | p50 ${run.latencyMs.p50} ms, p99 ${run.latencyMs.p99} ms; ${n(run.ok)} × 200, 0 other${cpu}${rounds} |`;
 }
 
 /** The machine's load while a part ran: other work on the cores lowers every figure. */

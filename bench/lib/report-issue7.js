@@ -92,6 +92,10 @@ ${row('signed `GET /me`', 'signed', r.signedRatio)}
 ${row('refresh-token grant', 'refresh', r.refreshRatio)}
 | one clean-up pass | ${n(r.small.cleanupMs)} ms | ${n(r.large.cleanupMs)} ms | | no target | |
 
+| measure | figure | detail |
+|---|---:|---|
+${[r.small, r.large].flatMap((s) => [loadRow(`signed \`GET /me\`, ${n(s.count)} stored`, s.signed), loadRow(`refresh-token grant, ${n(s.count)} stored`, s.refresh)]).join('\n')}
+
 The clean-up pass is the server's own \`cleanUpExpired\` (what it runs once a minute), timed alone on each database
 after its server stopped. On SQLite the server runs it on its event loop through a synchronous driver, so for that
 long it answers nothing; tables whose expiry column has no index are scanned whole.

@@ -37,8 +37,8 @@ function renderIssue4(r) {
 
 | measure | figure | detail |
 |---|---:|---|
-| ed25519 verify, sodium-native (1 core) | ${n(r.verify.sodium)} /s | ${r.verify.messageBytes}-byte signing input of a real token |
-| ed25519 verify, node:crypto (1 core, reference) | ${n(r.verify.nodeCrypto)} /s | KeyObject made once |
+| ed25519 verify, sodium-native (1 core) | ${n(r.verify.sodium)} /s | ${r.verify.messageBytes}-byte signing input of a real token${r.verify.rounds?.length > 1 ? `; median of ${r.verify.rounds.map(n).join(' / ')}` : ''} |
+| ed25519 verify, node:crypto (1 core, reference) | ${n(r.verify.nodeCrypto)} /s | KeyObject made once; the median round's |
 ${loadRow('hello (bare Fastify, constant)', r.hello)}
 ${loadRow('signed `GET /me`', r.signed)}
 ${loadRow('bearer `GET /me`', r.bearer)}
@@ -71,6 +71,10 @@ ${r.shortRun ? `\n> **Shortened or partial run** (parts: ${r.parts.join(', ')}):
   anything above ~0.5 means other work shared the cores and every figure is lower than it would be alone
 - load: autocannon, ${LOAD.connections} connections, ${LOAD.warmupSeconds} s warm-up then ${LOAD.durationSeconds} s measured, loopback (127.0.0.1),
   for every figure except the memory run (${BENCH.memoryMinutes} min, no separate warm-up)
+- rounds: every figure a target compares (issue 4's, the anchors', growth's) was measured ${BENCH.rounds} time${BENCH.rounds > 1 ? 's' : ''}, each
+  time in fresh server processes and alternating with the figures it is compared to; the median round counts and
+  the detail column lists every round. On this shared virtual machine one server process can run ~40% slower
+  than the next for its whole life, so a single sample used to decide verdicts. Code exchanges and memory are single runs
 - Signet: the built server (\`packages/server/dist\`), a fresh SQLite database in a temp dir for each part,
   \`RATE_LIMITS=off\`, \`LOG_LEVEL=silent\`, set up with:
 ${SETUP_COMMANDS.map((c) => `  - \`${c}\``).join('\n')}

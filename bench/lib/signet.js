@@ -40,6 +40,14 @@ export async function startSignet({ cpuProfile = false, beforeStart } = {}) {
   const app = await cli(SETUP_COMMANDS[1].split(' ').slice(1), env);
   const keystore = await cli(SETUP_COMMANDS[2].split(' ').slice(1), env);
   const seeded = beforeStart ? await beforeStart({ dir, env, user, app, keystore }) : undefined;
+  return restartSignet({ dir, env, user, app, keystore, seeded }, { cpuProfile });
+}
+
+/**
+ * `signet start` on a store startSignet made (a stopped server's): a fresh process, so repeated
+ * rounds each sample a new one. Answers the store's fixtures with the new `url`, `pid` and `stop`.
+ */
+export async function restartSignet({ dir, env, user, app, keystore, seeded }, { cpuProfile = false } = {}) {
   const nodeArgs = [];
   if (cpuProfile) {
     mkdirSync(PROFILES, { recursive: true });
