@@ -41,7 +41,7 @@ export async function startServer(config: Config, options: ServerOptions = {}): 
     for (const close of opened.reverse()) await close();
   };
   try {
-    const storage = await openDatabase(config.databaseUrl, { schema: config.databaseSchema });
+    const storage = await openDatabase(config.databaseUrl, { schema: config.databaseSchema, backgroundCheckpoints: true });
     opened.push(() => storage.close());
     if (!options.worker) await migrateToLatest(storage);
     const kv = await openKv({ redisUrl: config.redisUrl, redisPrefix: config.redisPrefix, storage });

@@ -5,6 +5,7 @@ import { Kysely, PostgresDialect, SqliteDialect } from 'kysely';
 import pg from 'pg';
 import type { DatabaseDialect } from './dialect.js';
 import { useSqliteReader } from './precompiled.js';
+import { checkpointInBackground } from './sqlite-checkpoints.js';
 import { withStatementCache } from './sqlite-statements.js';
 import type { Database, Db } from './tables.js';
 
@@ -13,6 +14,8 @@ export interface DatabaseOptions {
   schema?: string | undefined;
   /** Base directory for relative SQLite paths. */
   cwd?: string;
+  /** SQLite file: a worker thread runs the WAL checkpoints (a server's; see sqlite-checkpoints.ts). */
+  backgroundCheckpoints?: boolean;
 }
 
 export interface Storage {
@@ -52,7 +55,7 @@ const pgTypes = {
 // Negative means KiB: 16 MiB per connection holds the inner pages of every index the API touches.
 const PAGE_CACHE = -16 * 1024;
 
-function openSqlite(url: string, options: DatabaseOptions): Storage {
+async function openSqlite(url: string, options: DatabaseOptions): Promise<Storage> {
   const location = url.slice('file:'.length);
   const path = location === ':memory:' ? location : resolve(options.cwd ?? process.cwd(), location);
   try {
@@ -71,11 +74,13 @@ function openSqlite(url: string, options: DatabaseOptions): Storage {
       reader.pragma(`cache_size = ${PAGE_CACHE}`);
       useSqliteReader(db, reader);
     }
+    const stopCheckpoints = options.backgroundCheckpoints && path !== ':memory:' ? await checkpointInBackground(sqlite, path) : undefined;
     return {
       db,
       dialect: 'sqlite',
       sqlitePath: path === ':memory:' ? undefined : path,
       close: async () => {
+        await stopCheckpoints?.();
         reader?.close();
         await db.destroy();
       },

@@ -1,0 +1,79 @@
+import { createRequire } from 'node:module';
+import { Worker } from 'node:worker_threads';
+import type BetterSqlite3 from 'better-sqlite3';
+
+/** SQLite's own default: checkpoint once the WAL holds this many pages. */
+const AUTOCHECKPOINT_PAGES = 1000;
+const DEFAULT_INTERVAL_MS = 100;
+
+// Plain JavaScript, evaluated in the worker: the same text runs from src (tests) and dist.
+const WORKER_SOURCE = `
+const { workerData, parentPort } = require('node:worker_threads');
+const Database = require(workerData.driver);
+const db = new Database(workerData.path);
+db.pragma('busy_timeout = 0');
+const checkpoint = () => {
+  try {
+    db.pragma('wal_checkpoint(PASSIVE)');
+  } catch (error) {
+    // SQLITE_BUSY: another connection is checkpointing; the next tick tries again
+    if (error && error.code !== 'SQLITE_BUSY' && error.code !== 'SQLITE_LOCKED') throw error;
+  }
+};
+const timer = setInterval(checkpoint, workerData.intervalMs);
+parentPort.on('message', () => {
+  clearInterval(timer);
+  checkpoint();
+  db.close();
+  parentPort.postMessage('closed');
+});
+parentPort.postMessage('ready');
+`;
+
+/**
+ * Moves the WAL checkpoints of a server's SQLite connection to a worker thread. SQLite runs
+ * them inside whichever commit crosses the threshold: on the event loop, with an fsync, every
+ * few hundred requests under load. Measured on the client-credentials grant, they were 5 to 10 µs
+ * of the event loop's 45 to 60 µs a request. PASSIVE checkpoints never block the server's
+ * writes or reads. If the worker cannot start, or fails later, the connection checkpoints for itself.
+ * Answers the function that stops the worker (after one last checkpoint).
+ */
+export async function checkpointInBackground(
+  sqlite: BetterSqlite3.Database,
+  path: string,
+  intervalMs = DEFAULT_INTERVAL_MS,
+): Promise<() => Promise<void>> {
+  const driver = createRequire(import.meta.url).resolve('better-sqlite3');
+  const worker = new Worker(WORKER_SOURCE, { eval: true, workerData: { driver, path, intervalMs } });
+  const selfCheckpoint = () => {
+    if (sqlite.open) sqlite.pragma(`wal_autocheckpoint = ${AUTOCHECKPOINT_PAGES}`);
+  };
+  const started = await new Promise<boolean>((resolve) => {
+    worker.once('message', () => resolve(true));
+    worker.once('error', () => resolve(false));
+  });
+  // a worker that cannot open the file leaves the checkpoints where SQLite puts them
+  if (!started) {
+    await worker.terminate();
+    return async () => undefined;
+  }
+  sqlite.pragma('wal_autocheckpoint = 0');
+  let stopping = false;
+  worker.on('error', selfCheckpoint);
+  worker.on('exit', () => {
+    if (!stopping) selfCheckpoint();
+  });
+  worker.unref();
+  return async () => {
+    if (stopping) return;
+    stopping = true;
+    selfCheckpoint();
+    const closed = new Promise<void>((resolve) => {
+      worker.once('message', () => resolve());
+      worker.once('exit', () => resolve());
+    });
+    worker.postMessage('stop');
+    await closed;
+    await worker.terminate();
+  };
+}
