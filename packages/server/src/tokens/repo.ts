@@ -1,4 +1,4 @@
-import { precompiledFirst } from '../storage/precompiled.js';
+import { precompiledFirst, precompiledInsert } from '../storage/precompiled.js';
 import type { AccessTokensTable, AuthorizationsTable, Db, RefreshTokensTable } from '../storage/tables.js';
 import { TurnBatches } from '../storage/turn-batches.js';
 
@@ -24,13 +24,16 @@ const accessTokenBatches = new WeakMap<Db, TurnBatches<AccessTokenRow, undefined
 
 const asError = (error: unknown): Error => (error instanceof Error ? error : new Error(String(error)));
 
+const ACCESS_TOKEN_COLUMNS = ['token_hash', 'client_id', 'user_id', 'authorization_id', 'scopes', 'created_at', 'expires_at', 'revoked_at'] as const;
+const insertAccessTokenRows = precompiledInsert<AccessTokenRow>(ACCESS_TOKEN_COLUMNS, (db, rows) => db.insertInto('access_tokens').values(rows));
+
 /** Each row's outcome: one statement for them all, or, if that fails, each row alone. */
 async function insertAccessTokens(db: Db, rows: AccessTokenRow[]): Promise<(undefined | Error)[]> {
   const outcomes: (undefined | Error)[] = [];
   for (let start = 0; start < rows.length; start += ACCESS_TOKENS_PER_STATEMENT) {
     const chunk = rows.slice(start, start + ACCESS_TOKENS_PER_STATEMENT);
     try {
-      await db.insertInto('access_tokens').values(chunk).execute();
+      await insertAccessTokenRows(db, chunk);
       outcomes.push(...chunk.map(() => undefined));
     } catch {
       // one bad row (its app deleted meanwhile, say) must not fail the others

@@ -1,4 +1,5 @@
-import type { Db } from '../tables.js';
+import { precompiledInsert } from '../precompiled.js';
+import type { Db, KvTable } from '../tables.js';
 import { TurnBatches } from '../turn-batches.js';
 import type { Clock } from './types.js';
 
@@ -10,6 +11,23 @@ interface Entry {
 
 // SQLite's default limit is 32,766 bound values; three per row
 const ROWS_PER_STATEMENT = 500;
+
+const insertIfAbsent = precompiledInsert<KvTable, [now: number]>(
+  ['key', 'value', 'expires_at'],
+  (db, rows, now) =>
+    db
+      .insertInto('kv')
+      .values(rows)
+      .onConflict((oc) =>
+        oc
+          .column('key')
+          .doUpdateSet({ value: (eb) => eb.ref('excluded.value'), expires_at: (eb) => eb.ref('excluded.expires_at') })
+          // only an expired entry may be taken over
+          .where('kv.expires_at', '<=', now),
+      )
+      .returning('key'),
+  1,
+);
 
 /**
  * `setIfAbsent` for the SQL kv, grouped: every call made in one turn of the event loop
@@ -47,18 +65,11 @@ export class SetIfAbsentBatches {
 
   private async store(entries: Entry[]): Promise<string[]> {
     const now = this.clock.now();
-    const rows = await this.db
-      .insertInto('kv')
-      .values(entries.map((entry) => ({ key: entry.key, value: entry.value, expires_at: now + entry.ttlMs })))
-      .onConflict((oc) =>
-        oc
-          .column('key')
-          .doUpdateSet({ value: (eb) => eb.ref('excluded.value'), expires_at: (eb) => eb.ref('excluded.expires_at') })
-          // only an expired entry may be taken over
-          .where('kv.expires_at', '<=', now),
-      )
-      .returning('key')
-      .execute();
+    const rows = await insertIfAbsent<{ key: string }>(
+      this.db,
+      entries.map((entry) => ({ key: entry.key, value: entry.value, expires_at: now + entry.ttlMs })),
+      now,
+    );
     return rows.map((row) => row.key);
   }
 }
