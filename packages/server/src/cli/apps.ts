@@ -1,10 +1,19 @@
 import type { Command } from 'commander';
 import { findUser } from '../accounts/service.js';
+import { publicIconUrl } from '../apps/logos.js';
+import type { AppRow } from '../apps/repo.js';
 import { type AppView, createApp, deleteApp, getApp, listApps, rotateSecret, toAppView, updateApp } from '../apps/service.js';
+import type { Config } from '../config/schema.js';
 import { withContext, withContextAndKv } from './context.js';
 import { type CliIo, describe, print } from './io.js';
 
 const collect = (value: string, previous: string[] = []) => [...previous, value];
+
+/** An app as the CLI prints it: an uploaded logo's stored path as the absolute URL the API gives. */
+function viewOf(row: AppRow, config: Config, clientSecret?: string): AppView {
+  const view = toAppView(row, clientSecret);
+  return { ...view, icon_url: publicIconUrl(view.icon_url, config.issuer) };
+}
 
 function describeApp(app: AppView): string {
   const { client_secret, ...rest } = app;
@@ -55,14 +64,14 @@ export function appCommands(program: Command, io: CliIo): void {
   )
     .option('--public', 'a public client: no secret, PKCE required')
     .action(async (options: AppFieldOptions & { name: string; owner: string; public?: boolean }) => {
-      await withContext(io, async ({ storage, clock }) => {
+      await withContext(io, async ({ storage, clock, config }) => {
         const owner = await findUser({ db: storage.db }, options.owner);
         const { app, clientSecret } = await createApp(
           { db: storage.db, clock },
           { ...fieldsFrom(options), name: options.name, ownerId: owner.user_id, type: options.public ? 'public' : 'confidential' },
           { via: 'cli' },
         );
-        const view = toAppView(app, clientSecret);
+        const view = viewOf(app, config, clientSecret);
         print(io, options.json, view, describeApp(view));
       });
     });
@@ -73,9 +82,9 @@ export function appCommands(program: Command, io: CliIo): void {
     .option('--owner <user>', 'only the apps of this user')
     .option('--json', 'print JSON')
     .action(async (options: { owner?: string; json?: boolean }) => {
-      await withContext(io, async ({ storage }) => {
+      await withContext(io, async ({ storage, config }) => {
         const ownerId = options.owner ? (await findUser({ db: storage.db }, options.owner)).user_id : undefined;
-        const views = (await listApps({ db: storage.db }, ownerId)).map((row) => toAppView(row));
+        const views = (await listApps({ db: storage.db }, ownerId)).map((row) => viewOf(row, config));
         const human = views.length === 0 ? 'no apps' : views.map((v) => `${v.client_id}  ${v.type.padEnd(12)}  ${v.name}`).join('\n');
         print(io, options.json, views, human);
       });
@@ -86,16 +95,16 @@ export function appCommands(program: Command, io: CliIo): void {
     .description('show one app')
     .option('--json', 'print JSON')
     .action(async (clientId: string, options: { json?: boolean }) => {
-      await withContext(io, async ({ storage }) => {
-        const view = toAppView(await getApp({ db: storage.db }, clientId));
+      await withContext(io, async ({ storage, config }) => {
+        const view = viewOf(await getApp({ db: storage.db }, clientId), config);
         print(io, options.json, view, describeApp(view));
       });
     });
 
   withFieldOptions(apps.command('update <client_id>').description('change an app’s fields').option('--name <name>', '1-64 characters')).action(
     async (clientId: string, options: AppFieldOptions) => {
-      await withContextAndKv(io, async ({ storage, clock, kv }) => {
-        const view = toAppView(await updateApp({ db: storage.db, clock, kv }, clientId, fieldsFrom(options)));
+      await withContextAndKv(io, async ({ storage, clock, kv, config }) => {
+        const view = viewOf(await updateApp({ db: storage.db, clock, kv }, clientId, fieldsFrom(options)), config);
         print(io, options.json, view, describeApp(view));
       });
     },

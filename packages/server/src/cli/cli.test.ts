@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type TestDatabase, openTestDatabase } from '../../test/backends.js';
 import { cli, json } from '../../test/cli-harness.js';
+import { saveLogo } from '../apps/logos.js';
 
 describe('signet CLI', () => {
   let database: TestDatabase;
@@ -74,6 +75,17 @@ describe('signet CLI', () => {
     expect(result.stdout).toBe('');
     expect(result.stderr).toMatch(new RegExp(`^signet: ${field}: `));
     expect(json<unknown[]>(await cli(env, 'apps', 'list', '--json'))).toHaveLength(before);
+  });
+
+  it('prints an uploaded logo as the absolute URL the API gives, under ISSUER', async () => {
+    const created = json(await cli(env, 'apps', 'create', '--name', 'Logo', '--owner', 'carol', '--redirect-uri', 'https://logo.example/cb', '--json'));
+    const id = String(created.client_id);
+    await saveLogo(database.storage.db, id, 'image/png', Buffer.from('89504e470d0a1a0a', 'hex'), new Date().toISOString());
+    const issuer = { ...env, ISSUER: 'https://id.example' };
+    expect(json(await cli(issuer, 'apps', 'show', id, '--json')).icon_url).toBe(`https://id.example/apps/${id}/logo`);
+    const listed = json<Record<string, unknown>[]>(await cli(issuer, 'apps', 'list', '--owner', 'carol', '--json'));
+    expect(listed.find((app) => app.client_id === id)?.icon_url).toBe(`https://id.example/apps/${id}/logo`);
+    expect(json(await cli(issuer, 'apps', 'update', id, '--name', 'Logo 2', '--json')).icon_url).toBe(`https://id.example/apps/${id}/logo`);
   });
 
   it('refuses a 65-character name', async () => {
