@@ -1,7 +1,7 @@
 import BetterSqlite3 from 'better-sqlite3';
 import { Kysely, SqliteDialect } from 'kysely';
 import { afterAll, describe, expect, it } from 'vitest';
-import { precompiledInsert } from './precompiled.js';
+import { powerOfTwoChunks, precompiledInsert } from './precompiled.js';
 import type { Database, KvTable } from './tables.js';
 
 describe('precompiledInsert', () => {
@@ -31,11 +31,19 @@ describe('precompiledInsert', () => {
     expect(takenOver.map((row) => row.key)).toEqual(['a']);
   });
 
-  it('compiles each row count on its own, more of them than it keeps', async () => {
-    for (let count = 1; count <= 80; count++) {
-      const rows = Array.from({ length: count }, (_, i) => ({ key: `n${count}-${i}`, value: String(i), expires_at: count }));
-      expect(await insert(db, rows, 0)).toHaveLength(count);
+  it('stores any number of rows, in power-of-two statements, and answers every statement’s RETURNING rows', async () => {
+    for (const count of [1, 3, 37, 80, 511, 1100]) {
+      const rows = Array.from({ length: count }, (_, i) => ({ key: `n${count}-${String(i).padStart(4, '0')}`, value: String(i), expires_at: count }));
+      expect((await insert<{ key: string }>(db, rows, 0)).map((row) => row.key).sort()).toEqual(rows.map((row) => row.key));
     }
-    expect(await db.selectFrom('kv').select((eb) => eb.fn.countAll<number>().as('n')).where('key', 'like', 'n%').executeTakeFirst()).toEqual({ n: (80 * 81) / 2 });
+    expect(await db.selectFrom('kv').select((eb) => eb.fn.countAll<number>().as('n')).where('key', 'like', 'n%').executeTakeFirst()).toEqual({ n: 1 + 3 + 37 + 80 + 511 + 1100 });
+  });
+
+  it('cuts a batch into runs of 512, 256, ... 1', () => {
+    const sizes = (count: number) => powerOfTwoChunks(Array.from({ length: count }, (_, i) => i)).map((chunk) => chunk.length);
+    expect(sizes(0)).toEqual([]);
+    expect(sizes(37)).toEqual([32, 4, 1]);
+    expect(sizes(1100)).toEqual([512, 512, 64, 8, 4]);
+    expect(powerOfTwoChunks([1, 2, 3]).flat()).toEqual([1, 2, 3]);
   });
 });

@@ -1,5 +1,5 @@
 import type BetterSqlite3 from 'better-sqlite3';
-import type { Compilable, CompiledQuery } from 'kysely';
+import { type Compilable, CompiledQuery } from 'kysely';
 import type { Kv } from './kv/types.js';
 import type { Db } from './tables.js';
 
@@ -116,51 +116,76 @@ export function precompiledFirst<A extends string[], R>(
   };
 }
 
-const COMPILED_SIZES_KEPT = 64;
+// the largest statement: 512 rows (4,096 values at eight a row, under SQLite's 32,766 and
+// PostgreSQL's 65,535 bound values)
+const LARGEST_CHUNK = 512;
 
 /**
  * A multi-row INSERT for a write hot path, built by `build` (conflict clause, RETURNING and all)
- * and compiled by Kysely once per row count, from placeholders: each call only binds the rows'
- * values, read in `columns` order, then `extras` (values the statement uses outside the rows).
- * Building a 30-row INSERT through the query builder cost more than SQLite took to run it.
+ * and compiled by Kysely from placeholders; each call only binds the rows' values, read in
+ * `columns` order, then `extras` (values the statement uses outside the rows). Building a 30-row
+ * INSERT through the query builder cost more than SQLite took to run it.
+ *
+ * Rows go in chunks of powers of two (37 rows: 32, 4 and 1), so a statement type has at most ten
+ * texts, compiled once each: one per batch size would keep a new text, and SQLite statement,
+ * for every size a load happens to produce, and memory grew for minutes.
  */
 export function precompiledInsert<Row, Extras extends unknown[] = []>(
   columns: readonly (keyof Row & string)[],
   build: (db: Db, rows: Row[], ...extras: Extras) => Compilable<unknown>,
   extraArity: Extras['length'] = 0,
 ): <R = unknown>(db: Db, rows: readonly Row[], ...extras: Extras) => Promise<R[]> {
-  const perDb = new WeakMap<Db, Map<number, { query: CompiledQuery; bindings: Binding[] }>>();
+  const perDb = new WeakMap<Db, Map<number, string>>();
 
-  function compiledFor(db: Db, rowCount: number) {
+  function sqlFor(db: Db, rowCount: number): string {
     let bySize = perDb.get(db);
     if (!bySize) {
       bySize = new Map();
       perDb.set(db, bySize);
     }
-    let compiled = bySize.get(rowCount);
-    if (!compiled) {
-      // batch sizes recur under a steady load; a store of every size seen is not needed
-      if (bySize.size >= COMPILED_SIZES_KEPT) bySize.clear();
+    let sql = bySize.get(rowCount);
+    if (sql === undefined) {
       let next = 0;
       const placeholder = () => `${PLACEHOLDER}${next++}`;
       const rows = Array.from({ length: rowCount }, () => Object.fromEntries(columns.map((column) => [column, placeholder()])) as Row);
       const extras = Array.from({ length: extraArity }, placeholder) as Extras;
       const query = build(db, rows, ...extras).compile();
-      compiled = { query, bindings: query.parameters.map(bindingOf) };
-      bySize.set(rowCount, compiled);
+      // the values are bound in the order they were handed out; anything else is a bug here
+      if (query.parameters.some((parameter, i) => parameter !== `${PLACEHOLDER}${i}`) || query.parameters.length !== next) {
+        throw new Error('precompiledInsert: the statement binds values other than its rows and extras, or out of order');
+      }
+      sql = query.sql;
+      bySize.set(rowCount, sql);
     }
-    return compiled;
+    return sql;
   }
 
-  return async <R>(db: Db, rows: readonly Row[], ...extras: Extras): Promise<R[]> => {
+  async function insertChunk<R>(db: Db, rows: readonly Row[], extras: Extras): Promise<R[]> {
     const values: unknown[] = [];
     for (const row of rows) for (const column of columns) values.push(row[column]);
     values.push(...extras);
-    const compiled = compiledFor(db, rows.length);
-    const parameters = compiled.bindings.map((binding) => ('argument' in binding ? values[binding.argument] : binding.constant));
-    const result = await db.executeQuery<R>({ ...compiled.query, parameters });
+    const result = await db.executeQuery<R>(CompiledQuery.raw(sqlFor(db, rows.length), values));
     return result.rows;
+  }
+
+  return async <R>(db: Db, rows: readonly Row[], ...extras: Extras): Promise<R[]> => {
+    const answered: R[] = [];
+    for (const chunk of powerOfTwoChunks(rows)) answered.push(...(await insertChunk<R>(db, chunk, extras)));
+    return answered;
   };
+}
+
+/** `items` cut into runs of 512, 256, ... 1 (at most one of each below 512): the statements precompiledInsert runs. */
+export function powerOfTwoChunks<T>(items: readonly T[]): (readonly T[])[] {
+  const chunks: (readonly T[])[] = [];
+  let start = 0;
+  for (let size = LARGEST_CHUNK; size >= 1; size /= 2) {
+    while (items.length - start >= size) {
+      chunks.push(items.slice(start, start + size));
+      start += size;
+    }
+  }
+  return chunks;
 }
 
 /** The kv channel on which a change to cached rows is announced (revocations among them). */

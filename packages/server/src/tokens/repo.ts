@@ -1,4 +1,4 @@
-import { precompiledFirst, precompiledInsert } from '../storage/precompiled.js';
+import { powerOfTwoChunks, precompiledFirst, precompiledInsert } from '../storage/precompiled.js';
 import type { AccessTokensTable, AuthorizationsTable, Db, RefreshTokensTable } from '../storage/tables.js';
 import { TurnBatches } from '../storage/turn-batches.js';
 
@@ -18,8 +18,6 @@ export async function insertAccessToken(db: Db, row: AccessTokenRow): Promise<vo
   await db.insertInto('access_tokens').values(row).execute();
 }
 
-// eight values a row: well under SQLite's 32,766 bound values per statement
-const ACCESS_TOKENS_PER_STATEMENT = 500;
 const accessTokenBatches = new WeakMap<Db, TurnBatches<AccessTokenRow, undefined | Error>>();
 
 const asError = (error: unknown): Error => (error instanceof Error ? error : new Error(String(error)));
@@ -27,11 +25,10 @@ const asError = (error: unknown): Error => (error instanceof Error ? error : new
 const ACCESS_TOKEN_COLUMNS = ['token_hash', 'client_id', 'user_id', 'authorization_id', 'scopes', 'created_at', 'expires_at', 'revoked_at'] as const;
 const insertAccessTokenRows = precompiledInsert<AccessTokenRow>(ACCESS_TOKEN_COLUMNS, (db, rows) => db.insertInto('access_tokens').values(rows));
 
-/** Each row's outcome: one statement for them all, or, if that fails, each row alone. */
+/** Each row's outcome: one statement per chunk, or, if one fails, each row of that chunk alone. */
 async function insertAccessTokens(db: Db, rows: AccessTokenRow[]): Promise<(undefined | Error)[]> {
   const outcomes: (undefined | Error)[] = [];
-  for (let start = 0; start < rows.length; start += ACCESS_TOKENS_PER_STATEMENT) {
-    const chunk = rows.slice(start, start + ACCESS_TOKENS_PER_STATEMENT);
+  for (const chunk of powerOfTwoChunks(rows)) {
     try {
       await insertAccessTokenRows(db, chunk);
       outcomes.push(...chunk.map(() => undefined));

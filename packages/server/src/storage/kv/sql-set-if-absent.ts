@@ -9,9 +9,6 @@ interface Entry {
   ttlMs: number;
 }
 
-// SQLite's default limit is 32,766 bound values; three per row
-const ROWS_PER_STATEMENT = 500;
-
 const insertIfAbsent = precompiledInsert<KvTable, [now: number]>(
   ['key', 'value', 'expires_at'],
   (db, rows, now) =>
@@ -30,11 +27,11 @@ const insertIfAbsent = precompiledInsert<KvTable, [now: number]>(
 );
 
 /**
- * `setIfAbsent` for the SQL kv, grouped: every call made in one turn of the event loop
- * goes into one multi-row INSERT ... ON CONFLICT ... RETURNING. Each request-signed API
- * call spends its `jti` here, and one commit per call was the largest cost of the signed
- * hot path on SQLite. The statement still decides alone which keys were stored (the
- * RETURNING rows), so the answer stays atomic across instances.
+ * `setIfAbsent` for the SQL kv, grouped: the calls made in one turn of the event loop go into
+ * a few multi-row INSERT ... ON CONFLICT ... RETURNING statements (precompiledInsert's chunks).
+ * Each request-signed API call spends its `jti` here, and one commit per call was the largest
+ * cost of the signed hot path on SQLite. Each statement decides alone which of its keys were
+ * stored (the RETURNING rows), so the answer stays atomic across instances.
  */
 export class SetIfAbsentBatches {
   private readonly batches: TurnBatches<Entry, boolean>;
@@ -55,11 +52,7 @@ export class SetIfAbsentBatches {
     // asked for twice in one turn goes to its first caller, as one after the other would
     const firsts = new Map<string, Entry>();
     for (const entry of entries) if (!firsts.has(entry.key)) firsts.set(entry.key, entry);
-    const unique = [...firsts.values()];
-    const stored = new Set<string>();
-    for (let start = 0; start < unique.length; start += ROWS_PER_STATEMENT) {
-      for (const key of await this.store(unique.slice(start, start + ROWS_PER_STATEMENT))) stored.add(key);
-    }
+    const stored = new Set(await this.store([...firsts.values()]));
     return entries.map((entry) => firsts.get(entry.key) === entry && stored.has(entry.key));
   }
 
