@@ -46,7 +46,12 @@ export async function checkpointInBackground(
   intervalMs = DEFAULT_INTERVAL_MS,
 ): Promise<() => Promise<void>> {
   const driver = createRequire(import.meta.url).resolve('better-sqlite3');
-  const worker = new Worker(WORKER_SOURCE, { eval: true, workerData: { driver, path, intervalMs } });
+  const worker = new Worker(WORKER_SOURCE, {
+    eval: true,
+    workerData: { driver, path, intervalMs },
+    // a timer and a pragma: a few MiB of V8 heap are plenty, and a bounded young generation keeps RSS flat
+    resourceLimits: { maxYoungGenerationSizeMb: 1, maxOldGenerationSizeMb: 16 },
+  });
   const selfCheckpoint = () => {
     if (sqlite.open) sqlite.pragma(`wal_autocheckpoint = ${AUTOCHECKPOINT_PAGES}`);
   };
