@@ -111,17 +111,12 @@ async function storeRound({ count, signet: stopped, refresh }, log) {
   }
 }
 
-/** The store's row counts and size, and one timed clean-up pass over it; then it is deleted. */
+/** The store's row counts and size, and one timed clean-up pass over it. */
 async function closeStore({ count, signet }, log) {
-  try {
-    const { ms: cleanupMs } = JSON.parse(await runNode([CLEANUP], { env: signet.env }));
-    log(`growth ${count}: one clean-up pass ${Math.round(cleanupMs)} ms`);
-    const { rows, seconds, bytes } = signet.seeded;
-    return { count, rows, seedSeconds: seconds, bytes, cleanupMs };
-  } finally {
-    // the large store is a gigabyte: gone before the next part, not at exit
-    rmSync(signet.dir, { recursive: true, force: true });
-  }
+  const { ms: cleanupMs } = JSON.parse(await runNode([CLEANUP], { env: signet.env }));
+  log(`growth ${count}: one clean-up pass ${Math.round(cleanupMs)} ms`);
+  const { rows, seconds, bytes } = signet.seeded;
+  return { count, rows, seedSeconds: seconds, bytes, cleanupMs };
 }
 
 export async function runGrowth(log) {
@@ -137,6 +132,7 @@ export async function runGrowth(log) {
     }
     return { small: sizes[0], large: sizes[1], signedRatio: sizes[1].signed.rps / sizes[0].signed.rps, refreshRatio: sizes[1].refresh.rps / sizes[0].refresh.rps };
   } finally {
+    // the large store is a gigabyte: gone before the next part, not at exit
     for (const { signet } of stores) rmSync(signet.dir, { recursive: true, force: true });
   }
 }

@@ -105,10 +105,13 @@ export async function measure(name, options) {
   return run;
 }
 
-/** The median of several runs of one figure (the lower middle for an even count), with every round's rate for the record. */
-export function medianRun(runs) {
-  const sorted = [...runs].sort((a, b) => a.rps - b.rps);
-  return { ...sorted[Math.floor((sorted.length - 1) / 2)], rounds: runs.map((run) => run.rps) };
+/**
+ * The median of several rounds of one figure by `valueOf` (a run's rate unless told; the lower
+ * middle for an even count), with every round's value for the record.
+ */
+export function medianRound(rounds, valueOf = (run) => run.rps) {
+  const sorted = [...rounds].sort((a, b) => valueOf(a) - valueOf(b));
+  return { ...sorted[Math.floor((sorted.length - 1) / 2)], rounds: rounds.map(valueOf) };
 }
 
 /**
@@ -121,5 +124,5 @@ export async function inRounds(round, log) {
     if (BENCH.rounds > 1) log(`round ${i + 1} of ${BENCH.rounds}`);
     for (const [name, run] of Object.entries(await round(i))) (byName[name] ??= []).push(run);
   }
-  return Object.fromEntries(Object.entries(byName).map(([name, runs]) => [name, medianRun(runs)]));
+  return Object.fromEntries(Object.entries(byName).map(([name, runs]) => [name, medianRound(runs)]));
 }

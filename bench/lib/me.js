@@ -2,7 +2,7 @@
 import { fileURLToPath } from 'node:url';
 import { verifyCeilings } from './ceilings.js';
 import { startListening } from './children.js';
-import { LOAD, inRounds, measure } from './load.js';
+import { LOAD, inRounds, measure, medianRound } from './load.js';
 import { profiled } from './profiled.js';
 import { clientCredentialsToken, startSignet } from './signet.js';
 import { sessionToken, sessionTokens, signerFromSeed } from './tokens.js';
@@ -77,8 +77,7 @@ async function meRound(log, verifies) {
 export async function runMe(log) {
   const verifies = [];
   const { hello, bearer, signed } = await inRounds(() => meRound(log, verifies), log);
-  const bySodium = [...verifies].sort((a, b) => a.sodium - b.sodium);
-  const verify = { ...bySodium[Math.floor((bySodium.length - 1) / 2)], rounds: verifies.map((v) => v.sodium) };
+  const verify = medianRound(verifies, (v) => v.sodium);
   const tokenCount = signed.tokenCount;
   const composed = 1 / (1 / hello.rps + 1 / verify.sodium);
   const results = { verify, hello, bearer, signed, tokenCount, composed, signedRatio: signed.rps / composed, bearerRatio: bearer.rps / hello.rps, profiles: [] };

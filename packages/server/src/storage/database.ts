@@ -57,10 +57,11 @@ const PAGE_CACHE = -16 * 1024;
 
 async function openSqlite(url: string, options: DatabaseOptions): Promise<Storage> {
   const location = url.slice('file:'.length);
-  const path = location === ':memory:' ? location : resolve(options.cwd ?? process.cwd(), location);
+  // the file's absolute path; undefined for `:memory:`
+  const file = location === ':memory:' ? undefined : resolve(options.cwd ?? process.cwd(), location);
   try {
-    if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true });
-    const sqlite = new BetterSqlite3(path);
+    if (file) mkdirSync(dirname(file), { recursive: true });
+    const sqlite = new BetterSqlite3(file ?? location);
     sqlite.pragma('journal_mode = WAL');
     sqlite.pragma('busy_timeout = 10000');
     sqlite.pragma('foreign_keys = ON');
@@ -68,17 +69,17 @@ async function openSqlite(url: string, options: DatabaseOptions): Promise<Storag
     sqlite.pragma(`cache_size = ${PAGE_CACHE}`);
     const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: withStatementCache(sqlite) }) });
     // an in-memory database cannot be opened twice: its precompiled reads go through Kysely
-    const reader = path === ':memory:' ? undefined : new BetterSqlite3(path, { readonly: true });
+    const reader = file ? new BetterSqlite3(file, { readonly: true }) : undefined;
     if (reader) {
       reader.pragma('busy_timeout = 10000');
       reader.pragma(`cache_size = ${PAGE_CACHE}`);
       useSqliteReader(db, reader);
     }
-    const stopCheckpoints = options.backgroundCheckpoints && path !== ':memory:' ? await checkpointInBackground(sqlite, path) : undefined;
+    const stopCheckpoints = options.backgroundCheckpoints && file ? await checkpointInBackground(sqlite, file) : undefined;
     return {
       db,
       dialect: 'sqlite',
-      sqlitePath: path === ':memory:' ? undefined : path,
+      sqlitePath: file,
       close: async () => {
         await stopCheckpoints?.();
         reader?.close();

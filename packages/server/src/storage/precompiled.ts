@@ -123,8 +123,9 @@ const LARGEST_CHUNK = 512;
 /**
  * A multi-row INSERT for a write hot path, built by `build` (conflict clause, RETURNING and all)
  * and compiled by Kysely from placeholders; each call only binds the rows' values, read in
- * `columns` order, then `extras` (values the statement uses outside the rows). Building a 30-row
- * INSERT through the query builder cost more than SQLite took to run it.
+ * `columns` order, then `extras` (values the statement uses outside the rows). Building each
+ * batch's INSERT through the query builder was 5% of a client-credentials grant's CPU (a third
+ * of what SQLite took to run it); bound to a kept text, it is under 1%.
  *
  * Rows go in chunks of powers of two (37 rows: 32, 4 and 1), so a statement type has at most ten
  * texts, compiled once each: one per batch size would keep a new text, and SQLite statement,

@@ -3,11 +3,11 @@ import type { SqliteDatabase, SqliteStatement } from 'kysely';
 
 const MAX_CACHED = 500;
 /**
- * Longer texts are the ones whose length varies with their data: multi-row INSERTs (the
- * grouped token and `jti` writes) and long IN lists. Each variant holds tens of KiB of
- * native memory once prepared, and new batch sizes kept appearing, so RSS crept up over a
- * 5-minute bench run when all were kept. They get a small cache of their own, most recently
- * used first: the batch sizes of a steady load recur, and preparing a rare one again costs
+ * Longer texts are the ones whose length varies with their data: multi-row INSERTs and long
+ * IN lists. Each variant holds tens of KiB of native memory once prepared; when every batch
+ * size was its own INSERT, new ones kept appearing and RSS crept up over a 5-minute bench run.
+ * (The hot INSERTs now come in at most ten sizes each: storage/precompiled.ts.) They get a
+ * small cache of their own, most recently used first, and preparing a rare one again costs
  * under 1 µs a row.
  */
 const LONG_SQL = 1000;
