@@ -66,6 +66,16 @@ describe('audit log: sign-in and sign-out', () => {
     expect(row?.raw).not.toContain('bobs long password');
   });
 
+  it('records only the refusal that crossed the limit, not each one after it in the window', async () => {
+    await createUser({ db: h.db, clock: h.clock }, { username: 'dora', password: 'doras long password' });
+    for (let i = 0; i < MAX_FAILURES_PER_ACCOUNT; i++) await postSignIn(new TestBrowser(h.app, `198.51.100.${70 + i}`), 'dora', WRONG_PASSWORD);
+    const rows = await auditMark(h.db);
+    for (let i = 0; i < 3; i++) {
+      expect((await postSignIn(new TestBrowser(h.app, `198.51.100.${80 + i}`), 'dora', WRONG_PASSWORD)).statusCode).toBe(429);
+    }
+    expect((await rows()).map((row) => [row.type, row.ip, row.detail])).toEqual([['signin.failed', '198.51.100.80', { reason: 'throttled' }]]);
+  });
+
   it('writes nothing for a form refused before any check: no CSRF token, or no password', async () => {
     const rows = await auditMark(h.db);
     const browser = new TestBrowser(h.app, '198.51.100.50');

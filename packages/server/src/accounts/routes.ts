@@ -38,7 +38,7 @@ export async function accountRoutes(app: FastifyInstance, context: RouteContext)
     }
     const attempt = context.config.rateLimits ? await beginSignInAttempt(context, username, request.ip) : undefined;
     if (attempt && !attempt.allowed) {
-      await signInFailed(request, username, 'throttled', isUsername(username) ? await findUserByUsername(context.db, username) : undefined);
+      if (attempt.firstRefusal) await signInFailed(request, username, 'throttled', isUsername(username) ? await findUserByUsername(context.db, username) : undefined);
       return renderSignIn(request, reply, 429, next, username, 'Too many failed sign-ins. Wait a few minutes, then try again.');
     }
     const check = await verifyCredentials(context, username, password);

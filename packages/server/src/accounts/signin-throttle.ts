@@ -34,6 +34,11 @@ function counters(deps: SigninThrottleDeps, username: string, address: string): 
 export interface SignInAttempt {
   /** false when the account or the address already has too many failures in this window */
   allowed: boolean;
+  /**
+   * true for the one refusal that crossed a limit; the refusals after it in the same window
+   * are not worth a record each (a scripted guesser would otherwise write a row per try)
+   */
+  firstRefusal: boolean;
   /** A success cancels its own attempt, so successful sign-ins are never held against anyone. */
   succeeded(): Promise<void>;
 }
@@ -44,17 +49,22 @@ export async function beginSignInAttempt(deps: SigninThrottleDeps, username: str
   // One at a time, address first: a refused attempt must not count against the account
   // too, or anyone behind a busy address could lock other people's accounts.
   let allowed = true;
+  let firstRefusal = false;
   for (const { key, limit } of keys) {
     const attempts = await deps.kv.increment(`${key}:attempts`, SIGNIN_WINDOW_MS);
     const successes = Number((await deps.kv.get(`${key}:successes`)) ?? 0);
     // this attempt is not yet a failure: it may still succeed
-    if (attempts - 1 - successes >= limit) {
+    const failuresBefore = attempts - 1 - successes;
+    if (failuresBefore >= limit) {
       allowed = false;
+      // the increment is atomic, so one attempt alone sees the count land on the limit
+      firstRefusal = failuresBefore === limit;
       break;
     }
   }
   return {
     allowed,
+    firstRefusal,
     succeeded: async () => {
       await Promise.all(keys.map(({ key }) => deps.kv.increment(`${key}:successes`, SIGNIN_WINDOW_MS)));
     },
