@@ -55,6 +55,7 @@ describe('the consent page and its decision', () => {
     expect(page).toContain('href="https://moon.example.com"');
     expect(page).toContain('<img src="https://moon.example.com/icon.png"');
     expect(page).toContain('Read your phone number.');
+    expect(page).toContain('You will be sent back to <strong>moon.example.com</strong>.');
     expect(page).toMatch(/<input type="checkbox" id="scope-0" checked disabled>/);
     expect(page).toContain('<input type="hidden" name="granted" value="PROFILE:READ">');
     expect(page).toMatch(/name="granted" value="PHONE:READ" checked/);

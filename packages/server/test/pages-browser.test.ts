@@ -109,6 +109,10 @@ describe('sign-in and consent in a real browser, with oauth4webapi as the app', 
     await phonePage.getByLabel('Password').fill('correct horse battery');
     await phonePage.getByRole('button', { name: 'Sign in' }).click();
     await expect.poll(() => phonePage.getByRole('button', { name: 'Authorize' }).count()).toBe(1);
+    // the phone is not where the app's answer goes: the waiting browser is
+    const intro = await phonePage.locator('p.muted').first().textContent();
+    expect(intro).toContain(`The browser that showed the QR code will then go on to ${new URL(rig.callbackUri).host}`);
+    expect(intro).not.toContain('You will be sent back');
     await phonePage.getByLabel('PHONE:READ').uncheck();
     await phonePage.screenshot({ path: new URL('device-consent-phone.png', SCREENSHOTS).pathname, fullPage: true });
     await phonePage.getByRole('button', { name: 'Authorize' }).click();

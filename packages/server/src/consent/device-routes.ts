@@ -163,6 +163,7 @@ async function devicePage(context: RouteContext, request: FastifyRequest, reply:
     registry: context.scopes,
     user,
     redirectUri: pending.request.redirectUri,
+    forWaitingBrowser: true,
     action: `/codes/${encodeURIComponent(codeId)}`,
     hidden: {},
     csrf: csrfField(request),

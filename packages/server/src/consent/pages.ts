@@ -18,6 +18,11 @@ export interface ConsentPageInput {
   user: { full_name: string; username: string | null };
   /** where the app's answer will go, shown so the user can see who receives it */
   redirectUri: string;
+  /**
+   * approving from a second device (PROTOCOL.md §6): the answer goes to the browser that
+   * showed the QR code, not to this one, and the page says so
+   */
+  forWaitingBrowser?: boolean;
   /** the form's target: /oauth/authorize/decision, or the device flow's own */
   action: string;
   /** carried through the form unchanged; the target re-checks them */
@@ -60,7 +65,9 @@ ${app.icon_url ? html`<img src="${app.icon_url}" alt="">` : null}
 ${app.description ? html`<p>${app.description}</p>` : null}
 ${app.website ? html`<p><a href="${app.website}" rel="noopener noreferrer" target="_blank">${app.website}</a></p>` : null}
 <p class="muted">Signed in as <strong>${input.user.full_name}</strong>${input.user.username ? ` (${input.user.username})` : ''}.
-You will be sent back to <strong>${destination(input.redirectUri)}</strong>.</p>
+${input.forWaitingBrowser
+  ? html`The browser that showed the QR code will then go on to <strong>${destination(input.redirectUri)}</strong>.`
+  : html`You will be sent back to <strong>${destination(input.redirectUri)}</strong>.`}</p>
 <form method="post" action="${input.action}">
 ${input.csrf}
 ${Object.entries(input.hidden).map(([name, value]) => html`<input type="hidden" name="${name}" value="${value}">`)}
