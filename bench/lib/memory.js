@@ -18,21 +18,31 @@ function metric(text, name) {
   return match ? Number(match[1]) : undefined;
 }
 
-/** Prometheus metrics when the server serves them (RSS and heap used), else RSS from /proc. */
+const statusKiB = (text, field) => {
+  const match = new RegExp(`^${field}:\\s+(\\d+) kB`, 'm').exec(text);
+  return match ? Number(match[1]) * 1024 : undefined;
+};
+
+/**
+ * The server's resident memory from `/proc/<pid>/status`, with its split into anonymous pages
+ * (its V8 heap and malloc: SQLite's page caches, buffers) and file-backed ones (node's binary
+ * and libraries, SQLite's mapped `-shm`), plus the V8 heap from `GET /metrics` when served.
+ * The split says which kind moved when RSS does.
+ */
 export async function memorySampler(url, pid) {
-  const fromMetrics = async () => {
+  const fromProc = () => {
+    const text = readFileSync(`/proc/${pid}/status`, 'utf8');
+    return { rss: statusKiB(text, 'VmRSS'), anon: statusKiB(text, 'RssAnon'), file: statusKiB(text, 'RssFile') };
+  };
+  const heapFromMetrics = async () => {
     const response = await fetch(`${url}/metrics`, { signal: AbortSignal.timeout(2_000) });
-    if (!response.ok) return undefined;
-    const text = await response.text();
-    const rss = metric(text, 'process_resident_memory_bytes');
-    return rss === undefined ? undefined : { rss, heap: metric(text, 'nodejs_heap_size_used_bytes') };
+    return response.ok ? metric(await response.text(), 'nodejs_heap_size_used_bytes') : undefined;
   };
-  const fromProc = async () => {
-    const kb = /^VmRSS:\s+(\d+) kB/m.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
-    return { rss: Number(kb[1]) * 1024, heap: undefined };
+  const served = (await heapFromMetrics().catch(() => undefined)) !== undefined;
+  return {
+    source: served ? '`/proc/<pid>/status` (RSS) and `GET /metrics` (V8 heap, prom-client)' : '`/proc/<pid>/status`',
+    sample: async () => ({ ...fromProc(), heap: served ? await heapFromMetrics() : undefined }),
   };
-  const probe = await fromMetrics().catch(() => undefined);
-  return probe ? { source: '`GET /metrics` (prom-client)', sample: fromMetrics } : { source: '`/proc/<pid>/status` VmRSS', sample: fromProc };
 }
 
 /** The mix each connection goes through in turn: signed and bearer GET /me, a grant, an introspection. */

@@ -104,7 +104,7 @@ long it answers nothing; tables whose expiry column has no index are scanned who
 
 function memorySection(r) {
   const heapCell = (value) => (value === undefined ? '—' : mib(value));
-  const samples = r.samples.map((s) => `| ${s.t.toFixed(0)} | ${mib(s.rss)} | ${heapCell(s.heap)} |`).join('\n');
+  const samples = r.samples.map((s) => `| ${s.t.toFixed(0)} | ${mib(s.rss)} | ${mib(s.anon)} | ${mib(s.file)} | ${heapCell(s.heap)} |`).join('\n');
   const judged = (name, f) =>
     f === undefined
       ? `| ${name} | not sampled | | | |`
@@ -120,15 +120,16 @@ function memorySection(r) {
   ${pct(FLAT.maxGrowth)} above the mean of the second fifth, and the four post-warm-up means do not climb (each above the one
   before while ending more than ${pct(FLAT.climbMin)} above the first). Judged on RSS (means), and on the V8 heap when
   sampled, by each fifth's floor (its lowest sample: heap used saw-tooths with the collector, the floor is what
-  survives collection).
+  survives collection). RSS is also shown split into anonymous pages (the V8 heap and everything the server
+  mallocs, SQLite's page caches included) and file-backed ones (node's binary and libraries, SQLite's mapped \`-shm\`)
 
 | measure | fifths 2–5 (MiB): RSS means, heap floors | last vs second | climbing | verdict |
 |---|---|---:|---|---|
 ${judged('RSS', r.rss)}
 ${judged('V8 heap used', r.heap)}
 
-| t (s) | RSS (MiB) | heap used (MiB) |
-|---:|---:|---:|
+| t (s) | RSS (MiB) | anonymous (MiB) | file-backed (MiB) | heap used (MiB) |
+|---:|---:|---:|---:|---:|
 ${samples}
 `;
 }
@@ -148,7 +149,10 @@ function targetsTable(r) {
     rows.push(`| signed \`GET /me\`, ${n(r.growth.large.count)} / ${n(r.growth.small.count)} stored ≥ ${GROWTH_TARGET} | ${r.growth.signedRatio.toFixed(3)} | ${verdict(r.growth.signedRatio >= GROWTH_TARGET)} |`);
     rows.push(`| refresh grants, ${n(r.growth.large.count)} / ${n(r.growth.small.count)} stored ≥ ${GROWTH_TARGET} | ${r.growth.refreshRatio.toFixed(3)} | ${verdict(r.growth.refreshRatio >= GROWTH_TARGET)} |`);
   }
-  if (r.memory) rows.push(`| memory flat over ${(r.memory.seconds / 60).toFixed(1)} min | RSS ${r.memory.rss ? `${r.memory.rss.growth >= 0 ? '+' : ''}${pct(r.memory.rss.growth)}` : 'n/a'} | ${verdict(r.memory.flat)} |`);
+  if (r.memory) {
+    const growth = (f) => (f ? `${f.growth >= 0 ? '+' : ''}${pct(f.growth)}` : 'n/a');
+    rows.push(`| memory flat over ${(r.memory.seconds / 60).toFixed(1)} min | RSS ${growth(r.memory.rss)}, heap floor ${growth(r.memory.heap)} | ${verdict(r.memory.flat)} |`);
+  }
   return rows.length === 0 ? '' : `| target | ratio | verdict |\n|---|---:|---|\n${rows.join('\n')}\n`;
 }
 
