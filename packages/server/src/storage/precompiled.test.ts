@@ -45,5 +45,8 @@ describe('precompiledInsert', () => {
     expect(sizes(37)).toEqual([32, 4, 1]);
     expect(sizes(1100)).toEqual([512, 512, 64, 8, 4]);
     expect(powerOfTwoChunks([1, 2, 3]).flat()).toEqual([1, 2, 3]);
+    // one run already: no copy
+    const four = [1, 2, 3, 4];
+    expect(powerOfTwoChunks(four)[0]).toBe(four);
   });
 });

@@ -176,13 +176,17 @@ export function precompiledInsert<Row, Extras extends unknown[] = []>(
   };
 }
 
-/** `items` cut into runs of 512, 256, ... 1 (at most one of each below 512): the statements precompiledInsert runs. */
+/**
+ * `items` cut into runs of 512, 256, ... 1 (at most one of each below 512): the statements
+ * precompiledInsert runs. A batch that is one run already comes back as it is, uncopied (a
+ * caller that chunks first, as insertAccessTokens does, hands over chunks of that shape).
+ */
 export function powerOfTwoChunks<T>(items: readonly T[]): (readonly T[])[] {
   const chunks: (readonly T[])[] = [];
   let start = 0;
   for (let size = LARGEST_CHUNK; size >= 1; size /= 2) {
     while (items.length - start >= size) {
-      chunks.push(items.slice(start, start + size));
+      chunks.push(size === items.length ? items : items.slice(start, start + size));
       start += size;
     }
   }
