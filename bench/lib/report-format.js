@@ -2,6 +2,8 @@
 
 export const n = (value) => Math.round(value).toLocaleString('en-US');
 export const pct = (value) => `${(value * 100).toFixed(1)}%`;
+/** A change as a percentage with its sign: +2.9%, -8.0%. */
+export const signedPct = (value) => `${value >= 0 ? '+' : ''}${pct(value)}`;
 export const verdict = (ok) => (ok ? '**PASS**' : '**FAIL**');
 
 export function loadRow(name, run, unit = 'req/s') {

@@ -5,7 +5,7 @@ import { BENCH } from './config.js';
 import { EXCHANGE_SETUP } from './exchange.js';
 import { MEASURED, TARGET as GROWTH_TARGET } from './growth.js';
 import { FLAT } from './memory.js';
-import { loadRow, n, partLoad, pct, profilesBlock, verdict } from './report-format.js';
+import { loadRow, n, partLoad, pct, profilesBlock, signedPct, verdict } from './report-format.js';
 
 const oidcProviderVersion = createRequire(import.meta.url)('oidc-provider/package.json').version;
 const mib = (bytes) => (bytes / 2 ** 20).toFixed(1);
@@ -108,7 +108,7 @@ function memorySection(r) {
   const judged = (name, f) =>
     f === undefined
       ? `| ${name} | not sampled | | | |`
-      : `| ${name} | ${f.means.map(mib).join(' → ')} | ${f.growth >= 0 ? '+' : ''}${pct(f.growth)} | ${f.climbing ? 'yes' : 'no'} | ${verdict(f.flat)} |`;
+      : `| ${name} | ${f.means.map(mib).join(' → ')} | ${signedPct(f.growth)} | ${f.climbing ? 'yes' : 'no'} | ${verdict(f.flat)} |`;
   return `### Memory over ${(r.seconds / 60).toFixed(1)} minutes of load
 
 - ${partLoad(r)}
@@ -150,7 +150,7 @@ function targetsTable(r) {
     rows.push(`| refresh grants, ${n(r.growth.large.count)} / ${n(r.growth.small.count)} stored ≥ ${GROWTH_TARGET} | ${r.growth.refreshRatio.toFixed(3)} | ${verdict(r.growth.refreshRatio >= GROWTH_TARGET)} |`);
   }
   if (r.memory) {
-    const growth = (f) => (f ? `${f.growth >= 0 ? '+' : ''}${pct(f.growth)}` : 'n/a');
+    const growth = (f) => (f ? signedPct(f.growth) : 'n/a');
     rows.push(`| memory flat over ${(r.memory.seconds / 60).toFixed(1)} min | RSS ${growth(r.memory.rss)}, heap floor ${growth(r.memory.heap)} | ${verdict(r.memory.flat)} |`);
   }
   return rows.length === 0 ? '' : `| target | ratio | verdict |\n|---|---:|---|\n${rows.join('\n')}\n`;
