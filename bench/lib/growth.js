@@ -4,6 +4,7 @@
 import { readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { verifyCeilings } from './ceilings.js';
 import { runNode } from './children.js';
 import { BENCH } from './config.js';
 import { FORM, LOAD, basicAuth, inRounds, measure } from './load.js';
@@ -15,8 +16,9 @@ const CLEANUP = fileURLToPath(new URL('./time-cleanup.js', import.meta.url));
 const SCOPE = 'PROFILE:READ';
 export const MEASURED = 1_000;
 export const TARGET = 0.8;
-// signed tokens to make per second of load: well above what GET /me reaches here
-const TOKENS_PER_SECOND = 10_000;
+// signed tokens to make, per second of load, for each verify one core does: GET /me verifies
+// one signature a request, so it never outruns this (a fixed count ran out on a fast machine)
+const TOKENS_PER_VERIFY = 1.3;
 
 async function seed({ dir, env, app }, count) {
   const out = join(dir, 'authorizations.json');
@@ -36,7 +38,7 @@ function signedFeed(clientId, measured, count) {
   }
   let next = 0;
   return () => {
-    if (next >= count) throw new Error(`ran out of the ${count} pre-made signed tokens: raise TOKENS_PER_SECOND`);
+    if (next >= count) throw new Error(`ran out of the ${count} pre-made signed tokens: raise TOKENS_PER_VERIFY`);
     return { headers: headers[next++] };
   };
 }
@@ -96,11 +98,11 @@ async function seededStore(count, log) {
 }
 
 /** One round on a store: a fresh server process, signed GET /me, then refreshes. */
-async function storeRound({ count, signet: stopped, refresh }, log) {
+async function storeRound({ count, signet: stopped, refresh }, verifiesPerSecond, log) {
   const signet = await restartSignet(stopped);
   try {
     const { measured } = signet.seeded;
-    const tokenCount = Math.ceil(TOKENS_PER_SECOND * (LOAD.warmupSeconds + LOAD.durationSeconds));
+    const tokenCount = Math.ceil(TOKENS_PER_VERIFY * verifiesPerSecond * (LOAD.warmupSeconds + LOAD.durationSeconds));
     const signed = await measure(`signed GET /me at ${count}`, { url: signet.url, serverPid: signet.pid, path: '/me', next: signedFeed(signet.app.client_id, measured, tokenCount) });
     log(`growth ${count}: signed GET /me ${Math.round(signed.rps)} req/s`);
     const issued = await measure(`refresh at ${count}`, { url: signet.url, serverPid: signet.pid, ...refresh });
@@ -109,6 +111,14 @@ async function storeRound({ count, signet: stopped, refresh }, log) {
   } finally {
     await signet.stop();
   }
+}
+
+/** sodium-native verifies a second on one core, over a real OAuth token of the store. */
+function signatureVerifyRate({ app, seeded }) {
+  const [first] = seeded.measured;
+  const signer = signerFromSeed(first.seedHex);
+  const { token } = oauthToken({ clientId: app.client_id, authorizationId: first.authorizationId, scope: SCOPE }, signer, 'GET', '/me');
+  return verifyCeilings(token, signer.publicKey, 1).sodium;
 }
 
 /** The store's row counts and size, and one timed clean-up pass over it. */
@@ -124,8 +134,9 @@ export async function runGrowth(log) {
   try {
     stores.push(await seededStore(MEASURED, log));
     stores.push(await seededStore(BENCH.growthLarge, log));
+    const verifiesPerSecond = signatureVerifyRate(stores[0].signet);
     // side by side: every round measures the small store, then the large one
-    const runs = await inRounds(async () => ({ ...(await storeRound(stores[0], log)), ...(await storeRound(stores[1], log)) }), log);
+    const runs = await inRounds(async () => ({ ...(await storeRound(stores[0], verifiesPerSecond, log)), ...(await storeRound(stores[1], verifiesPerSecond, log)) }), log);
     const sizes = [];
     for (const store of stores) {
       sizes.push({ ...(await closeStore(store, log)), signed: runs[`signed_${store.count}`], refresh: runs[`refresh_${store.count}`] });

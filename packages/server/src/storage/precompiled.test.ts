@@ -19,7 +19,7 @@ describe('precompiledInsert', () => {
   );
 
   it('binds each row by column name, whatever order its fields come in, and the extras after them', async () => {
-    await db.schema.createTable('kv').addColumn('key', 'text', (c) => c.primaryKey()).addColumn('value', 'text').addColumn('expires_at', 'integer').execute();
+    await db.schema.createTable('kv').addColumn('key', 'text', (c) => c.primaryKey()).addColumn('value', 'text', (c) => c.notNull()).addColumn('expires_at', 'integer').execute();
     const stored = await insert<{ key: string }>(db, [{ key: 'a', value: '1', expires_at: 10 }, { expires_at: 20, value: '2', key: 'b' }], 0);
     expect(stored.map((row) => row.key)).toEqual(['a', 'b']);
     expect(await db.selectFrom('kv').selectAll().orderBy('key').execute()).toEqual([
@@ -37,6 +37,14 @@ describe('precompiledInsert', () => {
       expect((await insert<{ key: string }>(db, rows, 0)).map((row) => row.key).sort()).toEqual(rows.map((row) => row.key));
     }
     expect(await db.selectFrom('kv').select((eb) => eb.fn.countAll<number>().as('n')).where('key', 'like', 'n%').executeTakeFirst()).toEqual({ n: 1 + 3 + 37 + 80 + 511 + 1100 });
+  });
+
+  it('stores a batch all or nothing: a refused row in its last statement leaves the first ones unstored', async () => {
+    const rows = Array.from({ length: 37 }, (_, i) => ({ key: `f-${i}`, value: String(i), expires_at: 1 }));
+    // 37 rows go as 32, 4 and 1: the NOT NULL refusal comes in the third statement
+    const refused = { ...rows[36], value: null } as unknown as KvTable;
+    await expect(insert(db, [...rows.slice(0, 36), refused], 0)).rejects.toThrow(/NOT NULL/);
+    expect(await db.selectFrom('kv').select('key').where('key', 'like', 'f-%').execute()).toEqual([]);
   });
 
   it('cuts a batch into runs of 512, 256, ... 1', () => {

@@ -129,7 +129,8 @@ const LARGEST_CHUNK = 512;
  *
  * Rows go in chunks of powers of two (37 rows: 32, 4 and 1), so a statement type has at most ten
  * texts, compiled once each: one per batch size would keep a new text, and SQLite statement,
- * for every size a load happens to produce, and memory grew for minutes.
+ * for every size a load happens to produce, and memory grew for minutes. The chunks of one call
+ * go in one transaction: if one fails, none is stored.
  */
 export function precompiledInsert<Row, Extras extends unknown[] = []>(
   columns: readonly (keyof Row & string)[],
@@ -161,18 +162,26 @@ export function precompiledInsert<Row, Extras extends unknown[] = []>(
     return sql;
   }
 
-  async function insertChunk<R>(db: Db, rows: readonly Row[], extras: Extras): Promise<R[]> {
+  /** Runs on `target`, the database or a transaction of it; texts are kept per database (a transaction is new each time). */
+  async function insertChunk<R>(db: Db, target: Db, rows: readonly Row[], extras: Extras): Promise<R[]> {
     const values: unknown[] = [];
     for (const row of rows) for (const column of columns) values.push(row[column]);
     values.push(...extras);
-    const result = await db.executeQuery<R>(CompiledQuery.raw(sqlFor(db, rows.length), values));
+    const result = await target.executeQuery<R>(CompiledQuery.raw(sqlFor(db, rows.length), values));
     return result.rows;
   }
 
   return async <R>(db: Db, rows: readonly Row[], ...extras: Extras): Promise<R[]> => {
-    const answered: R[] = [];
-    for (const chunk of powerOfTwoChunks(rows)) answered.push(...(await insertChunk<R>(db, chunk, extras)));
-    return answered;
+    const chunks = powerOfTwoChunks(rows);
+    const insertAll = async (target: Db): Promise<R[]> => {
+      const answered: R[] = [];
+      for (const chunk of chunks) answered.push(...(await insertChunk<R>(db, target, chunk, extras)));
+      return answered;
+    };
+    if (chunks.length === 1 || db.isTransaction) return insertAll(db);
+    // One commit for the batch, and all or nothing. Committed chunk by chunk, each commit wrote
+    // the same last pages of the table and its indexes to the WAL again (37 rows: three commits).
+    return db.transaction().execute(insertAll);
   };
 }
 

@@ -56,6 +56,30 @@ describe('WAL checkpoints on a worker thread', () => {
     sqlite.close();
   });
 
+  it('starts the WAL over under a write load that never pauses', async () => {
+    const { sqlite, path } = openFile();
+    // a RESTART past 300 frames; the default (4,096) would never come in this test
+    const stop = await checkpointInBackground(sqlite, path, 5, 300);
+    try {
+      const insert = sqlite.prepare('insert into rows (filler) values (?)');
+      const commit = sqlite.transaction(() => {
+        for (let i = 0; i < 20; i++) insert.run(Buffer.alloc(PAGE - 200, i));
+      });
+      // 10,000 pages, a commit every millisecond (a server under load): PASSIVE checkpoints alone
+      // never catch up with the writer, and SQLite starts the WAL over only after one has
+      let largest = 0;
+      for (let i = 0; i < 500; i++) {
+        commit();
+        largest = Math.max(largest, statSync(`${path}-wal`).size / PAGE);
+        await sleep(1);
+      }
+      expect(largest).toBeLessThan(2000);
+    } finally {
+      await stop();
+    }
+    sqlite.close();
+  });
+
   it('leaves the checkpoints to the connection when the worker cannot open the file', async () => {
     const { sqlite } = openFile();
     const stop = await checkpointInBackground(sqlite, join(tmpdir(), 'no-such-dir-signet', 'db.sqlite'));

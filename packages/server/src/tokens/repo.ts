@@ -1,4 +1,4 @@
-import { powerOfTwoChunks, precompiledFirst, precompiledInsert } from '../storage/precompiled.js';
+import { precompiledFirst, precompiledInsert } from '../storage/precompiled.js';
 import type { AccessTokensTable, AuthorizationsTable, Db, RefreshTokensTable } from '../storage/tables.js';
 import { TurnBatches } from '../storage/turn-batches.js';
 
@@ -25,19 +25,17 @@ const asError = (error: unknown): Error => (error instanceof Error ? error : new
 const ACCESS_TOKEN_COLUMNS = ['token_hash', 'client_id', 'user_id', 'authorization_id', 'scopes', 'created_at', 'expires_at', 'revoked_at'] as const;
 const insertAccessTokenRows = precompiledInsert<AccessTokenRow>(ACCESS_TOKEN_COLUMNS, (db, rows) => db.insertInto('access_tokens').values(rows));
 
-/** Each row's outcome: one statement per chunk, or, if one fails, each row of that chunk alone. */
+/** Each row's outcome: the rows in one go (precompiledInsert: all or nothing), or, if that fails, each row alone. */
 async function insertAccessTokens(db: Db, rows: AccessTokenRow[]): Promise<(undefined | Error)[]> {
-  const outcomes: (undefined | Error)[] = [];
-  for (const chunk of powerOfTwoChunks(rows)) {
-    try {
-      await insertAccessTokenRows(db, chunk);
-      outcomes.push(...chunk.map(() => undefined));
-    } catch {
-      // one bad row (its app deleted meanwhile, say) must not fail the others
-      for (const row of chunk) outcomes.push(await insertAccessToken(db, row).then(() => undefined, asError));
-    }
+  try {
+    await insertAccessTokenRows(db, rows);
+    return rows.map(() => undefined);
+  } catch {
+    // one bad row (its app deleted meanwhile, say) must not fail the others
+    const outcomes: (undefined | Error)[] = [];
+    for (const row of rows) outcomes.push(await insertAccessToken(db, row).then(() => undefined, asError));
+    return outcomes;
   }
-  return outcomes;
 }
 
 /**
