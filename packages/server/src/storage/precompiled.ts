@@ -187,8 +187,7 @@ export function precompiledInsert<Row, Extras extends unknown[] = []>(
 
 /**
  * `items` cut into runs of 512, 256, ... 1 (at most one of each below 512): the statements
- * precompiledInsert runs. A batch that is one run already comes back as it is, uncopied (a
- * caller that chunks first, as insertAccessTokens does, hands over chunks of that shape).
+ * precompiledInsert runs. A batch that is one run already comes back as it is, uncopied.
  */
 export function powerOfTwoChunks<T>(items: readonly T[]): (readonly T[])[] {
   const chunks: (readonly T[])[] = [];

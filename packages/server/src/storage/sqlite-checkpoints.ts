@@ -10,8 +10,8 @@ const DEFAULT_INTERVAL_MS = 100;
  * steady write load a PASSIVE one never catches up with the writer: in a grant benchmark the
  * WAL grew by 90 MB a second, past 1.6 GB in 18 s, and every read searched its ever larger index
  * (the grant's cost rose by a quarter). Past this many frames (16 MiB of 4 KiB pages), the
- * worker follows its PASSIVE checkpoint with a RESTART: it takes the write lock for the few
- * frames written since, and the next write starts the WAL from its beginning.
+ * worker follows its PASSIVE checkpoint with a RESTART: it takes the write lock (the server's
+ * writes wait) for the few frames written since, and the next write starts the WAL from its beginning.
  */
 const RESTART_FRAMES = 4096;
 
