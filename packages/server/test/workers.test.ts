@@ -168,6 +168,9 @@ describe.each(backends)('signet start --workers 2 ($name)', (backend) => {
   });
 
   it('replaces a worker that dies, and keeps answering meanwhile', async () => {
+    const healthzServed = async () => sample((await get(url, '/metrics')).body, 'signet_http_requests_total', { method: 'GET', route: '/healthz', status: '200' });
+    // both workers have served /healthz (the test before): the victim's share is part of this count
+    const servedBefore = await healthzServed();
     const [victim] = group.workerPids('worker listening');
     if (victim === undefined) throw new Error('no worker pid logged');
     process.kill(victim, 'SIGKILL');
@@ -182,6 +185,8 @@ describe.each(backends)('signet start --workers 2 ($name)', (backend) => {
     for (let i = 0; i < 8; i++) answers.push(await get(url, '/healthz'));
     expect(answers.every((answer) => answer.status === 200)).toBe(true);
     expect(await group.pidsServing(answers.map((answer) => answer.requestId))).toContain(replacement);
+    // the group's counter keeps what the dead worker had counted by the last scrape
+    expect(await healthzServed()).toBe((servedBefore ?? 0) + 4 + 8);
   });
 
   it('stops the workers and itself on SIGTERM, with code 0', async () => {

@@ -5,8 +5,8 @@ import type { Metrics } from './metrics.js';
 /*
  * /metrics under `signet start --workers N`: whichever worker a scrape reaches asks the
  * primary, the primary collects every listening worker's registries over cluster IPC and
- * sums them with prom-client's AggregatorRegistry.aggregate, and the worker answers with
- * the group's text. (prom-client's own clusterMetrics() would wait out its full timeout
+ * sums them with prom-client's AggregatorRegistry.aggregate (with the counts of workers that
+ * have died), and the worker answers with the group's text. (prom-client's own clusterMetrics() would wait out its full timeout
  * for a worker that died or had not yet installed its listener; this asks only workers
  * that listen and stops waiting for one that exits.)
  */
@@ -41,10 +41,25 @@ interface Collection {
   finish(error?: Error): void;
 }
 
+/** Counters and histograms only add up; a gauge (memory, open handles) of a dead process means nothing. */
+function isCumulative(metric: MetricsJson[number]): boolean {
+  // prom-client types `type` as a numeric enum, but its JSON carries the names
+  const type: unknown = metric.type;
+  return type === 'counter' || type === 'histogram';
+}
+
 /** The primary's side: knows which workers listen, gathers and sums their metrics on request. */
 export class GroupMetrics {
   private readonly listening = new Map<number, Worker>();
   private readonly collections = new Map<number, Collection>();
+  /** each listening worker's last report */
+  private readonly lastReported = new Map<number, MetricsJson[]>();
+  /**
+   * The cumulative metrics of workers that are gone, as they last reported them. Without them a
+   * counter of the group went down when a worker died, which Prometheus reads as a reset: the
+   * group's totals stay monotonic, and only what a worker counted after its last scrape is lost.
+   */
+  private retired: MetricsJson[] = [];
   private nextId = 0;
 
   /** A worker listens: it has its registries and answers collections. */
@@ -52,9 +67,12 @@ export class GroupMetrics {
     this.listening.set(worker.id, worker);
   }
 
-  /** A worker is gone: its counts go with it, and no collection waits for it any more. */
+  /** A worker is gone: its counts stay (as last reported), and no collection waits for it any more. */
   remove(worker: Worker): void {
     this.listening.delete(worker.id);
+    const last = this.lastReported.get(worker.id);
+    this.lastReported.delete(worker.id);
+    if (last) this.retired.push(...last.map((registry) => registry.filter(isCumulative)));
     for (const collection of this.collections.values()) {
       if (collection.waiting.delete(worker.id) && collection.waiting.size === 0) collection.finish();
     }
@@ -72,6 +90,7 @@ export class GroupMetrics {
       const collection = this.collections.get(message.id);
       if (!collection?.waiting.delete(worker.id)) return;
       collection.results.push(...message.metrics);
+      this.lastReported.set(worker.id, message.metrics);
       if (collection.waiting.size === 0) collection.finish();
     }
   }
@@ -94,7 +113,11 @@ export class GroupMetrics {
       this.collections.set(id, collection);
       for (const worker of this.listening.values()) sendQuietly(worker, { type: 'signet:metrics:collect', id });
       if (collection.waiting.size === 0) collection.finish();
-    }).then((results) => AggregatorRegistry.aggregate(results).metrics());
+    }).then(async (results) => {
+      // folded into one report now and then, so a long run of deaths does not grow the list
+      if (this.retired.length > 8) this.retired = [await AggregatorRegistry.aggregate(this.retired).getMetricsAsJSON()];
+      return AggregatorRegistry.aggregate([...results, ...this.retired]).metrics();
+    });
   }
 }
 
