@@ -6,9 +6,9 @@ import type { Metrics } from './metrics.js';
  * /metrics under `signet start --workers N`: whichever worker a scrape reaches asks the
  * primary, the primary collects every listening worker's registries over cluster IPC and
  * sums them with prom-client's AggregatorRegistry.aggregate (with the counts of workers that
- * have died), and the worker answers with the group's text. (prom-client's own clusterMetrics() would wait out its full timeout
- * for a worker that died or had not yet installed its listener; this asks only workers
- * that listen and stops waiting for one that exits.)
+ * have died), and the worker answers with the group's text. (prom-client's own
+ * clusterMetrics() would wait out its full timeout for a worker that died or had not yet
+ * installed its listener; this asks only workers that listen and stops waiting for one that exits.)
  */
 
 type MetricsJson = Awaited<ReturnType<Registry['getMetricsAsJSON']>>;

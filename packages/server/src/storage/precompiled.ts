@@ -178,7 +178,7 @@ export function precompiledInsert<Row, Extras extends unknown[] = []>(
       for (const chunk of chunks) answered.push(...(await insertChunk<R>(db, target, chunk, extras)));
       return answered;
     };
-    if (chunks.length === 1 || db.isTransaction) return insertAll(db);
+    if (chunks.length <= 1 || db.isTransaction) return insertAll(db);
     // One commit for the batch, and all or nothing. Committed chunk by chunk, each commit wrote
     // the same last pages of the table and its indexes to the WAL again (37 rows: three commits).
     return db.transaction().execute(insertAll);

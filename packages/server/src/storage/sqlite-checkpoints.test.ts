@@ -24,17 +24,17 @@ describe('WAL checkpoints on a worker thread', () => {
     return { sqlite, path };
   }
 
-  /** Commits of ~100 pages each, with pauses a background checkpoint can use; the WAL's largest size in pages. */
-  async function writeInBursts(sqlite: BetterSqlite3.Database, path: string): Promise<number> {
+  /** `commits` commits of `pages` pages each, `pauseMs` apart; the WAL's largest size in pages. */
+  async function writeInCommits(sqlite: BetterSqlite3.Database, path: string, { commits, pages, pauseMs }: { commits: number; pages: number; pauseMs: number }): Promise<number> {
     const insert = sqlite.prepare('insert into rows (filler) values (?)');
-    const burst = sqlite.transaction(() => {
-      for (let i = 0; i < 100; i++) insert.run(Buffer.alloc(PAGE - 200, i));
+    const commit = sqlite.transaction(() => {
+      for (let i = 0; i < pages; i++) insert.run(Buffer.alloc(PAGE - 200, i));
     });
     let largest = 0;
-    for (let i = 0; i < 16; i++) {
-      burst();
+    for (let i = 0; i < commits; i++) {
+      commit();
       largest = Math.max(largest, statSync(`${path}-wal`).size / PAGE);
-      await sleep(150);
+      await sleep(pauseMs);
     }
     return largest;
   }
@@ -44,9 +44,10 @@ describe('WAL checkpoints on a worker thread', () => {
     const stop = await checkpointInBackground(sqlite, path, 20);
     try {
       expect(sqlite.pragma('wal_autocheckpoint', { simple: true })).toBe(0);
-      // 1,600 pages written: without checkpoints the WAL would hold them all, and SQLite's own
-      // (every 1,000 pages) would let it reach 1,000; a worker checkpointing between bursts keeps it near one burst
-      expect(await writeInBursts(sqlite, path)).toBeLessThan(400);
+      // 1,600 pages written in bursts with pauses a background checkpoint can use: without
+      // checkpoints the WAL would hold them all, and SQLite's own (every 1,000 pages) would let it
+      // reach 1,000; a worker checkpointing between bursts keeps it near one burst
+      expect(await writeInCommits(sqlite, path, { commits: 16, pages: 100, pauseMs: 150 })).toBeLessThan(400);
     } finally {
       await stop();
     }
@@ -61,18 +62,9 @@ describe('WAL checkpoints on a worker thread', () => {
     // a RESTART past 300 frames; the default (4,096) would never come in this test
     const stop = await checkpointInBackground(sqlite, path, 5, 300);
     try {
-      const insert = sqlite.prepare('insert into rows (filler) values (?)');
-      const commit = sqlite.transaction(() => {
-        for (let i = 0; i < 20; i++) insert.run(Buffer.alloc(PAGE - 200, i));
-      });
       // 10,000 pages, a commit every millisecond (a server under load): PASSIVE checkpoints alone
       // never catch up with the writer, and SQLite starts the WAL over only after one has
-      let largest = 0;
-      for (let i = 0; i < 500; i++) {
-        commit();
-        largest = Math.max(largest, statSync(`${path}-wal`).size / PAGE);
-        await sleep(1);
-      }
+      const largest = await writeInCommits(sqlite, path, { commits: 500, pages: 20, pauseMs: 1 });
       expect(largest).toBeLessThan(2000);
     } finally {
       await stop();
