@@ -90,7 +90,8 @@ export class GroupMetrics {
       const collection = this.collections.get(message.id);
       if (!collection?.waiting.delete(worker.id)) return;
       collection.results.push(...message.metrics);
-      this.lastReported.set(worker.id, message.metrics);
+      // an empty report is a worker that could not read its registries: its last real one stands
+      if (message.metrics.length > 0) this.lastReported.set(worker.id, message.metrics);
       if (collection.waiting.size === 0) collection.finish();
     }
   }
