@@ -24,6 +24,17 @@ export function cpuModel() {
   return line ? line.split(':')[1].trim() : cpus()[0]?.model ?? 'unknown';
 }
 
+/** What the formula's two costs reach in one process with nothing else: how much room the target leaves. */
+function helloVerifyNote(r) {
+  return `
+The formula, measured: a server whose route is hello plus a sodium-native verify of each request's token
+(\`bench/lib/hello-verify-server.js\`: no claims, no \`jti\`, no lookups, on the signed run's tokens) answers
+${n(r.helloVerify.rps)} req/s, ${pct(r.helloVerify.rps / r.composed)} of 1/(1/hello + 1/verify). The target's 75% leaves
+${((r.helloVerify.rps / r.composed - 0.75) * 100).toFixed(1)} points of the ceiling for everything PROTOCOL.md section 9 adds to it. Signed \`GET /me\` is
+${pct(r.signed.rps / r.helloVerify.rps)} of this server.
+`;
+}
+
 function renderIssue4(r) {
   return `## Issue 4: signed and bearer \`GET /me\` against the ceilings
 
@@ -42,6 +53,7 @@ function renderIssue4(r) {
 ${loadRow('hello (bare Fastify, constant)', r.hello)}
 ${loadRow('signed `GET /me`', r.signed)}
 ${loadRow('bearer `GET /me`', r.bearer)}
+${r.helloVerify ? loadRow('hello + verify, one server (reference)', r.helloVerify) : ''}
 
 ### Targets (issue 4)
 
@@ -51,7 +63,7 @@ ${loadRow('bearer `GET /me`', r.bearer)}
 | bearer \`GET /me\` ≥ 50% of hello | ${n(r.bearer.rps)} / ${n(r.hello.rps)} | ${pct(r.bearerRatio)} | ${verdict(r.bearerRatio >= 0.5)} |
 
 For scale: signed \`GET /me\` is ${pct(r.signed.rps / r.hello.rps)} of hello.
-${profilesBlock(r.profiles, '###')}`;
+${r.helloVerify ? helloVerifyNote(r) : ''}${profilesBlock(r.profiles, '###')}`;
 }
 
 export function renderResults(r) {

@@ -1,4 +1,4 @@
-import { Migrator, sql } from 'kysely';
+import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createApp } from '../src/apps/service.js';
 import { type ErrorLog, recordAuditEvent, recordAuditEventAfter } from '../src/audit/service.js';
@@ -6,7 +6,7 @@ import { cleanUpExpired } from '../src/storage/cleanup.js';
 import { migrateToLatest } from '../src/storage/migrate.js';
 import { migrations } from '../src/storage/migrations/index.js';
 import type { Db } from '../src/storage/tables.js';
-import { type TestDatabase, databaseBackends } from './backends.js';
+import { type TestDatabase, databaseBackends, migratorFor } from './backends.js';
 import { cli, json } from './cli-harness.js';
 import { TestClock } from './clock.js';
 import { PASSWORD, TestBrowser, type WebHarness, startWebHarness } from './web.js';
@@ -28,11 +28,7 @@ describe.each(databaseBackends)('audit_events storage: $name', (backend) => {
   afterAll(async () => database?.cleanup());
 
   it('migrates down to the previous version and up again, keeping what the earlier tables hold', async () => {
-    const migrator = new Migrator({
-      db,
-      provider: { getMigrations: async () => migrations },
-      ...(database.storage.dialect === 'postgres' ? { migrationTableSchema: database.storage.schema ?? 'public' } : {}),
-    });
+    const migrator = migratorFor(database);
     await db.insertInto('counters').values({ name: 'audit-migration-probe', value: 7 }).execute();
     expect((await migrator.migrateTo('20261123191000_app_logos')).error).toBeUndefined();
     await expect(db.selectFrom('audit_events').selectAll().execute()).rejects.toThrow();

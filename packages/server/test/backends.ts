@@ -2,10 +2,12 @@ import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { Migrator } from 'kysely';
 import pg from 'pg';
 import { type Storage, openDatabase } from '../src/storage/database.js';
 import { type Clock, type Kv, MemoryKv, RedisKv, SqlKv } from '../src/storage/kv/index.js';
 import { migrateToLatest } from '../src/storage/migrate.js';
+import { migrations } from '../src/storage/migrations/index.js';
 
 /**
  * The backends a run tests against: SQLite always; PostgreSQL and Redis when
@@ -147,3 +149,12 @@ export const kvBackends: KvBackend[] = [
   ...(postgresUrl ? [sqlKvBackend('sql (postgres)', () => openPostgresTestDatabase(postgresUrl))] : []),
   ...(redisUrl ? [{ name: 'redis', realTime: true, open: () => openRedisTestKv(redisUrl) }] : []),
 ];
+
+/** A Migrator over every migration, for tests that take a database down to an earlier version and up again. */
+export function migratorFor(database: TestDatabase): Migrator {
+  return new Migrator({
+    db: database.storage.db,
+    provider: { getMigrations: async () => migrations },
+    ...(database.storage.dialect === 'postgres' ? { migrationTableSchema: database.storage.schema ?? 'public' } : {}),
+  });
+}

@@ -49,7 +49,7 @@ describe.each(databaseBackends)('storage: $name', (backend) => {
     });
 
     it('indexes expires_at wherever the clean-up looks for expired rows', async () => {
-      const tables = ['authorization_codes', 'access_tokens', 'refresh_tokens', 'authorizations', 'device_requests', 'web_sessions', 'kv'];
+      const tables = ['authorization_codes', 'access_tokens', 'refresh_tokens', 'authorizations', 'device_requests', 'web_sessions', 'kv', 'spent_request_ids'];
       const query =
         database.storage.dialect === 'postgres'
           ? sql<{ name: string }>`select indexname as name from pg_indexes where schemaname = current_schema() and indexdef like '%expires_at%'`

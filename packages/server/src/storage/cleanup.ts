@@ -11,7 +11,7 @@ const DAY_MS = 24 * 60 * 60 * 1000;
  * Deleting an authorization removes its tokens with it (ON DELETE CASCADE). Audit events
  * never expire as such: they go once they are older than AUDIT_RETENTION_DAYS.
  */
-type Cleanable = 'authorization_codes' | 'access_tokens' | 'refresh_tokens' | 'authorizations' | 'device_requests' | 'web_sessions' | 'kv' | 'audit_events';
+type Cleanable = 'authorization_codes' | 'access_tokens' | 'refresh_tokens' | 'authorizations' | 'device_requests' | 'web_sessions' | 'kv' | 'spent_request_ids' | 'audit_events';
 
 interface Rule {
   table: Cleanable;
@@ -30,6 +30,7 @@ function rules(config: CleanupConfig): Rule[] {
     { table: 'device_requests', key: 'authorization_id', column: 'expires_at', keepMs: 60 * 60 * 1000 },
     { table: 'web_sessions', key: 'session_hash', column: 'expires_at', keepMs: 0 },
     { table: 'kv', key: 'key', column: 'expires_at', keepMs: 0 },
+    { table: 'spent_request_ids', key: 'id', column: 'expires_at', keepMs: 0 },
     { table: 'audit_events', key: 'event_id', column: 'created_at', keepMs: config.auditRetentionDays * DAY_MS },
   ];
 }

@@ -45,6 +45,13 @@ export interface KvTable {
   expires_at: number;
 }
 
+/** The replay cache of request-signed tokens: each spent `jti`, as its 16 bytes. */
+export interface SpentRequestIdsTable {
+  id: Buffer;
+  /** epoch milliseconds: past it, the id may be taken again (its token is refused as too old by then) */
+  expires_at: number;
+}
+
 export interface KvMessagesTable {
   id: Generated<number>;
   channel: string;
@@ -217,6 +224,7 @@ export interface Database {
   apps: AppsTable;
   kv: KvTable;
   kv_messages: KvMessagesTable;
+  spent_request_ids: SpentRequestIdsTable;
   server_secrets: ServerSecretsTable;
   web_sessions: WebSessionsTable;
   key_sessions: KeySessionsTable;

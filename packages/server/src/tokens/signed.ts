@@ -137,7 +137,7 @@ export async function verifySignedToken(
   }
   // single use across instances for as long as the token could be accepted
   const ttlMs = (deps.maxAgeSeconds + FUTURE_SKEW_SECONDS) * 1000;
-  if (!(await deps.kv.setIfAbsent(`jti:${jti.toLowerCase()}`, '1', ttlMs))) throw new InvalidTokenError('replay', 'this request id was already used');
+  if (!(await deps.kv.spendRequestId(jti, ttlMs))) throw new InvalidTokenError('replay', 'this request id was already used');
   return principal;
 }
 

@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type KvBackend, type TestKv, kvBackends } from '../../../test/backends.js';
 import { TestClock, eventually, sleep } from '../../../test/clock.js';
@@ -48,6 +49,40 @@ describe.each(kvBackends)('kv conformance: $name', (backend: KvBackend) => {
     expect(results.slice(fresh.length).some(Boolean)).toBe(false);
     expect(await kv.get(taken[0] as string)).toBe('first');
     expect(await kv.get(fresh[599] as string)).toBe('second');
+  });
+
+  it('spendRequestId spends an id once in any case, then again only after expiry', async () => {
+    const id = randomUUID();
+    expect(await kv.spendRequestId(id, TTL)).toBe(true);
+    expect(await kv.spendRequestId(id, TTL)).toBe(false);
+    expect(await kv.spendRequestId(id.toUpperCase(), TTL)).toBe(false);
+    await passTime(TTL * 2);
+    expect(await kv.spendRequestId(id, TTL)).toBe(true);
+    expect(await kv.spendRequestId(id, TTL)).toBe(false);
+  });
+
+  it('spendRequestId answers each id on its own when many, new, spent and repeated, come at once', async () => {
+    const spent = Array.from({ length: 40 }, () => randomUUID());
+    for (const id of spent) expect(await kv.spendRequestId(id, 60_000)).toBe(true);
+    const fresh = Array.from({ length: 600 }, () => randomUUID());
+    const asked = [...fresh, ...spent, (fresh[0] as string).toUpperCase()];
+    const results = await Promise.all(asked.map((id) => kv.spendRequestId(id, 60_000)));
+    expect(results.slice(0, fresh.length).every(Boolean)).toBe(true);
+    expect(results.slice(fresh.length).some(Boolean)).toBe(false);
+  });
+
+  it('spendRequestId lets exactly one of many concurrent callers win', async () => {
+    const id = randomUUID();
+    const results = await Promise.all(Array.from({ length: 25 }, () => kv.spendRequestId(id, 60_000)));
+    expect(results.filter(Boolean)).toHaveLength(1);
+  });
+
+  it('spendRequestId refuses what is not a UUID, and spends nothing', async () => {
+    const id = randomUUID();
+    for (const bad of ['', 'jti', `${id}0`, id.replaceAll('-', ''), `${id.slice(0, -1)}g`]) {
+      await expect(kv.spendRequestId(bad, 60_000)).rejects.toThrow(/UUID/);
+    }
+    expect(await kv.spendRequestId(id, 60_000)).toBe(true);
   });
 
   it('set replaces and get reads; a missing key is null', async () => {
@@ -122,6 +157,10 @@ describe.each(kvBackends)('kv conformance: $name', (backend: KvBackend) => {
     await kv.set(k, 'v', 60_000);
     const taken = await Promise.all([kv.getAndDelete(k), peer.getAndDelete(k)]);
     expect(taken.filter((t) => t === 'v')).toHaveLength(1);
+    // and a request id is spent once across both
+    const id = randomUUID();
+    const spends = await Promise.all([kv.spendRequestId(id, 60_000), peer.spendRequestId(id, 60_000)]);
+    expect(spends.filter(Boolean)).toHaveLength(1);
     await unsubscribe();
   });
 });

@@ -1,3 +1,4 @@
+import { requestIdKey } from './request-ids.js';
 import { Subscribers } from './subscribers.js';
 import { type Clock, type Kv, type Unsubscribe, systemClock } from './types.js';
 
@@ -26,6 +27,10 @@ export class MemoryKv implements Kv {
     if (this.live(key)) return false;
     this.entries.set(key, { value, expiresAt: this.clock.now() + ttlMs });
     return true;
+  }
+
+  async spendRequestId(id: string, ttlMs: number): Promise<boolean> {
+    return this.setIfAbsent(requestIdKey(id), '1', ttlMs);
   }
 
   async set(key: string, value: string, ttlMs: number): Promise<void> {

@@ -1,4 +1,5 @@
 import { Redis } from 'ioredis';
+import { requestIdKey } from './request-ids.js';
 import { Subscribers } from './subscribers.js';
 import type { Kv, Unsubscribe } from './types.js';
 
@@ -31,6 +32,10 @@ export class RedisKv implements Kv {
 
   async setIfAbsent(key: string, value: string, ttlMs: number): Promise<boolean> {
     return (await this.redis.set(this.k(key), value, 'PX', ttlMs, 'NX')) === 'OK';
+  }
+
+  async spendRequestId(id: string, ttlMs: number): Promise<boolean> {
+    return this.setIfAbsent(requestIdKey(id), '1', ttlMs);
   }
 
   async set(key: string, value: string, ttlMs: number): Promise<void> {

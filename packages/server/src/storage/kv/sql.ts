@@ -2,32 +2,30 @@ import { sql } from 'kysely';
 import type { Storage } from '../database.js';
 import type { Db } from '../tables.js';
 import { PostgresChannel } from './postgres-channel.js';
-import { SetIfAbsentBatches } from './sql-set-if-absent.js';
+import { kvSetIfAbsent, kvSpendRequestId } from './sql-if-absent.js';
 import { SqlitePoller } from './sqlite-poller.js';
 import { Subscribers } from './subscribers.js';
 import { type Clock, type Kv, type Unsubscribe, systemClock } from './types.js';
 
-/** The default kv: the `kv` table of the main database (SQLite or PostgreSQL). */
+/** The default kv: the `kv` and `spent_request_ids` tables of the main database (SQLite or PostgreSQL). */
 export class SqlKv implements Kv {
   private readonly db: Db;
   private readonly subscribers = new Subscribers();
   private readonly channel: PostgresChannel | SqlitePoller;
-  private readonly setIfAbsentBatches: SetIfAbsentBatches;
+  readonly setIfAbsent: (key: string, value: string, ttlMs: number) => Promise<boolean>;
+  readonly spendRequestId: (id: string, ttlMs: number) => Promise<boolean>;
 
   constructor(
     storage: Storage,
     private readonly clock: Clock = systemClock,
   ) {
     this.db = storage.db;
-    this.setIfAbsentBatches = new SetIfAbsentBatches(storage.db, clock);
+    this.setIfAbsent = kvSetIfAbsent(storage.db, clock);
+    this.spendRequestId = kvSpendRequestId(storage.db, clock);
     this.channel =
       storage.dialect === 'postgres' && storage.newPgClient
         ? new PostgresChannel(storage.newPgClient, storage.schema ?? 'public', this.subscribers)
         : new SqlitePoller(storage.db, this.subscribers, clock);
-  }
-
-  setIfAbsent(key: string, value: string, ttlMs: number): Promise<boolean> {
-    return this.setIfAbsentBatches.add(key, value, ttlMs);
   }
 
   async set(key: string, value: string, ttlMs: number): Promise<void> {

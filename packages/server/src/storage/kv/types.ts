@@ -8,6 +8,11 @@ export type Unsubscribe = () => Promise<void>;
 export interface Kv {
   /** Stores the value unless a live entry exists; true when this call stored it. */
   setIfAbsent(key: string, value: string, ttlMs: number): Promise<boolean>;
+  /**
+   * Spends a request id (a UUID, in any case) for `ttlMs`: true for the one call that spent it.
+   * The replay cache of request-signed tokens; throws if the id is not a UUID.
+   */
+  spendRequestId(id: string, ttlMs: number): Promise<boolean>;
   /** Stores the value, replacing any entry. */
   set(key: string, value: string, ttlMs: number): Promise<void>;
   get(key: string): Promise<string | null>;
