@@ -20,11 +20,15 @@ function rate(once, seconds) {
   return calls / (Number(elapsed) / 1e9);
 }
 
+/** A compact JWS's signing input (`header.payload`) and its signature's bytes, as a verify takes them. */
+export function signedParts(token) {
+  const dot = token.lastIndexOf('.');
+  return { message: Buffer.from(token.slice(0, dot)), signature: Buffer.from(token.slice(dot + 1), 'base64url') };
+}
+
 /** Verifies one real token's signature over and over: message = its signing input. */
 export function verifyCeilings(token, publicKey, seconds = 2) {
-  const dot = token.lastIndexOf('.');
-  const message = Buffer.from(token.slice(0, dot));
-  const signature = Buffer.from(token.slice(dot + 1), 'base64url');
+  const { message, signature } = signedParts(token);
   const keyObject = createPublicKey({ key: Buffer.concat([SPKI_PREFIX, publicKey]), format: 'der', type: 'spki' });
   const sodiumRate = rate(() => sodium.crypto_sign_verify_detached(signature, message, publicKey), seconds);
   const nodeRate = rate(() => verify(null, message, keyObject, signature), seconds);

@@ -3,14 +3,12 @@
 // 1/(1/hello + 1/verify) predicts, measured; the public key comes in SIGNET_BENCH_PUBLIC_KEY (hex).
 import Fastify from 'fastify';
 import sodium from 'sodium-native';
+import { signedParts } from './ceilings.js';
 
 const publicKey = Buffer.from(process.env.SIGNET_BENCH_PUBLIC_KEY ?? '', 'hex');
 const app = Fastify({ logger: false });
 app.get('/me', async (request, reply) => {
-  const token = (request.headers.authorization ?? '').slice('Bearer '.length);
-  const dot = token.lastIndexOf('.');
-  const signature = Buffer.from(token.slice(dot + 1), 'base64url');
-  const message = Buffer.from(token.slice(0, dot));
+  const { message, signature } = signedParts((request.headers.authorization ?? '').slice('Bearer '.length));
   if (signature.length !== sodium.crypto_sign_BYTES || !sodium.crypto_sign_verify_detached(signature, message, publicKey)) {
     return reply.code(401).send('bad signature');
   }

@@ -2,3 +2,4 @@ export * from './errors.js';
 export * from './scopes.js';
 export * from './jws.js';
 export * from './views.js';
+export * from './uuid.js';

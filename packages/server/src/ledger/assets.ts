@@ -1,11 +1,12 @@
 import { randomUUID } from 'node:crypto';
+import { isUuid } from '@signet/protocol';
 import { FieldConflictError, NotFoundError } from '../errors/errors.js';
 import { isUniqueViolation } from '../storage/dialect.js';
 import type { Clock } from '../storage/kv/types.js';
 import type { Db } from '../storage/tables.js';
 import { DEFAULT_PRECISION } from './decimal.js';
 import { type AssetRow, findAssetById, findAssetBySymbol, findBalance, insertAsset, listHeldAssets } from './repo.js';
-import { isUuid, validateAssetName, validatePrecision, validateSymbol } from './validation.js';
+import { validateAssetName, validatePrecision, validateSymbol } from './validation.js';
 
 export interface LedgerDeps {
   db: Db;

@@ -1,11 +1,6 @@
+import { isUuid } from '@signet/protocol';
 import { InvalidFieldError } from '../errors/errors.js';
 import { DecimalFormatError, MAX_PRECISION, parseUnits } from './decimal.js';
-
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-
-export function isUuid(value: unknown): value is string {
-  return typeof value === 'string' && UUID.test(value);
-}
 
 /** A UUID field, lower-cased so that lookups and trace-id comparisons match however a client spelled it. */
 export function requireUuid(field: string, value: unknown): string {

@@ -1,4 +1,4 @@
-import { FULL_SCOPE, type ParsedJws, parseCompactJws, parseScopes, signatureBase } from '@signet/protocol';
+import { FULL_SCOPE, type ParsedJws, isUuid, parseCompactJws, parseScopes, signatureBase } from '@signet/protocol';
 import type { Clock, Kv } from '../storage/kv/types.js';
 import { precompiledFirst } from '../storage/precompiled.js';
 import type { Db } from '../storage/tables.js';
@@ -42,7 +42,6 @@ const findSigningAuthorization = precompiledFirst(1, (db, authorizationId: strin
   { cache: true },
 );
 
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const FUTURE_SKEW_SECONDS = 60;
 
 /** The `sig` claim must hash this request; the path alone is accepted too (one Go client signs that). */
@@ -122,7 +121,7 @@ export async function verifySignedToken(
   const nowSeconds = Math.floor(nowMs / 1000);
   checkTimes(jws, nowSeconds, deps.maxAgeSeconds);
   const { jti } = jws.claims;
-  if (typeof jti !== 'string' || !UUID.test(jti)) throw new InvalidTokenError('jti', 'jti must be a UUID');
+  if (!isUuid(jti)) throw new InvalidTokenError('jti', 'jti must be a UUID');
   if (request.requestId !== undefined && request.requestId !== jti) throw new InvalidTokenError('jti', 'X-Request-Id does not match jti');
   if (!signatureMatches(jws.claims.sig, request)) throw new InvalidTokenError('sig', 'sig does not match this request');
   // a token minted for a service is good for that service's token exchange only, and

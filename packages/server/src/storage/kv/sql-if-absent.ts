@@ -2,7 +2,7 @@ import { precompiledInsert } from '../precompiled.js';
 import type { Db, KvTable, SpentRequestIdsTable } from '../tables.js';
 import { TurnBatches } from '../turn-batches.js';
 import type { Clock } from './types.js';
-import { requestIdBytes } from './request-ids.js';
+import { requestIdHex } from './request-ids.js';
 
 interface Entry<Row> {
   key: string;
@@ -85,7 +85,8 @@ export function kvSpendRequestId(db: Db, clock: Clock): (id: string, ttlMs: numb
     (await insertRequestIdsIfAbsent<{ id: Buffer }>(db, rows, clock.now())).map((row) => row.id.toString('hex')),
   );
   return async (id, ttlMs) => {
-    const bytes = requestIdBytes(id);
-    return batches.add(bytes.toString('hex'), { id: bytes, expires_at: clock.now() + ttlMs });
+    // the batch tells ids apart by the hex the RETURNING rows come back as
+    const hex = requestIdHex(id);
+    return batches.add(hex, { id: Buffer.from(hex, 'hex'), expires_at: clock.now() + ttlMs });
   };
 }
