@@ -4,6 +4,7 @@ import { type Keystore, createKeystore } from '../src/accounts/keystores.js';
 import { serverKeyPair } from '../src/tokens/server-key.js';
 import { lookupAccessToken } from '../src/tokens/service.js';
 import { postForm, postJson, REDIRECT_URI, type TestApp, type TokenFixture, tokenFixture } from './token-fixture.js';
+import { TestClock } from './clock.js';
 
 /** PROTOCOL.md §8 through the real Mixin SDK: list authorizations, revoke an app. */
 describe('GET /authorizations and POST /oauth/cancel', () => {
@@ -21,9 +22,8 @@ describe('GET /authorizations and POST /oauth/cancel', () => {
   }
 
   beforeAll(async () => {
-    f = await tokenFixture();
-    // the SDK signs with the real time: keep the server's clock with it
-    f.clock.advance(Date.now() - f.clock.now());
+    // the SDK signs with the real time: the server's clock runs with it
+    f = await tokenFixture({}, TestClock.ticking());
     url = await f.app.listen({ port: 0, host: '127.0.0.1' });
     keystore = await createKeystore(f.deps, f.user.user_id, (await serverKeyPair(f.deps.db)).publicKey);
   });

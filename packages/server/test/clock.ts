@@ -1,10 +1,20 @@
 import type { Clock } from '../src/storage/kv/types.js';
 
-/** A clock tests move by hand. */
+/**
+ * A clock tests move by hand: frozen at a fixed instant, or (`ticking()`) running with the wall
+ * clock, for tests where something outside the server, such as a real SDK, reads the real time.
+ */
 export class TestClock implements Clock {
-  constructor(private current = Date.UTC(2026, 10, 23, 12, 0, 0)) {}
+  constructor(
+    private current = Date.UTC(2026, 10, 23, 12, 0, 0),
+    private readonly realTime = false,
+  ) {}
+  /** The wall clock, still moved ahead by `advance`: the server and a real SDK never disagree, however long a test runs. */
+  static ticking(): TestClock {
+    return new TestClock(0, true);
+  }
   now(): number {
-    return this.current;
+    return this.realTime ? Date.now() + this.current : this.current;
   }
   advance(ms: number): void {
     this.current += ms;

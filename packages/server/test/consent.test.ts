@@ -173,6 +173,7 @@ describe('page security headers', () => {
     const app = await h.newApp({ redirectUris: ['https://h.example.com/cb'] });
     const browser = new TestBrowser(h.app);
     const pages = [
+      await browser.get('/'), // the home page
       await browser.get('/signin'),
       await browser.get(authorizeUrl({ client_id: app.client_id })), // sign-in with device section
       await browser.get(authorizeUrl({ client_id: 'nope' })), // error page
@@ -181,7 +182,7 @@ describe('page security headers', () => {
     ];
     await browser.signIn('alice', PASSWORD);
     pages.push(await browser.get(authorizeUrl({ client_id: app.client_id }))); // consent
-    expect(pages.map((p) => p.statusCode)).toEqual([200, 200, 400, 403, 401, 200]);
+    expect(pages.map((p) => p.statusCode)).toEqual([200, 200, 200, 400, 403, 401, 200]);
     for (const page of pages) {
       const csp = String(page.headers['content-security-policy']);
       expect(csp).toBe(CONTENT_SECURITY_POLICY);

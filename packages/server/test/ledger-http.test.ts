@@ -6,6 +6,7 @@ import { createUser } from '../src/accounts/service.js';
 import { createAsset, credit } from '../src/ledger/service.js';
 import { serverKeyPair } from '../src/tokens/server-key.js';
 import { postForm, postJson, type TokenFixture, tokenFixture } from './token-fixture.js';
+import { TestClock } from './clock.js';
 
 /** What the platform token form gives a client that bound its key, in the shape the Mixin SDK signs with. */
 interface OAuthKeystore {
@@ -41,9 +42,8 @@ describe('assets, snapshots and transfers over HTTP', () => {
   const balanceOf = async (assetId: string) => (await sdk(session).asset.fetch(assetId)).balance;
 
   beforeAll(async () => {
-    f = await tokenFixture();
-    // the SDK signs with the real time: keep the server's clock with it
-    f.clock.advance(Date.now() - f.clock.now());
+    // the SDK signs with the real time: the server's clock runs with it
+    f = await tokenFixture({}, TestClock.ticking());
     url = await f.app.listen({ port: 0, host: '127.0.0.1' });
     session = await createKeystore(f.deps, f.user.user_id, (await serverKeyPair(f.deps.db)).publicKey);
     bob = (await createUser(f.deps, { username: `bob${randomBytes(3).toString('hex')}`, password: 'correct horse battery' })).user_id;

@@ -3,6 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Keystore } from '../src/accounts/keystores.js';
 import { PHONE, type OAuthKeystore, type ResourceFixture, resourceFixture } from './resource-fixture.js';
 import { postJson } from './token-fixture.js';
+import { TestClock } from './clock.js';
 
 /** PROTOCOL.md §10 profiles through the real Mixin SDK, against a listening server. */
 describe('GET /me and GET /users/:id with the Mixin SDK', () => {
@@ -26,9 +27,8 @@ describe('GET /me and GET /users/:id with the Mixin SDK', () => {
   }
 
   beforeAll(async () => {
-    f = await resourceFixture();
-    // the SDK signs with the real time: keep the server's clock with it
-    f.clock.advance(Date.now() - f.clock.now());
+    // the SDK signs with the real time: the server's clock runs with it
+    f = await resourceFixture(TestClock.ticking());
     url = await f.app.listen({ port: 0, host: '127.0.0.1' });
   });
   afterAll(async () => f?.close());

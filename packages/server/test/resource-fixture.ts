@@ -5,6 +5,7 @@ import { type Keystore, createKeystore } from '../src/accounts/keystores.js';
 import type { UserRow } from '../src/accounts/repo.js';
 import { createUser } from '../src/accounts/service.js';
 import { ed25519PublicKeyFromSeed, serverKeyPair } from '../src/tokens/server-key.js';
+import type { TestClock } from './clock.js';
 import { type TestApp, type TokenFixture, postJson, postForm, tokenFixture } from './token-fixture.js';
 
 export const PHONE = '+15550100200';
@@ -30,8 +31,8 @@ export interface ResourceFixture extends TokenFixture {
   clientCredentialsToken(client: TestApp): Promise<string>;
 }
 
-export async function resourceFixture(): Promise<ResourceFixture> {
-  const f = await tokenFixture();
+export async function resourceFixture(clock?: TestClock): Promise<ResourceFixture> {
+  const f = await tokenFixture({}, clock);
   const reader = await createUser(f.deps, { username: `reader${randomBytes(3).toString('hex')}`, password: 'correct horse battery', fullName: 'Rea Der', phone: PHONE });
   const server = await serverKeyPair(f.deps.db);
   const session = await createKeystore(f.deps, reader.user_id, server.publicKey);

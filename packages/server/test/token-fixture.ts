@@ -60,9 +60,8 @@ export function pkcePair(): { verifier: string; challenge: string } {
   return { verifier, challenge: createHash('sha256').update(verifier, 'ascii').digest('base64url') };
 }
 
-export async function tokenFixture(env: Record<string, string> = {}): Promise<TokenFixture> {
+export async function tokenFixture(env: Record<string, string> = {}, clock = new TestClock()): Promise<TokenFixture> {
   const database = await openTestDatabase();
-  const clock = new TestClock();
   const kv = new MemoryKv(clock);
   const deps = { db: database.storage.db, clock, kv };
   const app = await buildApp(loadConfig({ LOG_LEVEL: 'silent', ...env }), { storage: database.storage, kv, clock });

@@ -1,7 +1,9 @@
 import type { FastifyInstance } from 'fastify';
 import type { RouteContext } from '../context.js';
 import { grantHandlers } from '../oauth/token/routes.js';
+import { SignetError } from '../errors/errors.js';
 import { sendPage } from '../plugins/views.js';
+import { asksForJson, homePage } from './home-page.js';
 import { openApiDocument } from './openapi.js';
 import { quickDetailsPage } from './quick-page.js';
 import { scopesPage } from './scopes-page.js';
@@ -11,6 +13,11 @@ import { walkthroughPage } from './walkthrough-page.js';
 export async function docsRoutes(app: FastifyInstance, context: RouteContext): Promise<void> {
   const { issuer } = context.config;
   const tags = ['docs'];
+
+  app.get('/', { schema: { summary: 'Home page for people: what this deployment is, and where to go', tags } }, async (request, reply) => {
+    if (asksForJson(request)) throw new SignetError(404);
+    return sendPage(reply, homePage(issuer));
+  });
 
   app.get('/docs', { schema: { summary: 'Quick details: endpoints, grants, PKCE, lifetimes, errors', tags } }, async (_request, reply) =>
     sendPage(reply, quickDetailsPage({ issuer, grants: [...grantHandlers.keys()], signedTokenMaxAgeSeconds: context.config.signedTokenMaxAge })),
