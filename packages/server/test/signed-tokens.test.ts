@@ -134,6 +134,17 @@ describe('request-signed tokens', () => {
     expect(await refusal(token, get())).toBe('replay');
   });
 
+  it('keeps a jti spent until its token can no longer be accepted, even one whose iat is ahead', async () => {
+    const start = now();
+    const token = signJws(EDDSA, { ...sessionClaims(keystore, 'GET', '/me', '', start), iat: start + 60 }, keystore.session_private_key);
+    expect(await refusal(token, get())).toBe('accepted');
+    // the last acceptable second: iat + maxAge, 660 s after first use
+    clock.advance((start + 660) * 1000 + 999 - clock.now());
+    expect(await refusal(token, get())).toBe('replay');
+    clock.advance(1);
+    expect(await refusal(token, get())).toBe('iat');
+  });
+
   it('refuses a token minted for a service (aud) before spending its jti; the exchange for that service takes it', async () => {
     const claims = { ...sessionClaims(keystore, 'GET', '/me', '', now()), aud: 'service-client-id' };
     const token = signJws(EDDSA, claims, keystore.session_private_key);

@@ -134,8 +134,10 @@ export async function verifySignedToken(
   if (!verifyEd25519(publicKey, Buffer.from(jws.signingInput, 'utf8'), jws.signature)) {
     throw new InvalidTokenError('signature', 'bad signature');
   }
-  // single use across instances for as long as the token could be accepted
-  const ttlMs = (deps.maxAgeSeconds + FUTURE_SKEW_SECONDS) * 1000;
+  // single use across instances for as long as the token could be accepted: checkTimes takes it
+  // until the whole second after iat + maxAge (or its exp, if sooner), whenever it was first used
+  const { iat, exp } = jws.claims as { iat: number; exp: number };
+  const ttlMs = Math.min(exp, iat + deps.maxAgeSeconds + 1) * 1000 - nowMs;
   if (!(await deps.kv.spendRequestId(jti, ttlMs))) throw new InvalidTokenError('replay', 'this request id was already used');
   return principal;
 }
