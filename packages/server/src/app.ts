@@ -9,6 +9,7 @@ import type { RouteContext } from './context.js';
 import { SignetError } from './errors/errors.js';
 import { handleError } from './errors/handler.js';
 import { healthRoutes } from './health/routes.js';
+import { throttleClientAuthentication } from './oauth/client-auth-throttle.js';
 import { introspectRoutes } from './oauth/introspect.js';
 import { metadataRoutes } from './oauth/metadata.js';
 import { revokeRoutes } from './oauth/revoke.js';
@@ -115,6 +116,7 @@ export async function buildApp(config: Config, deps: AppDeps): Promise<FastifyIn
     await app.register(metricsRoutes, { metrics, token: config.metricsToken, scrape: deps.scrapeMetrics ?? metrics.render });
   }
   await app.register(healthRoutes, { db: deps.storage.db });
+  if (config.rateLimits) throttleClientAuthentication(app, deps);
   for (const routes of routeModules) await app.register(routes, context);
   return app;
 }

@@ -4,6 +4,7 @@ import { createUser } from '../src/accounts/service.js';
 import { buildApp } from '../src/app.js';
 import { createApp } from '../src/apps/service.js';
 import { loadConfig } from '../src/config/load.js';
+import { MAX_STREAMS_PER_REQUEST } from '../src/consent/device-routes.js';
 import { decisionChannel } from '../src/consent/device.js';
 import { type Kv, MemoryKv, type Unsubscribe } from '../src/storage/kv/index.js';
 import { type TestDatabase, openTestDatabase } from './backends.js';
@@ -61,5 +62,33 @@ describe('the device decision stream', () => {
     await stream;
     await eventually(() => kv.ended.has(decisionChannel(authorizationId)), 3000);
     expect(kv.ended.has(decisionChannel(authorizationId))).toBe(true);
+  });
+
+  it(`keeps at most ${MAX_STREAMS_PER_REQUEST} streams open for one pending request; past that 429, and room again once one closes`, async () => {
+    const browser = new HttpBrowser(url);
+    const query = new URLSearchParams({ client_id: clientId, redirect_uri: 'https://client.example/cb', scope: 'PROFILE:READ', state: 's' });
+    const { authorizationId } = await openPendingRequest(browser, query.toString());
+    const events = `${url}/oauth/device/${authorizationId}/events`;
+    const open = await Promise.all(
+      Array.from({ length: MAX_STREAMS_PER_REQUEST }, async () => {
+        const leave = new AbortController();
+        const response = await fetch(events, { headers: { cookie: browser.cookie }, signal: leave.signal });
+        return { response, leave };
+      }),
+    );
+    expect(open.map(({ response }) => response.status)).toEqual(open.map(() => 200));
+    const refused = await fetch(events, { headers: { cookie: browser.cookie, accept: 'application/json' } });
+    expect(refused.status).toBe(429);
+    expect(refused.headers.get('retry-after')).toBe('5');
+    // the status endpoint, the page's fallback, still answers
+    expect((await fetch(`${url}/oauth/device/${authorizationId}/status`, { headers: { cookie: browser.cookie } })).status).toBe(200);
+
+    open[0]?.leave.abort();
+    await eventually(() => kv.ended.size > 1, 3000);
+    const again = new AbortController();
+    const reopened = await fetch(events, { headers: { cookie: browser.cookie }, signal: again.signal });
+    expect(reopened.status).toBe(200);
+    for (const { leave } of open) leave.abort();
+    again.abort();
   });
 });

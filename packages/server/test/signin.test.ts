@@ -171,6 +171,14 @@ describe('sign-in throttling', () => {
     expect((await attempt(new TestBrowser(h.app, '198.51.100.67'), 'alice', PASSWORD)).statusCode).toBe(303);
   });
 
+  it('counts IPv6 addresses by their /64, so a host cannot dodge the limit by changing its address', async () => {
+    for (let i = 0; i < MAX_FAILURES_PER_ADDRESS; i++) {
+      expect((await attempt(new TestBrowser(h.app, `2001:db8:6:1::${(i + 1).toString(16)}`), `user${i}`, 'guess-password')).statusCode).toBe(401);
+    }
+    expect((await attempt(new TestBrowser(h.app, '2001:db8:6:1:ffff::1'), 'alice', PASSWORD)).statusCode).toBe(429);
+    expect((await attempt(new TestBrowser(h.app, '2001:db8:6:2::1'), 'alice', PASSWORD)).statusCode).toBe(303);
+  });
+
   it('ignores X-Forwarded-For unless a proxy is trusted, so the address limit cannot be dodged', async () => {
     const attacker = new TestBrowser(h.app, '198.51.100.70');
     for (let i = 0; i < MAX_FAILURES_PER_ADDRESS; i++) {

@@ -1,3 +1,4 @@
+import { addressSubject } from '../storage/kv/address-subject.js';
 import type { Clock, Kv } from '../storage/kv/types.js';
 
 /**
@@ -26,7 +27,7 @@ interface Counter {
 function counters(deps: SigninThrottleDeps, username: string, address: string): Counter[] {
   const window = Math.floor(deps.clock.now() / SIGNIN_WINDOW_MS);
   return [
-    { key: `signin:${window}:ip:${address}`, limit: MAX_FAILURES_PER_ADDRESS },
+    { key: `signin:${window}:ip:${addressSubject(address)}`, limit: MAX_FAILURES_PER_ADDRESS },
     { key: `signin:${window}:user:${username.trim().toLowerCase()}`, limit: MAX_FAILURES_PER_ACCOUNT },
   ];
 }

@@ -1,4 +1,5 @@
 import type { Clock, Kv } from '../storage/kv/types.js';
+import { addressSubject } from '../storage/kv/address-subject.js';
 import { withinWindowAllowance } from '../storage/kv/window-limit.js';
 
 /**
@@ -12,5 +13,5 @@ const SIGNUP_LIMIT = { name: 'signup', windowMs: SIGNUP_WINDOW_MS, max: MAX_SIGN
 
 /** Counts this attempt; false once the address has used up its window's allowance. */
 export function allowSignUp(deps: { kv: Kv; clock: Clock }, address: string): Promise<boolean> {
-  return withinWindowAllowance(deps, SIGNUP_LIMIT, `ip:${address}`);
+  return withinWindowAllowance(deps, SIGNUP_LIMIT, `ip:${addressSubject(address)}`);
 }

@@ -123,7 +123,7 @@ export const configSchema = {
     'Proxies whose X-Forwarded-For to believe: empty (none), a hop count, or comma-separated addresses/CIDRs.',
     trustProxy,
   ),
-  rateLimits: key('RATE_LIMITS', 'on', '`on` limits failed sign-ins (5 per account, 20 per address, per 15 minutes), sign-up attempts (20 per address per hour) and device-approval requests opened by signed-out authorize pages (60 per address per 10 minutes), counted in the kv; `off` for benchmarks.', onOff),
+  rateLimits: key('RATE_LIMITS', 'on', '`on` limits failed sign-ins (5 per account, 20 per address, per 15 minutes), failed client authentications at the token, revocation and introspection endpoints (50 per address per 15 minutes; past 100 for one client, the addresses that failed for it), sign-up attempts (20 per address per hour) and device-approval requests opened by signed-out authorize pages (60 per address per 10 minutes), counted in the kv per IPv4 address or IPv6 /64; `off` for benchmarks.', onOff),
   signedTokenMaxAge: key(
     'SIGNED_TOKEN_MAX_AGE',
     '600',

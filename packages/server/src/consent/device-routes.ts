@@ -72,6 +72,9 @@ async function authorizationView(context: RouteContext, pending: DeviceRequest, 
 }
 
 /** A device's app asks in JSON; a browser gets the page. */
+/** Concurrent event streams one instance keeps open for one pending request. */
+export const MAX_STREAMS_PER_REQUEST = 4;
+
 export function wantsJson(request: FastifyRequest): boolean {
   return request.headers.authorization !== undefined || (request.headers.accept ?? '').includes('application/json');
 }
@@ -130,11 +133,24 @@ export async function deviceApiRoutes(app: FastifyInstance, context: RouteContex
     return stateBody(await waitState(context, request.params.authorizationId, browserId(request)));
   });
 
+  // a waiting page needs one stream; a few more allow for reloads whose old stream has not closed yet
+  const openStreams = new Map<string, number>();
   app.get<{ Params: { authorizationId: string } }>('/oauth/device/:authorizationId/events', async (request, reply) => {
     const { authorizationId } = request.params;
     const browser = browserId(request);
     const first = await waitState(context, authorizationId, browser);
-    return streamDecision(context, request, reply, { authorizationId, browser, first, streams });
+    const open = openStreams.get(authorizationId) ?? 0;
+    if (open >= MAX_STREAMS_PER_REQUEST) {
+      // the page's script falls back to polling the status
+      throw new SignetError(429, 'Too many open event streams for this request; poll its status instead.', { headers: { 'Retry-After': '5' } });
+    }
+    openStreams.set(authorizationId, open + 1);
+    const closed = () => {
+      const left = (openStreams.get(authorizationId) ?? 1) - 1;
+      if (left > 0) openStreams.set(authorizationId, left);
+      else openStreams.delete(authorizationId);
+    };
+    return streamDecision(context, request, reply, { authorizationId, browser, first, streams, closed });
   });
 }
 
@@ -183,7 +199,13 @@ async function streamDecision(
   context: RouteContext,
   request: FastifyRequest,
   reply: FastifyReply,
-  { authorizationId, browser, first, streams }: { authorizationId: string; browser: string; first: WaitState; streams: Set<() => void> },
+  {
+    authorizationId,
+    browser,
+    first,
+    streams,
+    closed: onClosed,
+  }: { authorizationId: string; browser: string; first: WaitState; streams: Set<() => void>; closed: () => void },
 ): Promise<FastifyReply> {
   reply.hijack();
   const raw = reply.raw;
@@ -204,6 +226,7 @@ async function streamDecision(
   };
   if (first.state !== 'pending') {
     send(first);
+    onClosed();
     return reply;
   }
   const check = async () => {
@@ -214,7 +237,13 @@ async function streamDecision(
       send({ state: 'expired' });
     }
   };
-  const unsubscribe = await context.kv.subscribe(decisionChannel(authorizationId), () => void check());
+  let unsubscribe: () => Promise<void>;
+  try {
+    unsubscribe = await context.kv.subscribe(decisionChannel(authorizationId), () => void check());
+  } catch (error) {
+    onClosed();
+    throw error;
+  }
   // the decision may have landed between the first look and the subscription
   await check();
   // Node holds written headers back until the first body byte, which for a pending
@@ -225,8 +254,12 @@ async function streamDecision(
   const expiry = setInterval(() => void check(), 5_000);
   const end = () => raw.end();
   streams.add(end);
+  let cleanedUp = false;
   const cleanup = () => {
     closed = true;
+    if (cleanedUp) return;
+    cleanedUp = true;
+    onClosed();
     streams.delete(end);
     clearInterval(heartbeat);
     clearInterval(expiry);

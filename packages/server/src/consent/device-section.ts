@@ -2,6 +2,7 @@ import QRCode from 'qrcode';
 import type { RouteContext } from '../context.js';
 import type { AuthorizeRequest } from '../oauth/authorize/request.js';
 import { type SafeHtml, html, trustedHtml } from '../plugins/html.js';
+import { addressSubject } from '../storage/kv/address-subject.js';
 import { withinWindowAllowance } from '../storage/kv/window-limit.js';
 import { openDeviceRequest } from './device.js';
 
@@ -25,7 +26,7 @@ export function deviceApprovalUrl(issuer: string, codeId: string): string {
  * the same URL as a link, and a status line that /static/device-wait.js keeps current.
  */
 export async function deviceApprovalSection(context: RouteContext, request: AuthorizeRequest, browserId: string, address: string): Promise<SafeHtml> {
-  if (context.config.rateLimits && !(await withinWindowAllowance(context, DEVICE_REQUEST_LIMIT, `ip:${address}`))) {
+  if (context.config.rateLimits && !(await withinWindowAllowance(context, DEVICE_REQUEST_LIMIT, `ip:${addressSubject(address)}`))) {
     return html`<section class="device-approval" aria-labelledby="device-title">
   <h2 id="device-title">Approve with your device</h2>
   <p id="device-unavailable">Too many approval requests came from your network recently. Sign in with your password, or try again in a few minutes.</p>

@@ -37,8 +37,8 @@ export function unsupportedGrantType(grantType: string): SignetError {
   return new SignetError(400, `grant_type ${grantType} is not supported.`, { oauthError: 'unsupported_grant_type' });
 }
 
-/** RFC 6749 §5.2: 401 for a client that failed to authenticate, 400 for everything else. */
+/** RFC 6749 §5.2: 401 for a client that failed to authenticate, 400 for everything else; 429 for a throttled client or address (RFC 6585). */
 export function standardHttpStatus(error: SignetError): number {
-  if (error.code === 500) return 500;
+  if (error.code === 500 || error.code === 429) return error.code;
   return error.oauthError === 'invalid_client' ? 401 : 400;
 }

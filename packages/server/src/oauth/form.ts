@@ -46,6 +46,7 @@ export function sendStandardError(error: FastifyError | SignetError, request: Fa
   const signetError = toSignetError(error);
   if (signetError.code === 500) request.log.error({ err: error }, 'request failed');
   const status = standardHttpStatus(signetError);
+  void reply.headers(signetError.headers);
   if (status === 401 && /^basic\b/i.test(request.headers.authorization ?? '')) {
     void reply.header('WWW-Authenticate', 'Basic realm="signet"');
   }
