@@ -6,7 +6,7 @@ import { migrateToLatest } from '../src/storage/migrate.js';
 import { migrations } from '../src/storage/migrations/index.js';
 import { sha256Hex } from '../src/tokens/opaque.js';
 import { databaseBackends, migratorFor } from './backends.js';
-import { type WebHarness, startWebHarness } from './web.js';
+import { PASSWORD, TestBrowser, type WebHarness, formFields, startWebHarness } from './web.js';
 
 const PREVIOUS = '20261124090000_spent_request_ids';
 const LATEST = '20261204100000_redirect_uri_match';
@@ -48,6 +48,32 @@ describe.each(databaseBackends)('codes that remember how their redirect URI was 
   });
   const matchOf = async (codeHash: string) =>
     (await h.db.selectFrom('authorization_codes').select('redirect_uri_match').where('code_hash', '=', codeHash).executeTakeFirstOrThrow()).redirect_uri_match;
+
+  it('reads a pending device request stored without redirectUriMatch as host_pattern: the page names the host, the code is strict', async () => {
+    const now = h.clock.now();
+    const row = {
+      authorization_id: randomUUID(),
+      code_id: randomUUID(),
+      client_id: clientId,
+      // an AuthorizeRequest as the previous version stored it
+      request: JSON.stringify({ clientId, redirectUri: REGISTERED, scopes: ['PROFILE:READ'], forceConsent: false }),
+      browser_hash: sha256Hex('a waiting browser'),
+      status: 'pending' as const,
+      user_id: null,
+      created_at: now,
+      expires_at: now + 300_000,
+      decided_at: null,
+    };
+    await h.db.insertInto('device_requests').values(row).execute();
+    const device = new TestBrowser(h.app);
+    await device.signIn('alice', PASSWORD);
+    const page = await device.get(`/codes/${row.code_id}`);
+    expect(page.body).toContain('After you choose, the browser that showed the QR code will be sent to <strong>app.example.com</strong>.');
+    const decided = await device.post(`/codes/${row.code_id}`, [...formFields(page.body, `/codes/${row.code_id}`), ['decision', 'authorize']]);
+    expect(decided.statusCode).toBe(303);
+    const code = await h.db.selectFrom('authorization_codes').select('redirect_uri_match').where('authorization_id', '=', row.authorization_id).executeTakeFirstOrThrow();
+    expect(code.redirect_uri_match).toBe('host_pattern');
+  });
 
   it('from empty: a code row written without redirect_uri_match is host_pattern, the stricter reading', async () => {
     const row = legacyCode(REGISTERED, null);
