@@ -14,7 +14,11 @@ export interface ExchangeCodeOptions extends ClientCredentials {
   code: string;
   /** the PKCE verifier, when a challenge was sent */
   codeVerifier?: string;
-  /** required when one was sent to /oauth/authorize (standard dialect) */
+  /**
+   * the redirect URI the code went to: required when one was sent to /oauth/authorize
+   * (standard dialect), and in both dialects when only a host pattern allows it (then a
+   * confidential app must send its secret too, beside any verifier)
+   */
   redirectUri?: string;
   /** `standard` (RFC 6749 form, default) or `platform` (Mixin's JSON form) */
   dialect?: 'standard' | 'platform';
@@ -74,7 +78,14 @@ function fromStandard(answer: StandardAnswer): TokenGrant {
  */
 export async function exchangeCode(options: ExchangeCodeOptions): Promise<TokenGrant> {
   if (options.dialect === 'platform') {
-    const body = { client_id: options.clientId, code: options.code, client_secret: options.clientSecret, code_verifier: options.codeVerifier, ed25519: options.ed25519 };
+    const body = {
+      client_id: options.clientId,
+      code: options.code,
+      client_secret: options.clientSecret,
+      code_verifier: options.codeVerifier,
+      redirect_uri: options.redirectUri,
+      ed25519: options.ed25519,
+    };
     const response = await (options.fetch ?? fetch)(new URL('/oauth/token', options.issuer), {
       method: 'POST',
       headers: { 'Content-Type': 'application/json', Accept: 'application/json' },

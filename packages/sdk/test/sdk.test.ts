@@ -106,6 +106,14 @@ describe('the SDK against a running server', () => {
     expect(await user.authorizations(f.confidential.clientId)).toEqual([]);
   });
 
+  it('sends the redirect URI in the platform dialect too: a host-pattern code needs it and the secret', async () => {
+    const caught = 'https://shop.app.example/cb';
+    const pkce = createPkce();
+    const { code } = await f.code(f.confidential, { challenge: pkce.challenge, redirectUriSent: caught, redirectUriMatch: 'host_pattern' });
+    const grant = await exchangeCode({ issuer, clientId: f.confidential.clientId, clientSecret: f.confidential.secret ?? '', codeVerifier: pkce.verifier, redirectUri: caught, code, dialect: 'platform' });
+    expect(grant.accessToken).toEqual(expect.any(String));
+  });
+
   describe('service login', () => {
     it('lets a service trade a token minted for it, once', async () => {
       const token = mintServiceToken(keystore, f.confidential.clientId);

@@ -41,7 +41,7 @@ describe('the account page', () => {
     const { app, clientSecret } = await createApp(deps, { name, ownerId: h.userId, redirectUris: [CALLBACK] });
     const scopes = ['PROFILE:READ', 'PHONE:READ'];
     await recordGrant(deps, h.userId, app.client_id, scopes);
-    const { code } = await issueCode(deps, { clientId: app.client_id, userId: h.userId, redirectUri: CALLBACK, redirectUriSent: undefined, codeChallenge: undefined, scopes });
+    const { code } = await issueCode(deps, { clientId: app.client_id, userId: h.userId, redirectUri: CALLBACK, redirectUriMatch: 'exact', redirectUriSent: undefined, codeChallenge: undefined, scopes });
     const response = await h.app.inject({
       method: 'POST',
       url: '/oauth/token',

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { AppRow } from '../src/apps/repo.js';
-import { grantedScopes } from '../src/consent/grants.js';
+import { grantedScopes, recordGrant } from '../src/consent/grants.js';
 import { CONTENT_SECURITY_POLICY } from '../src/plugins/views.js';
 import { sha256Hex } from '../src/tokens/opaque.js';
 import { ISSUER, PASSWORD, TestBrowser, type WebHarness, authorizeUrl, csrfOf, formFields, location, startWebHarness } from './web.js';
@@ -157,6 +157,91 @@ describe('the consent page and its decision', () => {
     const fields = formFields(await consent(), DECISION);
     expect((await browser.post(DECISION, fields)).statusCode).toBe(400);
     expect(await codeRows()).toHaveLength(0);
+  });
+});
+
+/*
+ * Issue 17, H1: a host pattern (`*.example.com`) also allows hosts the app may not control.
+ * A code for such a URI is never issued without the consent page, and the page names the
+ * host the browser will go to, whatever the user granted before.
+ */
+describe('consent for a redirect URI that only a host pattern allows', () => {
+  let h: WebHarness;
+  let app: AppRow;
+  let browser: TestBrowser;
+  const CAUGHT = 'https://evil.example.com/steal?from=link';
+  const SCOPES = 'PROFILE:READ PHONE:READ';
+  const NOTICE = 'After you choose, you will be sent to <strong>evil.example.com</strong>.';
+
+  beforeAll(async () => {
+    h = await startWebHarness();
+  });
+  beforeEach(async () => {
+    app = await h.newApp({ name: 'Moon Wallet', redirectUris: ['https://moon.example.com/cb'], hosts: ['*.example.com'] });
+    await recordGrant(h, h.userId, app.client_id, ['PROFILE:READ', 'PHONE:READ', 'ASSETS:READ']);
+    browser = new TestBrowser(h.app);
+    await browser.signIn('alice', PASSWORD);
+  });
+  afterAll(async () => {
+    await h?.close();
+  });
+
+  const codeRows = () => h.db.selectFrom('authorization_codes').selectAll().where('client_id', '=', app.client_id).execute();
+  const caughtRequest = (extra: Record<string, string> = {}) =>
+    authorizeUrl({ client_id: app.client_id, redirect_uri: CAUGHT, scope: SCOPES, state: 'st-h1', code_challenge: 'A'.repeat(43), ...extra });
+
+  it('shows the consent page, not a redirect, despite a grant of every scope, and names the exact host', async () => {
+    const page = await browser.get(caughtRequest());
+    expect(page.statusCode).toBe(200);
+    expect(page.headers.location).toBeUndefined();
+    expect(page.body).toContain(NOTICE);
+    expect(page.body).toContain('>Authorize</button>');
+    expect(page.body).not.toContain('You will be sent back to');
+    expect(await codeRows()).toHaveLength(0);
+  });
+
+  it('still skips consent for the registered URI, whose page (when forced) has no such notice', async () => {
+    const skipped = await browser.get(authorizeUrl({ client_id: app.client_id, scope: SCOPES }));
+    expect(skipped.statusCode).toBe(302);
+    const code = location(skipped).searchParams.get('code') ?? '';
+    const row = await h.db.selectFrom('authorization_codes').selectAll().where('code_hash', '=', sha256Hex(code)).executeTakeFirstOrThrow();
+    expect(row).toMatchObject({ redirect_uri: 'https://moon.example.com/cb', redirect_uri_match: 'exact' });
+    const forced = await browser.get(authorizeUrl({ client_id: app.client_id, scope: SCOPES, prompt: 'consent' }));
+    expect(forced.body).toContain('You will be sent back to <strong>moon.example.com</strong>.');
+    expect(forced.body).not.toContain('id="destination"');
+  });
+
+  it('after Authorize, sends the code to that host, and the code remembers the host pattern', async () => {
+    const fields = formFields((await browser.get(caughtRequest())).body, DECISION);
+    const response = await browser.post(DECISION, [...fields, ['decision', 'authorize']]);
+    expect(response.statusCode).toBe(303);
+    const target = location(response);
+    expect(`${target.origin}${target.pathname}`).toBe('https://evil.example.com/steal');
+    expect(target.searchParams.get('from')).toBe('link');
+    const row = await h.db.selectFrom('authorization_codes').selectAll().where('code_hash', '=', sha256Hex(target.searchParams.get('code') ?? '')).executeTakeFirstOrThrow();
+    expect(row).toMatchObject({ redirect_uri: CAUGHT, redirect_uri_sent: CAUGHT, redirect_uri_match: 'host_pattern' });
+  });
+
+  it('prompt=none answers consent_required and issues nothing', async () => {
+    const response = await browser.get(caughtRequest({ prompt: 'none' }));
+    expect(response.statusCode).toBe(302);
+    const target = location(response);
+    expect(`${target.origin}${target.pathname}`).toBe('https://evil.example.com/steal');
+    expect(target.searchParams.get('error')).toBe('consent_required');
+    expect(target.searchParams.get('code')).toBeNull();
+    expect(await codeRows()).toHaveLength(0);
+  });
+
+  it('the device approval page names the host the waiting browser will go to, and its code remembers the host pattern', async () => {
+    const waiting = await new TestBrowser(h.app, '198.51.100.20').get(caughtRequest());
+    const codeId = new RegExp(`href="${ISSUER}/codes/([0-9a-f-]{36})"`).exec(waiting.body)?.[1];
+    expect(codeId).toBeTruthy();
+    const page = await browser.get(`/codes/${codeId}`);
+    expect(page.statusCode).toBe(200);
+    expect(page.body).toContain('After you choose, the browser that showed the QR code will be sent to <strong>evil.example.com</strong>.');
+    const fields = formFields(page.body, `/codes/${codeId}`);
+    expect((await browser.post(`/codes/${codeId}`, [...fields, ['decision', 'authorize']])).statusCode).toBe(303);
+    expect((await codeRows()).map((row) => row.redirect_uri_match)).toEqual(['host_pattern']);
   });
 });
 

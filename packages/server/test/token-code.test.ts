@@ -222,4 +222,42 @@ describe('POST /oauth/token grant_type=authorization_code', () => {
       error: 'invalid_grant',
     });
   });
+
+  // Issue 17, H1: the standard form already binds the URI (it was sent to authorize) and
+  // already makes a confidential app use its secret; these hold both for host-pattern codes.
+  describe('a code sent to a URI that only a host pattern allows', () => {
+    const CAUGHT = 'https://evil.app.example/steal';
+    const patternCode = () => f.code(f.confidential, { pkce: true, redirectUriSent: CAUGHT, redirectUriMatch: 'host_pattern' });
+
+    it('refuses a confidential app that offers only its verifier (`none` is for public apps), and spends the code', async () => {
+      const { code, verifier } = await patternCode();
+      const fields = { grant_type: 'authorization_code', code, code_verifier: verifier, redirect_uri: CAUGHT };
+      const refused = await postForm(f.app, '/oauth/token', { ...fields, client_id: f.confidential.clientId });
+      expect(refused.statusCode).toBe(401);
+      expect(refused.json()).toMatchObject({ error: 'invalid_client' });
+      expect((await redeem(f, f.confidential, { code, code_verifier: verifier, redirect_uri: CAUGHT })).json()).toMatchObject({ error: 'invalid_grant' });
+    });
+
+    it('refuses a missing or different redirect_uri, and spends the code', async () => {
+      const missing = await patternCode();
+      expect((await redeem(f, f.confidential, { code: missing.code, code_verifier: missing.verifier })).json()).toMatchObject({
+        error: 'invalid_grant',
+        error_description: expect.stringContaining('redirect_uri is required'),
+      });
+      expect((await redeem(f, f.confidential, { code: missing.code, code_verifier: missing.verifier, redirect_uri: CAUGHT })).json()).toMatchObject({ error: 'invalid_grant' });
+      const other = await patternCode();
+      expect((await redeem(f, f.confidential, { code: other.code, code_verifier: other.verifier, redirect_uri: REDIRECT_URI })).json()).toMatchObject({
+        error: 'invalid_grant',
+        error_description: expect.stringContaining('does not match'),
+      });
+    });
+
+    it('answers the secret (Basic or in the body) with the redirect_uri and the verifier', async () => {
+      const basicCode = await patternCode();
+      expect((await redeem(f, f.confidential, { code: basicCode.code, code_verifier: basicCode.verifier, redirect_uri: CAUGHT })).statusCode).toBe(200);
+      const post = await patternCode();
+      const fields = { grant_type: 'authorization_code', code: post.code, code_verifier: post.verifier, redirect_uri: CAUGHT };
+      expect((await postForm(f.app, '/oauth/token', { ...fields, client_id: f.confidential.clientId, client_secret: f.confidential.secret })).statusCode).toBe(200);
+    });
+  });
 });

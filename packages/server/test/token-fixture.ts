@@ -3,6 +3,7 @@ import type { FastifyInstance, LightMyRequestResponse } from 'fastify';
 import type { UserRow } from '../src/accounts/repo.js';
 import { createUser } from '../src/accounts/service.js';
 import { buildApp } from '../src/app.js';
+import type { RedirectUriMatch } from '../src/apps/redirects.js';
 import { createApp } from '../src/apps/service.js';
 import { loadConfig } from '../src/config/load.js';
 import { recordGrant } from '../src/consent/grants.js';
@@ -27,6 +28,8 @@ export interface CodeOptions {
   challenge?: string;
   /** what authorize received; default: nothing (the registered URI was used) */
   redirectUriSent?: string;
+  /** how authorize allowed the redirect URI; default: `exact` */
+  redirectUriMatch?: RedirectUriMatch;
   scopes?: string[];
   userId?: string;
 }
@@ -93,6 +96,7 @@ export async function tokenFixture(env: Record<string, string> = {}, clock = new
         clientId: client.clientId,
         userId,
         redirectUri: options.redirectUriSent ?? REDIRECT_URI,
+        redirectUriMatch: options.redirectUriMatch ?? 'exact',
         redirectUriSent: options.redirectUriSent,
         codeChallenge: options.challenge ?? pair?.challenge,
         scopes,

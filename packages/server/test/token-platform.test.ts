@@ -1,7 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { serverKeyPair } from '../src/tokens/server-key.js';
 import { lookupAccessToken } from '../src/tokens/service.js';
-import { type TokenFixture, pkcePair, postJson, tokenFixture } from './token-fixture.js';
+import { sha256Hex } from '../src/tokens/opaque.js';
+import { REDIRECT_URI, type TokenFixture, pkcePair, postJson, tokenFixture } from './token-fixture.js';
 
 /** Mixin's JSON form of POST /oauth/token (PROTOCOL.md §7), answered in the platform envelope. */
 describe('POST /oauth/token, platform form', () => {
@@ -15,6 +16,8 @@ describe('POST /oauth/token, platform form', () => {
 
   const authorizationRow = (id: string) =>
     f.deps.db.selectFrom('authorizations').selectAll().where('authorization_id', '=', id).executeTakeFirst();
+  const spent = async (code: string) =>
+    (await f.deps.db.selectFrom('authorization_codes').select('used_at').where('code_hash', '=', sha256Hex(code)).executeTakeFirstOrThrow()).used_at !== null;
 
   it('trades a code and the client secret for a bearer token', async () => {
     const { code, authorizationId } = await f.code(f.confidential);
@@ -54,15 +57,37 @@ describe('POST /oauth/token, platform form', () => {
   });
 
   it.each([
-    ['both a secret and a verifier', (secret: string | undefined, verifier: string | undefined) => ({ client_secret: secret, code_verifier: verifier })],
-    ['neither a secret nor a verifier', () => ({})],
+    ['neither a secret nor a verifier', {}],
+    ['a redirect_uri that is not a string', { redirect_uri: ['https://app.example/cb'] }],
   ])('refuses %s with 10002 and leaves the code usable', async (_name, fields) => {
     const { code, verifier } = await f.code(f.confidential, { pkce: true });
-    const refused = await postJson(f.app, { client_id: f.confidential.clientId, code, ...fields(f.confidential.secret, verifier) });
+    const refused = await postJson(f.app, { client_id: f.confidential.clientId, code, ...fields });
     expect(refused.statusCode).toBe(400);
     expect(refused.json().error).toMatchObject({ code: 10002 });
     const retry = await postJson(f.app, { client_id: f.confidential.clientId, code, code_verifier: verifier });
     expect(retry.statusCode).toBe(200);
+  });
+
+  it('accepts a secret and a verifier together, and checks both', async () => {
+    const both = await f.code(f.confidential, { pkce: true });
+    const body = { client_id: f.confidential.clientId, code: both.code, client_secret: f.confidential.secret, code_verifier: both.verifier };
+    expect((await postJson(f.app, body)).statusCode).toBe(200);
+    const wrongVerifier = await f.code(f.confidential, { pkce: true });
+    const refused = await postJson(f.app, { ...body, code: wrongVerifier.code, code_verifier: pkcePair().verifier });
+    expect(refused.statusCode).toBe(401);
+    const wrongSecret = await f.code(f.confidential, { pkce: true });
+    expect((await postJson(f.app, { ...body, code: wrongSecret.code, code_verifier: wrongSecret.verifier, client_secret: 'c'.repeat(64) })).statusCode).toBe(401);
+  });
+
+  it('takes an optional redirect_uri: when sent it must be the one the code went to, or the code is spent', async () => {
+    const right = await f.code(f.confidential, { pkce: true });
+    const answer = await postJson(f.app, { client_id: f.confidential.clientId, code: right.code, code_verifier: right.verifier, redirect_uri: REDIRECT_URI });
+    expect(answer.statusCode).toBe(200);
+    const wrong = await f.code(f.confidential, { pkce: true });
+    const refused = await postJson(f.app, { client_id: f.confidential.clientId, code: wrong.code, code_verifier: wrong.verifier, redirect_uri: 'https://app.example/other' });
+    expect(refused.statusCode).toBe(401);
+    expect(refused.json().error.description).toMatch(/redirect_uri does not match/);
+    expect(await spent(wrong.code)).toBe(true);
   });
 
   it('refuses a malformed ed25519 key with 10002 and leaves the code usable', async () => {
@@ -121,5 +146,62 @@ describe('POST /oauth/token, platform form', () => {
     const response = await postJson(f.app, { client_id: f.confidential.clientId, code, client_secret: f.confidential.secret });
     expect(response.statusCode).toBe(400);
     expect(response.json().error).toMatchObject({ code: 20121, description: 'Authorization code expired.' });
+  });
+
+  /*
+   * Issue 17, H1: a code sent to a redirect URI that only a host pattern allows may have
+   * been caught by a host the app does not control, with a PKCE challenge of the catcher's.
+   * It needs that redirect_uri and, for a confidential app, the secret; any failure spends it.
+   */
+  describe('a code sent to a URI that only a host pattern allows', () => {
+    const CAUGHT = 'https://evil.app.example/steal';
+    const patternCode = (client = f.confidential, pkce = true) => f.code(client, { pkce, redirectUriSent: CAUGHT, redirectUriMatch: 'host_pattern' });
+
+    it('refuses the verifier alone from a confidential app, even with the right redirect_uri, and spends the code', async () => {
+      const { code, verifier } = await patternCode();
+      const refused = await postJson(f.app, { client_id: f.confidential.clientId, code, code_verifier: verifier, redirect_uri: CAUGHT });
+      expect(refused.statusCode).toBe(401);
+      expect(refused.json().error).toMatchObject({ code: 401, description: expect.stringMatching(/client_secret is required/) });
+      expect(await spent(code)).toBe(true);
+      const retry = await postJson(f.app, { client_id: f.confidential.clientId, code, code_verifier: verifier, client_secret: f.confidential.secret, redirect_uri: CAUGHT });
+      expect(retry.statusCode).toBe(401);
+    });
+
+    it('refuses it in the Mixin envelope (HTTP 202) to a request with X-Request-Id', async () => {
+      const { code, verifier } = await patternCode();
+      const refused = await postJson(f.app, { client_id: f.confidential.clientId, code, code_verifier: verifier, redirect_uri: CAUGHT }, { 'x-request-id': 'req-h1' });
+      expect(refused.statusCode).toBe(202);
+      expect(refused.json()).toEqual({ error: { status: 202, code: 401, description: expect.stringMatching(/client_secret is required/), request_id: 'req-h1' } });
+    });
+
+    it('refuses the secret without the redirect_uri (as Mixin SDKs send it), or with another one, and spends the code', async () => {
+      const missing = await patternCode(f.confidential, false);
+      const noUri = await postJson(f.app, { client_id: f.confidential.clientId, code: missing.code, client_secret: f.confidential.secret });
+      expect(noUri.statusCode).toBe(401);
+      expect(noUri.json().error.description).toMatch(/redirect_uri is required/);
+      expect(await spent(missing.code)).toBe(true);
+      const other = await patternCode(f.confidential, false);
+      const otherUri = await postJson(f.app, { client_id: f.confidential.clientId, code: other.code, client_secret: f.confidential.secret, redirect_uri: `${CAUGHT}/x` });
+      expect(otherUri.json().error.description).toMatch(/redirect_uri does not match/);
+      expect(await spent(other.code)).toBe(true);
+    });
+
+    it('answers the secret with the redirect_uri, and the verifier too when authorize had a challenge', async () => {
+      const plain = await patternCode(f.confidential, false);
+      const answer = await postJson(f.app, { client_id: f.confidential.clientId, code: plain.code, client_secret: f.confidential.secret, redirect_uri: CAUGHT });
+      expect(answer.statusCode).toBe(200);
+      expect(answer.json().data.authorization_id).toBe(plain.authorizationId);
+      const pkce = await patternCode();
+      const both = await postJson(f.app, { client_id: f.confidential.clientId, code: pkce.code, client_secret: f.confidential.secret, code_verifier: pkce.verifier, redirect_uri: CAUGHT });
+      expect(both.statusCode).toBe(200);
+    });
+
+    it('lets a public app, which has no secret, redeem with its verifier and the redirect_uri only', async () => {
+      const refusedCode = await patternCode(f.publicApp);
+      const refused = await postJson(f.app, { client_id: f.publicApp.clientId, code: refusedCode.code, code_verifier: refusedCode.verifier });
+      expect(refused.json().error.description).toMatch(/redirect_uri is required/);
+      const { code, verifier } = await patternCode(f.publicApp);
+      expect((await postJson(f.app, { client_id: f.publicApp.clientId, code, code_verifier: verifier, redirect_uri: CAUGHT })).statusCode).toBe(200);
+    });
   });
 });

@@ -24,8 +24,9 @@ export interface WebHarness {
   close(): Promise<void>;
 }
 
-export async function startWebHarness(env: Record<string, string> = {}): Promise<WebHarness> {
-  const database = await openTestDatabase();
+/** `open` picks the backend (default: PostgreSQL when configured, else SQLite). */
+export async function startWebHarness(env: Record<string, string> = {}, open: () => Promise<TestDatabase> = openTestDatabase): Promise<WebHarness> {
+  const database = await open();
   const clock = new TestClock();
   const deps = { db: database.storage.db, clock };
   const app = await buildApp(loadConfig({ LOG_LEVEL: 'silent', ISSUER, ...env }), { storage: database.storage, kv: new MemoryKv(clock), clock });

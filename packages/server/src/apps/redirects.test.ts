@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { hostMatchesPattern, isLoopbackRedirect, isRedirectUriAllowed, resolveRedirectUri } from './redirects.js';
+import { hostMatchesPattern, isLoopbackRedirect, isRedirectUriAllowed, matchRedirectUri, resolveRedirectUri } from './redirects.js';
 
 describe('isLoopbackRedirect', () => {
   it.each(['http://127.0.0.1/cb', 'http://127.0.0.1:5555/cb', 'http://[::1]:80/cb', 'http://localhost/cb'])(
@@ -169,24 +169,49 @@ describe('isRedirectUriAllowed', () => {
   });
 });
 
+describe('matchRedirectUri', () => {
+  const app = {
+    redirectUris: ['https://app.example.com/cb', 'http://127.0.0.1/cb', 'com.example.app:/cb'],
+    hosts: ['*.example.com', 'partner.org'],
+  };
+
+  it('calls a registered URI exact, a loopback one on another port included (RFC 8252 §7.3)', () => {
+    for (const uri of app.redirectUris) expect(matchRedirectUri(app, uri)).toBe('exact');
+    expect(matchRedirectUri(app, 'http://127.0.0.1:5555/cb')).toBe('exact');
+  });
+
+  it('calls a URI that only a host pattern allows host_pattern: another path, another subdomain, a plain host entry', () => {
+    // the registered host itself, on another path, is no more the app's than a taken-over subdomain
+    expect(matchRedirectUri(app, 'https://app.example.com/other')).toBe('host_pattern');
+    expect(matchRedirectUri(app, 'https://evil.example.com/cb')).toBe('host_pattern');
+    expect(matchRedirectUri(app, 'https://partner.org/cb')).toBe('host_pattern');
+  });
+
+  it('gives null for what neither allows', () => {
+    expect(matchRedirectUri(app, 'https://example.com/cb')).toBeNull();
+    expect(matchRedirectUri(app, 'https://evil.example.com:443/cb')).toBeNull();
+    expect(matchRedirectUri(app, '')).toBeNull();
+  });
+});
+
 describe('resolveRedirectUri', () => {
   const one = { redirectUris: ['https://app.example.com/cb'], hosts: ['*.example.com'] };
   const two = { redirectUris: ['https://app.example.com/cb', 'https://app.example.com/cb2'], hosts: [] };
   const none = { redirectUris: [], hosts: ['*.example.com'] };
 
   it('uses the only registered URI when none is requested', () => {
-    expect(resolveRedirectUri(one, undefined)).toBe('https://app.example.com/cb');
-    expect(resolveRedirectUri(one, '')).toBe('https://app.example.com/cb');
+    expect(resolveRedirectUri(one, undefined)).toEqual({ uri: 'https://app.example.com/cb', match: 'exact' });
+    expect(resolveRedirectUri(one, '')).toEqual({ uri: 'https://app.example.com/cb', match: 'exact' });
   });
   it('gives null when none is requested and there is not exactly one', () => {
     expect(resolveRedirectUri(two, undefined)).toBeNull();
     expect(resolveRedirectUri(none, undefined)).toBeNull();
   });
-  it('gives the requested URI when allowed', () => {
-    expect(resolveRedirectUri(two, 'https://app.example.com/cb2')).toBe('https://app.example.com/cb2');
-    expect(resolveRedirectUri(one, 'https://other.example.com/x')).toBe('https://other.example.com/x');
+  it('gives the requested URI when allowed, and whether only a host pattern allows it', () => {
+    expect(resolveRedirectUri(two, 'https://app.example.com/cb2')).toEqual({ uri: 'https://app.example.com/cb2', match: 'exact' });
+    expect(resolveRedirectUri(one, 'https://other.example.com/x')).toEqual({ uri: 'https://other.example.com/x', match: 'host_pattern' });
     const loop = { redirectUris: ['http://127.0.0.1/cb'], hosts: [] };
-    expect(resolveRedirectUri(loop, 'http://127.0.0.1:5555/cb')).toBe('http://127.0.0.1:5555/cb');
+    expect(resolveRedirectUri(loop, 'http://127.0.0.1:5555/cb')).toEqual({ uri: 'http://127.0.0.1:5555/cb', match: 'exact' });
   });
   it('gives null for a refused request, never falling back to the registered one', () => {
     expect(resolveRedirectUri(one, 'https://evil.com/cb')).toBeNull();

@@ -8,6 +8,7 @@
  * different destination. Anything unusual is refused rather than normalized.
  */
 
+import type { AuthorizationCodesTable } from '../storage/tables.js';
 import { isPublicSuffix } from './public-suffix.js';
 
 export const MAX_REDIRECT_URI_LENGTH = 2048;
@@ -106,29 +107,50 @@ export interface RedirectPolicy {
   hosts: readonly string[];
 }
 
-export function isRedirectUriAllowed(app: RedirectPolicy, requested: string): boolean {
-  if (typeof requested !== 'string' || requested === '') return false;
-  if (app.redirectUris.includes(requested)) return true;
+/**
+ * How a redirect URI is allowed: `exact` (registered, or a registered loopback URI on
+ * another port) or `host_pattern` (only a host pattern allows it). A host pattern vouches
+ * for every path on every host under it, some of which the app may not control (a
+ * taken-over subdomain, a user-content host), so such a URI never skips consent and its
+ * code needs more at the token endpoint (RFC 9700 §2.1).
+ */
+export type RedirectUriMatch = AuthorizationCodesTable['redirect_uri_match'];
+
+/** How `requested` is allowed for this app, or null when it is not. */
+export function matchRedirectUri(app: RedirectPolicy, requested: string): RedirectUriMatch | null {
+  if (typeof requested !== 'string' || requested === '') return null;
+  if (app.redirectUris.includes(requested)) return 'exact';
 
   const key = loopbackKey(requested);
-  if (key !== null && app.redirectUris.some((r) => loopbackKey(r) === key)) return true;
+  if (key !== null && app.redirectUris.some((r) => loopbackKey(r) === key)) return 'exact';
 
   const parsed = parseStrictWebUri(requested);
-  if (!parsed) return false;
+  if (!parsed) return null;
   // An explicit port (even the default one, which WHATWG drops) is only ever allowed
   // through exact registration: host patterns say nothing about which ports are safe.
-  if (parsed.hasPort || parsed.url.port !== '') return false;
-  if (parsed.scheme === 'http' && !isLoopbackRedirect(parsed.url)) return false;
-  return app.hosts.some((pattern) => hostMatchesPattern(parsed.url.hostname, pattern));
+  if (parsed.hasPort || parsed.url.port !== '') return null;
+  if (parsed.scheme === 'http' && !isLoopbackRedirect(parsed.url)) return null;
+  return app.hosts.some((pattern) => hostMatchesPattern(parsed.url.hostname, pattern)) ? 'host_pattern' : null;
+}
+
+export function isRedirectUriAllowed(app: RedirectPolicy, requested: string): boolean {
+  return matchRedirectUri(app, requested) !== null;
+}
+
+export interface ResolvedRedirectUri {
+  uri: string;
+  match: RedirectUriMatch;
 }
 
 /**
- * The redirect URI to use for a request, or null when none may be used (the caller then
- * shows an error page and must not redirect).
+ * The redirect URI to use for a request and how it is allowed, or null when none may be
+ * used (the caller then shows an error page and must not redirect).
  */
-export function resolveRedirectUri(app: RedirectPolicy, requested: string | undefined): string | null {
+export function resolveRedirectUri(app: RedirectPolicy, requested: string | undefined): ResolvedRedirectUri | null {
   if (requested === undefined || requested === '') {
-    return app.redirectUris.length === 1 ? (app.redirectUris[0] ?? null) : null;
+    const only = app.redirectUris.length === 1 ? app.redirectUris[0] : undefined;
+    return only === undefined ? null : { uri: only, match: 'exact' };
   }
-  return isRedirectUriAllowed(app, requested) ? requested : null;
+  const match = matchRedirectUri(app, requested);
+  return match === null ? null : { uri: requested, match };
 }

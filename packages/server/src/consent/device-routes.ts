@@ -179,6 +179,7 @@ async function devicePage(context: RouteContext, request: FastifyRequest, reply:
     registry: context.scopes,
     user,
     redirectUri: pending.request.redirectUri,
+    redirectUriMatch: pending.request.redirectUriMatch,
     forWaitingBrowser: true,
     action: `/codes/${encodeURIComponent(codeId)}`,
     hidden: {},

@@ -34,12 +34,22 @@ const ANSWER_GRACE_MS = 30_000;
 const resultKey = (authorizationId: string) => `device-result:${authorizationId}`;
 export const decisionChannel = (authorizationId: string) => `device:${authorizationId}`;
 
+/**
+ * A request stored before codes recorded how their redirect URI was allowed has no
+ * redirectUriMatch: it is read as `host_pattern`, the stricter reading, for the few
+ * minutes such a request can still be pending.
+ */
+function storedRequest(json: string): AuthorizeRequest {
+  const request = JSON.parse(json) as Partial<AuthorizeRequest> & Omit<AuthorizeRequest, 'redirectUriMatch'>;
+  return { ...request, redirectUriMatch: request.redirectUriMatch ?? 'host_pattern' };
+}
+
 function toDeviceRequest(row: DeviceRequestsTable): DeviceRequest {
   return {
     authorizationId: row.authorization_id,
     codeId: row.code_id,
     clientId: row.client_id,
-    request: JSON.parse(row.request) as AuthorizeRequest,
+    request: storedRequest(row.request),
     status: row.status,
     createdAt: row.created_at,
     expiresAt: row.expires_at,
@@ -124,6 +134,7 @@ export async function decideDeviceRequest(
       clientId: request.clientId,
       userId,
       redirectUri: request.redirectUri,
+      redirectUriMatch: request.redirectUriMatch,
       redirectUriSent: request.redirectUriSent,
       codeChallenge: request.codeChallenge,
       scopes: granted,

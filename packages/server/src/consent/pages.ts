@@ -1,4 +1,5 @@
 import { ALWAYS_GRANTED_SCOPE } from '@signet/protocol';
+import type { RedirectUriMatch } from '../apps/redirects.js';
 import type { AppRow } from '../apps/repo.js';
 import { type SafeHtml, html } from '../plugins/html.js';
 import { layout } from '../plugins/views.js';
@@ -18,6 +19,8 @@ export interface ConsentPageInput {
   user: { full_name: string; username: string | null };
   /** where the app's answer will go, shown so the user can see who receives it */
   redirectUri: string;
+  /** `host_pattern`: the app did not register redirectUri itself, so the page says plainly where it leads */
+  redirectUriMatch: RedirectUriMatch;
   /**
    * approving from a second device (PROTOCOL.md §6): the answer goes to the browser that
    * showed the QR code, not to this one, and the page says so
@@ -54,6 +57,26 @@ ${locked ? html`<input type="hidden" name="${GRANTED_FIELD}" value="${scope}">` 
 </li>`;
 }
 
+/**
+ * Who is signing in, and where the browser goes after the decision. For a URI that only a
+ * host pattern allows, a line of its own names the host: it may be one the app does not
+ * control, and the user is the last one who can notice (issue 17, H1).
+ */
+function whoAndWhere(input: ConsentPageInput): SafeHtml {
+  const { user, app } = input;
+  const host = destination(input.redirectUri);
+  const signedInAs = html`Signed in as <strong>${user.full_name}</strong>${user.username ? ` (${user.username})` : ''}.`;
+  if (input.redirectUriMatch === 'host_pattern') {
+    const who = input.forWaitingBrowser ? 'the browser that showed the QR code' : 'you';
+    return html`<p class="muted">${signedInAs}</p>
+<p class="notice" id="destination">After you choose, ${who} will be sent to <strong>${host}</strong>. ${app.name} did not register this exact address: go on only if you expected to be sent there.</p>`;
+  }
+  return html`<p class="muted">${signedInAs}
+${input.forWaitingBrowser
+  ? html`The browser that showed the QR code will then go on to <strong>${host}</strong>.`
+  : html`You will be sent back to <strong>${host}</strong>.`}</p>`;
+}
+
 /** PROTOCOL.md §5.5: the consent page, also used by the device approval page. */
 export function consentPage(input: ConsentPageInput): SafeHtml {
   const { app } = input;
@@ -64,10 +87,7 @@ ${app.icon_url ? html`<img src="${app.icon_url}" alt="">` : null}
 </div>
 ${app.description ? html`<p>${app.description}</p>` : null}
 ${app.website ? html`<p><a href="${app.website}" rel="noopener noreferrer" target="_blank">${app.website}</a></p>` : null}
-<p class="muted">Signed in as <strong>${input.user.full_name}</strong>${input.user.username ? ` (${input.user.username})` : ''}.
-${input.forWaitingBrowser
-  ? html`The browser that showed the QR code will then go on to <strong>${destination(input.redirectUri)}</strong>.`
-  : html`You will be sent back to <strong>${destination(input.redirectUri)}</strong>.`}</p>
+${whoAndWhere(input)}
 <form method="post" action="${input.action}">
 ${input.csrf}
 ${Object.entries(input.hidden).map(([name, value]) => html`<input type="hidden" name="${name}" value="${value}">`)}

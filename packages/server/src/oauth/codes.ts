@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { formatScopes } from '@signet/protocol';
+import type { RedirectUriMatch } from '../apps/redirects.js';
 import type { Clock } from '../storage/kv/types.js';
 import type { AuthorizationCodesTable, Db } from '../storage/tables.js';
 import { newOpaqueToken, sha256Hex } from '../tokens/opaque.js';
@@ -11,6 +12,8 @@ export interface CodeRequest {
   userId: string;
   /** the redirect URI the code will be delivered to */
   redirectUri: string;
+  /** how authorize allowed it: registered, or only by a host pattern */
+  redirectUriMatch: RedirectUriMatch;
   /** what /oauth/authorize received (undefined when the request named none) */
   redirectUriSent: string | undefined;
   /** S256 challenge, if any */
@@ -22,7 +25,7 @@ export interface CodeRequest {
 
 export type CodeRow = AuthorizationCodesTable;
 
-/** Issues a single-use code (256 random bits) bound to app, user, redirect URI, challenge and scopes. */
+/** Issues a single-use code (256 random bits) bound to app, user, redirect URI (and how it was allowed), challenge and scopes. */
 export async function issueCode(deps: { db: Db; clock: Clock }, request: CodeRequest): Promise<{ code: string; authorizationId: string }> {
   const code = newOpaqueToken(32);
   const now = deps.clock.now();
@@ -36,6 +39,7 @@ export async function issueCode(deps: { db: Db; clock: Clock }, request: CodeReq
       user_id: request.userId,
       redirect_uri_sent: request.redirectUriSent ?? null,
       redirect_uri: request.redirectUri,
+      redirect_uri_match: request.redirectUriMatch,
       code_challenge: request.codeChallenge ?? null,
       scopes: formatScopes(request.scopes),
       created_at: now,

@@ -111,6 +111,13 @@ export interface AuthorizationCodesTable {
   user_id: string;
   redirect_uri_sent: string | null;
   redirect_uri: string;
+  /**
+   * how authorize allowed `redirect_uri` (PROTOCOL.md §2): `exact` when the app registered
+   * it (a loopback URI on another port included), `host_pattern` when only a host pattern
+   * allowed it. Redeeming a `host_pattern` code takes that URI and, for a confidential app,
+   * the secret.
+   */
+  redirect_uri_match: 'exact' | 'host_pattern';
   /** always S256 (Mixin's SHA256 alias is stored as S256); null when none was sent */
   code_challenge: string | null;
   scopes: string;

@@ -19,6 +19,7 @@ export const checkRedirectUri: AuthorizeCheck = ({ params, draft }) => {
         : 'The redirect_uri is not registered for this app.',
     );
   }
-  draft.redirectUri = resolved;
+  draft.redirectUri = resolved.uri;
+  draft.redirectUriMatch = resolved.match;
   if (sent !== undefined) draft.redirectUriSent = sent;
 };

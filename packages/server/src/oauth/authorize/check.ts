@@ -1,4 +1,5 @@
 import type { OAuthErrorCode } from '@signet/protocol';
+import type { RedirectUriMatch } from '../../apps/redirects.js';
 import type { AppRow } from '../../apps/repo.js';
 import type { RouteContext } from '../../context.js';
 import { SignetError } from '../../errors/errors.js';
@@ -11,6 +12,7 @@ export type AuthorizeParams = Readonly<Record<string, unknown>>;
 export interface AuthorizeDraft {
   app?: AppRow;
   redirectUri?: string;
+  redirectUriMatch?: RedirectUriMatch;
   redirectUriSent?: string;
   scopes?: string[];
   codeChallenge?: string;

@@ -67,13 +67,14 @@ export async function runAuthorizeChecks(context: RouteContext, params: Authoriz
     for (const check of authorizeChecks) await check({ context, params, draft });
     const returnTo = readParam(params, 'return_to', (message) => redirectError('invalid_request', message));
     if (typeof params.state !== 'string' && params.state !== undefined) throw redirectError('invalid_request', 'state must be sent once');
-    if (!draft.app || !draft.redirectUri || !draft.scopes) throw pageError('The request could not be checked.');
+    if (!draft.app || !draft.redirectUri || !draft.redirectUriMatch || !draft.scopes) throw pageError('The request could not be checked.');
     return {
       ok: true,
       app: draft.app,
       request: {
         clientId: draft.app.client_id,
         redirectUri: draft.redirectUri,
+        redirectUriMatch: draft.redirectUriMatch,
         redirectUriSent: draft.redirectUriSent,
         scopes: draft.scopes,
         state,

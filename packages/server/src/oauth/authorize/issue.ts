@@ -19,6 +19,7 @@ export async function approvedRedirectUrl(
     clientId: request.clientId,
     userId,
     redirectUri: request.redirectUri,
+    redirectUriMatch: request.redirectUriMatch,
     redirectUriSent: request.redirectUriSent,
     codeChallenge: request.codeChallenge,
     scopes,

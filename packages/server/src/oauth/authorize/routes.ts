@@ -59,6 +59,17 @@ async function showSignIn(context: RouteContext, request: FastifyRequest, reply:
   return sendPage(reply, signInPage({ csrf: csrfField(request), next: returnUrl(params), aside, intro }));
 }
 
+/**
+ * §5.4: a remembered grant answers without asking only when nothing forces the page and the
+ * redirect URI is one the app registered. A host pattern also allows hosts the app may not
+ * control (a taken-over subdomain, a user-content host), so a code for one of those is
+ * never handed over without the user seeing where it goes (RFC 9700 §2.1).
+ */
+async function maySkipConsent(context: RouteContext, userId: string, authz: AuthorizeRequest): Promise<boolean> {
+  if (authz.forceConsent || authz.redirectUriMatch !== 'exact') return false;
+  return grantCovers(context.db, userId, authz.clientId, authz.scopes);
+}
+
 /** GET /oauth/authorize and the consent form's POST /oauth/authorize/decision (PROTOCOL.md §5). */
 export async function authorizeRoutes(app: FastifyInstance, context: RouteContext): Promise<void> {
   // No automatic HEAD twin: a HEAD would issue codes and open device requests nobody sees.
@@ -71,13 +82,14 @@ export async function authorizeRoutes(app: FastifyInstance, context: RouteContex
 
     if (authz.prompt === 'none') {
       if (!user) return failWith(context, reply, authz, 'login_required', 'The user is not signed in.', 302);
-      if (authz.forceConsent || !(await grantCovers(context.db, user.user_id, authz.clientId, authz.scopes))) {
-        return failWith(context, reply, authz, 'consent_required', 'The user has not approved these scopes.', 302);
+      if (!(await maySkipConsent(context, user.user_id, authz))) {
+        const why = authz.redirectUriMatch === 'exact' ? 'has not approved these scopes' : 'must approve a redirect URI that only a host pattern allows';
+        return failWith(context, reply, authz, 'consent_required', `The user ${why}.`, 302);
       }
       return redirect(reply, await approvedRedirectUrl(context, authz, user.user_id, authz.scopes), 302);
     }
     if (!user || authz.prompt === 'login') return showSignIn(context, request, reply, authz, outcome.app, params);
-    if (!authz.forceConsent && (await grantCovers(context.db, user.user_id, authz.clientId, authz.scopes))) {
+    if (await maySkipConsent(context, user.user_id, authz)) {
       // the code carries what was asked for now, not everything ever granted
       return redirect(reply, await approvedRedirectUrl(context, authz, user.user_id, authz.scopes), 302);
     }
@@ -87,6 +99,7 @@ export async function authorizeRoutes(app: FastifyInstance, context: RouteContex
       registry: context.scopes,
       user,
       redirectUri: authz.redirectUri,
+      redirectUriMatch: authz.redirectUriMatch,
       action: '/oauth/authorize/decision',
       hidden: hiddenFields(params),
       csrf: csrfField(request),

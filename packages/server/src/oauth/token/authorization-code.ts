@@ -18,8 +18,12 @@ export interface CodeRedemption {
   clientId: string;
   /** proves the caller is that client (throws invalid_client); the app is undefined when unknown */
   authenticate(app: AppRow | undefined): AppRow;
-  /** the standard form must repeat the redirect URI; Mixin's JSON form has none */
-  redirectUri: { sent: string | undefined } | undefined;
+  /** whether authenticate checked the client secret (not only who the caller says it is) */
+  withSecret: boolean;
+  /** whose redirect URI rule applies: RFC 6749 §4.1.3, or the platform (Mixin JSON) form's */
+  form: 'standard' | 'platform';
+  /** the redirect_uri the token request sent, if any */
+  redirectUri: string | undefined;
   codeVerifier: string | undefined;
   /** where a replay is reported from */
   source: AuditSource;
@@ -39,12 +43,36 @@ export function parseCodeVerifier(value: string | undefined): string | undefined
   return value;
 }
 
-function checkRedirectUri(row: CodeRow, sent: string | undefined): void {
-  if (row.redirect_uri_sent !== null) {
-    if (sent !== row.redirect_uri_sent) throw invalidGrant('redirect_uri does not match the authorization request.');
-  } else if (sent !== undefined && sent !== row.redirect_uri) {
-    // not required when authorize named none, but if sent it must be the one the code went to
-    throw invalidGrant('redirect_uri does not match the authorization request.');
+/**
+ * The code is bound to the redirect URI it went to. A URI sent must be that one. It must be
+ * sent when only a host pattern allowed it (the catcher of a stray code is then the one
+ * host that can name it), and in the standard form whenever authorize was sent one
+ * (RFC 6749 §4.1.3). Mixin's SDKs never send it, so the platform form may leave it out for
+ * a registered URI.
+ */
+function checkRedirectUri(row: CodeRow, redemption: CodeRedemption): void {
+  const sent = redemption.redirectUri;
+  if (sent !== undefined) {
+    if (sent !== row.redirect_uri) throw invalidGrant('redirect_uri does not match the authorization request.');
+    return;
+  }
+  if (row.redirect_uri_match === 'host_pattern') {
+    throw invalidGrant('redirect_uri is required: the code went to a redirect URI allowed only by a host pattern.');
+  }
+  if (redemption.form === 'standard' && row.redirect_uri_sent !== null) {
+    throw invalidGrant('redirect_uri is required: it was sent to the authorization request.');
+  }
+}
+
+/**
+ * A code sent to a URI that only a host pattern allows may have been caught by a host the
+ * app does not control, together with a PKCE challenge of the catcher's own: there the
+ * verifier proves nothing, and a confidential app must prove itself with its secret. (A
+ * public app has none: the consent page naming the host is its guard.)
+ */
+function checkSecretWhenNeeded(row: CodeRow, app: AppRow, withSecret: boolean): void {
+  if (row.redirect_uri_match === 'host_pattern' && app.type === 'confidential' && !withSecret) {
+    throw invalidGrant('client_secret is required: the code went to a redirect URI allowed only by a host pattern.');
   }
 }
 
@@ -76,8 +104,9 @@ export async function redeemCode(context: RouteContext, redemption: CodeRedempti
   }
   const { row } = result;
   if (row.client_id !== redemption.clientId) throw invalidGrant('The authorization code was issued to another client.');
-  redemption.authenticate(await findAppForClientAuth(context.db, redemption.clientId));
-  if (redemption.redirectUri) checkRedirectUri(row, redemption.redirectUri.sent);
+  const app = redemption.authenticate(await findAppForClientAuth(context.db, redemption.clientId));
+  checkRedirectUri(row, redemption);
+  checkSecretWhenNeeded(row, app, redemption.withSecret);
   checkPkce(row, redemption.codeVerifier);
   if (result.status === 'expired') throw expiredCode();
   return row;
@@ -102,13 +131,15 @@ export async function authorizationCodeGrant(context: RouteContext, request: Sta
     throw invalidRequest('code_verifier', 'is required for a client without a secret');
   }
   const clientPublicKeyHex = readKeyParam(body);
-  const redirectUri = { sent: formParam(body, 'redirect_uri') };
 
   const row = await redeemCode(context, {
     code,
     clientId: credentials.clientId,
+    // a confidential app cannot use `none` here: verifyClient refuses it
     authenticate: (app) => verifyClient(app, credentials),
-    redirectUri,
+    withSecret: credentials.method !== 'none',
+    form: 'standard',
+    redirectUri: formParam(body, 'redirect_uri'),
     codeVerifier,
     source: request.source,
   });

@@ -25,9 +25,12 @@ function requiredString(body: Record<string, unknown>, field: string): string {
 }
 
 /**
- * The platform (Mixin) code exchange: JSON `{client_id, code, client_secret | code_verifier, ed25519?}`.
- * Any app may prove itself with the PKCE verifier instead of its secret (Mixin's rule for
- * an app's client side); a public app has no secret, so it must.
+ * The platform (Mixin) code exchange: JSON `{client_id, code, client_secret?, code_verifier?,
+ * redirect_uri?, ed25519?}`. Any app may prove itself with the PKCE verifier instead of its
+ * secret (Mixin's rule for an app's client side); a public app has no secret, so it must.
+ * Except for a code sent to a redirect URI that only a host pattern allows: that one needs
+ * `redirect_uri` and, for a confidential app, the secret (redeemCode). A confidential app
+ * that also sent a challenge then sends both, so both are accepted together.
  */
 export async function platformCodeExchange(
   context: RouteContext,
@@ -42,9 +45,8 @@ export async function platformCodeExchange(
   const code = requiredString(body, 'code');
   const secret = optionalString(body, 'client_secret');
   const codeVerifier = parseCodeVerifier(optionalString(body, 'code_verifier'));
-  if ((secret === undefined) === (codeVerifier === undefined)) {
-    throw invalidRequest(secret === undefined ? 'code_verifier' : 'client_secret', 'send exactly one of client_secret and code_verifier');
-  }
+  if (secret === undefined && codeVerifier === undefined) throw invalidRequest('code_verifier', 'send client_secret, code_verifier, or both');
+  const redirectUri = optionalString(body, 'redirect_uri');
   const key = optionalString(body, 'ed25519');
   const clientPublicKeyHex = key === undefined ? undefined : parseClientPublicKey(key);
 
@@ -53,10 +55,12 @@ export async function platformCodeExchange(
     clientId,
     authenticate: (app) => {
       if (!app) throw invalidClient('Unknown client.');
-      // with the verifier, the PKCE check that follows is what proves the caller
+      // with the verifier alone, the PKCE check that follows is what proves the caller
       return secret === undefined ? app : verifyClient(app, { method: 'client_secret_post', clientId, secret });
     },
-    redirectUri: undefined,
+    withSecret: secret !== undefined,
+    form: 'platform',
+    redirectUri,
     codeVerifier,
     source: request.source,
   });
