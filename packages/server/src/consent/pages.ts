@@ -23,6 +23,8 @@ export interface ConsentPageInput {
    * showed the QR code, not to this one, and the page says so
    */
   forWaitingBrowser?: boolean;
+  /** with forWaitingBrowser: where, when and by what the request was opened, and its match code (requesterNotice) */
+  requester?: SafeHtml;
   /** the form's target: /oauth/authorize/decision, or the device flow's own */
   action: string;
   /** carried through the form unchanged; the target re-checks them */
@@ -68,6 +70,7 @@ ${app.website ? html`<p><a href="${app.website}" rel="noopener noreferrer" targe
 ${input.forWaitingBrowser
   ? html`The browser that showed the QR code will then go on to <strong>${destination(input.redirectUri)}</strong>.`
   : html`You will be sent back to <strong>${destination(input.redirectUri)}</strong>.`}</p>
+${input.requester ?? null}
 <form method="post" action="${input.action}">
 ${input.csrf}
 ${Object.entries(input.hidden).map(([name, value]) => html`<input type="hidden" name="${name}" value="${value}">`)}
