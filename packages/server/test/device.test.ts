@@ -79,6 +79,11 @@ describe('approval from a device (QR flow)', () => {
     const view = await phone.code.fetch(codeId);
     expect(view).toMatchObject({ type: 'authorization', authorization_id: authorizationId, code_id: codeId, scopes: ['PROFILE:READ', 'PHONE:READ'] });
     expect((view as unknown as { app: { app_id: string; name: string } }).app).toMatchObject({ app_id: clientId, name: 'TV App' });
+    // the cross-device context rides along in the SDK's answer; the fields it reads are unchanged
+    const context = view as unknown as { created_at: string; requester: unknown; match_code: string; warnings: string[] };
+    expect(context.requester).toEqual({ ip: '127.0.0.1', device: 'an unknown device', created_at: context.created_at, same_network: true });
+    expect(context.match_code).toMatch(/^[2-9A-HJKMNP-TV-Z]{4}$/);
+    expect(context.warnings).toEqual([]);
 
     const waiting = nextDecision(browser, authorizationId);
     const approved = await phone.oauth.authorize({ authorization_id: authorizationId, scopes: ['PROFILE:READ'] });

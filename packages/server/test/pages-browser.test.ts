@@ -100,6 +100,8 @@ describe('sign-in and consent in a real browser, with oauth4webapi as the app', 
     const link = await tvPage.getByRole('link', { name: /\/codes\// }).getAttribute('href');
     expect(link).toMatch(new RegExp(`^${rig.issuer}/codes/[0-9a-f-]{36}$`));
     expect(await tvPage.locator('.qr svg').count()).toBe(1);
+    const tvCode = await tvPage.locator('.match-code .code').textContent();
+    expect(tvCode).toMatch(/^[2-9A-HJKMNP-TV-Z]{4}$/);
     await tvPage.screenshot({ path: new URL('device-waiting.png', SCREENSHOTS).pathname, fullPage: true });
 
     const phone = await rig.browser.newContext({ viewport: { width: 360, height: 740 } });
@@ -113,6 +115,9 @@ describe('sign-in and consent in a real browser, with oauth4webapi as the app', 
     const intro = await phonePage.locator('p.muted').first().textContent();
     expect(intro).toContain(`The browser that showed the QR code will then go on to ${new URL(rig.callbackUri).host}`);
     expect(intro).not.toContain('You will be sent back');
+    // whose request it is: the TV's browser and address, and the code the TV shows
+    expect(await phonePage.locator('.requester').textContent()).toMatch(/Requested from Chrome on Linux at 127\.0\.0\.1, .+ ago\./);
+    expect(await phonePage.locator('.match-code .code').textContent()).toBe(tvCode);
     await phonePage.getByLabel('PHONE:READ').uncheck();
     await phonePage.screenshot({ path: new URL('device-consent-phone.png', SCREENSHOTS).pathname, fullPage: true });
     await phonePage.getByRole('button', { name: 'Authorize' }).click();

@@ -95,14 +95,14 @@ describe.each(databaseBackends)('codes that remember how their redirect URI was 
     await untyped.insertInto('authorization_codes').values(Object.values(named)).execute();
 
     expect((await migrateToLatest(h.database.storage)).applied).toEqual(Object.keys(migrations).filter((name) => name > PREVIOUS));
-    expect(Object.keys(migrations).at(-1)).toBe(LATEST);
+    expect(Object.keys(migrations)).toContain(LATEST);
     const judged = Object.fromEntries(await Promise.all(Object.entries(named).map(async ([name, row]) => [name, await matchOf(row.code_hash)])));
     expect(judged).toEqual({ defaulted: 'exact', registered: 'exact', pattern: 'host_pattern', loopback: 'host_pattern', spent: 'host_pattern' });
 
     expect((await migrator.migrateTo(PREVIOUS)).error).toBeUndefined();
     const columns = await untyped.selectFrom('authorization_codes').selectAll().where('code_hash', '=', named.registered.code_hash).executeTakeFirstOrThrow();
     expect(columns).not.toHaveProperty('redirect_uri_match');
-    expect((await migrateToLatest(h.database.storage)).applied).toEqual([LATEST]);
+    expect((await migrateToLatest(h.database.storage)).applied).toEqual(Object.keys(migrations).filter((name) => name > PREVIOUS));
     expect(await matchOf(named.registered.code_hash)).toBe('exact');
   });
 });

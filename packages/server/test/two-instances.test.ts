@@ -7,7 +7,7 @@ import { HttpBrowser, openDecisionStream, openPendingRequest } from './http-brow
 import { type Instance, type InstancePair, startInstancePair } from './instance-pair.js';
 import { oauthClaims, sessionClaims, signJws } from './signing.js';
 import { basic } from './token-fixture.js';
-import { csrfOf, formFields } from './web.js';
+import { csrfOf, formFields, matchCodeOf } from './web.js';
 
 /**
  * Issue 7 and ARCHITECTURE.md "Scale": two `signet start` processes share one database
@@ -269,10 +269,13 @@ describe('two instances sharing one database and one kv', () => {
 
     it('approved in a browser signed in on A: the status B reports is done', async () => {
       const waiting = new HttpBrowser(b.url);
-      const { codeId, authorizationId } = await openPendingRequest(waiting, query());
+      const { codeId, authorizationId, page: waitingPage } = await openPendingRequest(waiting, query());
       const phone = new HttpBrowser(a.url);
       expect((await phone.signIn('twin', PASSWORD)).status).toBe(303);
       const page = await (await phone.get(`/codes/${codeId}`)).text();
+      // what B recorded of the waiting browser is A's to show: stored with the request, not in B's memory
+      expect(matchCodeOf(page)).toBe(matchCodeOf(waitingPage));
+      expect(page).toContain('at <strong>127.0.0.1</strong>');
       const decided = await phone.post(`/codes/${codeId}`, [...formFields(page, `/codes/${codeId}`), ['decision', 'authorize']]);
       expect(decided.status).toBe(303);
 

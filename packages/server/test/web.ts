@@ -73,6 +73,13 @@ function unescape(value: string): string {
     .replace(/&amp;/g, '&');
 }
 
+/** The match code a device-approval page shows (the waiting page and the approval page use one element for it). */
+export function matchCodeOf(page: string): string {
+  const code = /class="match-code">[^<]*<strong class="code">([^<]+)<\/strong>/.exec(page)?.[1];
+  if (!code) throw new Error('no match code on the page');
+  return code;
+}
+
 export function csrfOf(page: string): string {
   const token = /name="_csrf" value="([^"]+)"/.exec(page)?.[1];
   if (!token) throw new Error('page has no CSRF token');
@@ -86,6 +93,8 @@ export class TestBrowser {
   constructor(
     private readonly app: FastifyInstance,
     readonly address = '203.0.113.7',
+    /** sent with every request, such as a User-Agent */
+    readonly headers: Record<string, string> = {},
   ) {}
 
   private remember(response: LightMyRequestResponse): LightMyRequestResponse {
@@ -98,7 +107,7 @@ export class TestBrowser {
   }
 
   async get(url: string): Promise<LightMyRequestResponse> {
-    return this.remember(await this.app.inject({ method: 'GET', url, remoteAddress: this.address, headers: { cookie: this.cookieHeader } }));
+    return this.remember(await this.app.inject({ method: 'GET', url, remoteAddress: this.address, headers: { ...this.headers, cookie: this.cookieHeader } }));
   }
 
   async post(url: string, fields: [string, string][] | Record<string, string>, headers: Record<string, string> = {}): Promise<LightMyRequestResponse> {
@@ -108,7 +117,7 @@ export class TestBrowser {
         method: 'POST',
         url,
         remoteAddress: this.address,
-        headers: { ...headers, cookie: this.cookieHeader, 'content-type': 'application/x-www-form-urlencoded' },
+        headers: { ...this.headers, ...headers, cookie: this.cookieHeader, 'content-type': 'application/x-www-form-urlencoded' },
         payload: body,
       }),
     );

@@ -11,6 +11,8 @@ import { html } from '../plugins/html.js';
 import { errorPage, layout, sendPage } from '../plugins/views.js';
 import { browserId, currentUser } from '../plugins/web-session.js';
 import { DECISION_FIELD, GRANTED_FIELD, consentPage } from './pages.js';
+import { requesterNotice } from './requester-notice.js';
+import { requesterView } from './requester.js';
 import { authenticateSession } from '../tokens/authenticate.js';
 import {
   type DeviceRequest,
@@ -39,6 +41,19 @@ const PendingAuthorization = Type.Object({
     redirect_uris: Type.Array(Type.String()),
   }),
   created_at: Timestamp,
+  requester: Type.Object(
+    {
+      ip: Type.Union([Type.String(), Type.Null()], { description: 'the address of the browser that opened the request' }),
+      device: Type.String({ description: 'its browser and system, from its User-Agent: "Chrome on Windows", or "an unknown device"' }),
+      created_at: Timestamp,
+      same_network: Type.Boolean({ description: 'whether ip is on the same IPv4 /24 or IPv6 /64 as the caller' }),
+    },
+    { description: 'who opened the request: show it, so the user can tell whether it is theirs' },
+  ),
+  match_code: Type.Union([Type.String(), Type.Null()], { description: 'the code the waiting page shows too, for the user to compare' }),
+  warnings: Type.Array(Type.Union([Type.Literal('old'), Type.Literal('other_network')]), {
+    description: 'old: opened more than 60 s ago; other_network: not from the caller’s network',
+  }),
 });
 const docs = {
   code: { responses: { 200: dataOf(PendingAuthorization) }, errors: 'platform' },
@@ -49,9 +64,14 @@ const docs = {
   },
 } satisfies Record<string, RouteDocs>;
 
-/** The §6 view of a pending request, as `GET /codes/:id` and `POST /oauth/authorize` answer it. */
-async function authorizationView(context: RouteContext, pending: DeviceRequest, scopes: string[]) {
+/**
+ * The §6 view of a pending request, as `GET /codes/:id` and `POST /oauth/authorize` answer it.
+ * `requester`, `match_code` and `warnings` came later (cross-device phishing): additive, so
+ * Mixin's SDKs, which read the other fields, parse it as before. `approverIp` is the caller's.
+ */
+async function authorizationView(context: RouteContext, pending: DeviceRequest, scopes: string[], approverIp: string) {
   const app = await getApp(context, pending.clientId);
+  const requester = requesterView(pending.requester, approverIp, context.clock.now());
   return {
     type: 'authorization',
     authorization_id: pending.authorizationId,
@@ -68,6 +88,14 @@ async function authorizationView(context: RouteContext, pending: DeviceRequest, 
       redirect_uris: redirectUrisOf(app),
     },
     created_at: new Date(pending.createdAt).toISOString(),
+    requester: {
+      ip: requester.ip,
+      device: requester.device,
+      created_at: new Date(requester.createdAt).toISOString(),
+      same_network: requester.sameNetwork,
+    },
+    match_code: requester.matchCode,
+    warnings: requester.warnings,
   };
 }
 
@@ -95,7 +123,7 @@ export async function deviceApiRoutes(app: FastifyInstance, context: RouteContex
     if (!wantsJson(request)) return devicePage(context, request, reply, request.params.codeId);
     await authenticateSession(context, request);
     const pending = await pendingByCodeId(context, request.params.codeId);
-    return { data: await authorizationView(context, pending, pending.request.scopes) };
+    return { data: await authorizationView(context, pending, pending.request.scopes, request.ip) };
   });
 
   // the same decision from a browser signed in on the device: the consent form posts here
@@ -126,7 +154,7 @@ export async function deviceApiRoutes(app: FastifyInstance, context: RouteContex
     if (typeof authorizationId !== 'string') throw new SignetError(10002, 'authorization_id: is required', { extra: { field: 'authorization_id' } });
     if (!scopes) throw new SignetError(10002, 'scopes: must be an array of scope names', { extra: { field: 'scopes' } });
     const { request: decided, granted } = await decideDeviceRequest(context, authorizationId, principal.userId, scopes, request);
-    return { data: await authorizationView(context, decided, granted) };
+    return { data: await authorizationView(context, decided, granted, request.ip) };
   });
 
   app.get<{ Params: { authorizationId: string } }>('/oauth/device/:authorizationId/status', async (request) => {
@@ -181,6 +209,7 @@ async function devicePage(context: RouteContext, request: FastifyRequest, reply:
     redirectUri: pending.request.redirectUri,
     redirectUriMatch: pending.request.redirectUriMatch,
     forWaitingBrowser: true,
+    requester: requesterNotice(requesterView(pending.requester, request.ip, context.clock.now()), request.ip),
     action: `/codes/${encodeURIComponent(codeId)}`,
     hidden: {},
     csrf: csrfField(request),

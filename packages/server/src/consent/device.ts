@@ -8,7 +8,9 @@ import type { AuthorizeRequest } from '../oauth/authorize/request.js';
 import type { DeviceRequestsTable } from '../storage/tables.js';
 import { sha256Hex } from '../tokens/opaque.js';
 import { recordGrant } from './grants.js';
+import { type RequesterRecord, newMatchCode } from './requester.js';
 import { withAlwaysGranted } from './scopes.js';
+import { describeUserAgent } from './user-agent.js';
 
 /*
  * Approval from a device (PROTOCOL.md §6). A browser waiting on the sign-in page opens a
@@ -26,6 +28,15 @@ export interface DeviceRequest {
   status: DeviceRequestsTable['status'];
   createdAt: number;
   expiresAt: number;
+  /** who opened it, where and when, for the approving device to judge (consent/requester.ts) */
+  requester: RequesterRecord;
+}
+
+/** The waiting browser that opens a request: its session, address (request.ip) and User-Agent header. */
+export interface DeviceRequester {
+  browserId: string;
+  ip: string;
+  userAgent: string | undefined;
 }
 
 // how long after a decision its answer may still be on its way to the kv
@@ -53,22 +64,31 @@ function toDeviceRequest(row: DeviceRequestsTable): DeviceRequest {
     status: row.status,
     createdAt: row.created_at,
     expiresAt: row.expires_at,
+    requester: {
+      ip: row.requester_ip,
+      device: row.requester_device ?? describeUserAgent(undefined),
+      matchCode: row.match_code,
+      createdAt: row.created_at,
+    },
   };
 }
 
-export async function openDeviceRequest(deps: DeviceDeps, request: AuthorizeRequest, browserId: string): Promise<DeviceRequest> {
+export async function openDeviceRequest(deps: DeviceDeps, request: AuthorizeRequest, requester: DeviceRequester): Promise<DeviceRequest> {
   const now = deps.clock.now();
   const row: DeviceRequestsTable = {
     authorization_id: randomUUID(),
     code_id: randomUUID(),
     client_id: request.clientId,
     request: JSON.stringify(request),
-    browser_hash: sha256Hex(browserId),
+    browser_hash: sha256Hex(requester.browserId),
     status: 'pending',
     user_id: null,
     created_at: now,
     expires_at: now + lifetimes.deviceRequestMs,
     decided_at: null,
+    requester_ip: requester.ip,
+    requester_device: describeUserAgent(requester.userAgent),
+    match_code: newMatchCode(),
   };
   await deps.db.insertInto('device_requests').values(row).execute();
   return toDeviceRequest(row);

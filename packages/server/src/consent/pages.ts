@@ -26,6 +26,8 @@ export interface ConsentPageInput {
    * showed the QR code, not to this one, and the page says so
    */
   forWaitingBrowser?: boolean;
+  /** with forWaitingBrowser: where, when and by what the request was opened, and its match code (requesterNotice) */
+  requester?: SafeHtml;
   /** the form's target: /oauth/authorize/decision, or the device flow's own */
   action: string;
   /** carried through the form unchanged; the target re-checks them */
@@ -88,6 +90,7 @@ ${app.icon_url ? html`<img src="${app.icon_url}" alt="">` : null}
 ${app.description ? html`<p>${app.description}</p>` : null}
 ${app.website ? html`<p><a href="${app.website}" rel="noopener noreferrer" target="_blank">${app.website}</a></p>` : null}
 ${whoAndWhere(input)}
+${input.requester ?? null}
 <form method="post" action="${input.action}">
 ${input.csrf}
 ${Object.entries(input.hidden).map(([name, value]) => html`<input type="hidden" name="${name}" value="${value}">`)}

@@ -159,6 +159,12 @@ export interface DeviceRequestsTable {
   created_at: number;
   expires_at: number;
   decided_at: number | null;
+  /** the waiting browser's address; null for a request opened before it was recorded */
+  requester_ip: string | null;
+  /** describeUserAgent of the waiting browser ("Chrome on Windows") */
+  requester_device: string | null;
+  /** the short code both screens show (consent/requester.ts) */
+  match_code: string | null;
 }
 
 /** Amounts are canonical decimal strings (ledger/decimal.ts); arithmetic never uses floats. */

@@ -54,7 +54,8 @@ function hiddenFields(params: Record<string, unknown>): Record<string, string> {
 }
 
 async function showSignIn(context: RouteContext, request: FastifyRequest, reply: FastifyReply, authz: AuthorizeRequest, app: AppRow, params: Record<string, unknown>) {
-  const aside = await deviceApprovalSection(context, authz, browserId(request), request.ip);
+  const requester = { browserId: browserId(request), ip: request.ip, userAgent: request.headers['user-agent'] };
+  const aside = await deviceApprovalSection(context, authz, requester);
   const intro = `Sign in to continue to ${app.name}.`;
   return sendPage(reply, signInPage({ csrf: csrfField(request), next: returnUrl(params), aside, intro }));
 }

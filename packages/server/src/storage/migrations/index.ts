@@ -7,6 +7,7 @@ import * as auditLog from './20261123200000_audit_log.js';
 import * as expiryIndexes from './20261123210000_expiry_indexes.js';
 import * as spentRequestIds from './20261124090000_spent_request_ids.js';
 import * as redirectUriMatch from './20261204100000_redirect_uri_match.js';
+import * as deviceRequester from './20261204110000_device_requester.js';
 
 /** Every migration, by name; names sort in the order they run. Append only. */
 export const migrations: Record<string, Migration> = {
@@ -18,4 +19,5 @@ export const migrations: Record<string, Migration> = {
   '20261123210000_expiry_indexes': expiryIndexes,
   '20261124090000_spent_request_ids': spentRequestIds,
   '20261204100000_redirect_uri_match': redirectUriMatch,
+  '20261204110000_device_requester': deviceRequester,
 };
