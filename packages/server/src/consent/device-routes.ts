@@ -12,7 +12,7 @@ import { errorPage, layout, sendPage } from '../plugins/views.js';
 import { browserId, currentUser } from '../plugins/web-session.js';
 import { DECISION_FIELD, GRANTED_FIELD, consentPage } from './pages.js';
 import { requesterNotice } from './requester-notice.js';
-import { requesterView } from './requester.js';
+import { REQUESTER_WARNINGS, requesterView } from './requester.js';
 import { authenticateSession } from '../tokens/authenticate.js';
 import {
   type DeviceRequest,
@@ -51,7 +51,7 @@ const PendingAuthorization = Type.Object({
     { description: 'who opened the request: show it, so the user can tell whether it is theirs' },
   ),
   match_code: Type.Union([Type.String(), Type.Null()], { description: 'the code the waiting page shows too, for the user to compare' }),
-  warnings: Type.Array(Type.Union([Type.Literal('old'), Type.Literal('other_network')]), {
+  warnings: Type.Array(Type.Union(REQUESTER_WARNINGS.map((warning) => Type.Literal(warning))), {
     description: 'old: opened more than 60 s ago; other_network: not from the caller’s network',
   }),
 });

@@ -59,7 +59,9 @@ export function describeAge(ms: number): string {
   return minutes === 1 ? '1 minute' : `${minutes} minutes`;
 }
 
-export type RequesterWarning = 'old' | 'other_network';
+/** old: opened more than STALE_AFTER_MS ago; other_network: not on the approver's network (sameNetwork). */
+export const REQUESTER_WARNINGS = ['old', 'other_network'] as const;
+export type RequesterWarning = (typeof REQUESTER_WARNINGS)[number];
 
 /** The requester as the approving device sees it: the record, its age, and what looks wrong. */
 export interface RequesterView extends RequesterRecord {
