@@ -1,6 +1,6 @@
 import formbody from '@fastify/formbody';
 import cookie from '@fastify/cookie';
-import Fastify, { type FastifyInstance } from 'fastify';
+import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 import type { Config } from './config/schema.js';
 import { authorizationsRoutes } from './consent/authorizations-routes.js';
 import { deviceApiRoutes } from './consent/device-routes.js';
@@ -42,6 +42,8 @@ export interface AppDeps {
   metrics?: Metrics;
   /** what GET /metrics answers; this process's own metrics unless a worker asks its primary for the group's */
   scrapeMetrics?: () => Promise<string>;
+  /** the process's logger, shared with its stores (main.ts); else the app makes its own */
+  log?: FastifyBaseLogger;
 }
 
 type RouteModule = (app: FastifyInstance, context: RouteContext) => Promise<void>;
@@ -75,11 +77,16 @@ function proxyTrust(setting: Config['trustProxy']): false | string[] | ((address
   return typeof setting === 'number' ? (_address, hop) => hop < setting : setting;
 }
 
+function loggerOptions(config: Config, log: FastifyBaseLogger | undefined): { logger: false | { level: string } } | { loggerInstance: FastifyBaseLogger } {
+  // silent: no logger at all, rather than a child logger per request that writes nothing
+  if (config.logLevel === 'silent') return { logger: false };
+  return log ? { loggerInstance: log } : { logger: { level: config.logLevel } };
+}
+
 /** Builds the server without listening: tests drive it with inject(), main.ts listens. */
 export async function buildApp(config: Config, deps: AppDeps): Promise<FastifyInstance> {
   const app = Fastify({
-    // silent: no logger at all, rather than a child logger per request that writes nothing
-    logger: config.logLevel === 'silent' ? false : { level: config.logLevel },
+    ...loggerOptions(config, deps.log),
     // Mixin clients send X-Request-Id; it becomes the log's request id and is echoed back.
     requestIdHeader: 'x-request-id',
     trustProxy: proxyTrust(config.trustProxy),

@@ -1,3 +1,4 @@
+import pino from 'pino';
 import { buildApp } from './app.js';
 import type { Config } from './config/schema.js';
 import { joinGroupMetrics } from './metrics/group.js';
@@ -5,6 +6,7 @@ import { createMetrics } from './metrics/metrics.js';
 import { openDatabase } from './storage/database.js';
 import { openKv, systemClock } from './storage/kv/index.js';
 import { type CleanupConfig, cleanUpExpired } from './storage/cleanup.js';
+import type { StorageLog } from './storage/log.js';
 import { migrateToLatest } from './storage/migrate.js';
 import type { Db } from './storage/tables.js';
 
@@ -25,7 +27,7 @@ export interface ServerOptions {
 }
 
 /** Expired rows go in the background, a bounded batch at a time (storage/cleanup.ts); returns the cancel. */
-export function scheduleCleanup(deps: { db: Db; config: CleanupConfig }, log: { warn(details: object, message: string): void }): () => void {
+export function scheduleCleanup(deps: { db: Db; config: CleanupConfig }, log: StorageLog): () => void {
   const timer = setInterval(() => {
     cleanUpExpired({ ...deps, clock: systemClock }).catch((error: unknown) => log.warn({ err: error }, 'clean-up failed'));
   }, CLEANUP_EVERY_MS);
@@ -40,20 +42,22 @@ export async function startServer(config: Config, options: ServerOptions = {}): 
   const closeAll = async () => {
     for (const close of opened.reverse()) await close();
   };
+  // one logger for the app and its stores, made first: a lost database connection is reported, not fatal
+  const log = pino({ level: config.logLevel });
   try {
-    const storage = await openDatabase(config.databaseUrl, { schema: config.databaseSchema, backgroundCheckpoints: true });
+    const storage = await openDatabase(config.databaseUrl, { schema: config.databaseSchema, backgroundCheckpoints: true, log });
     opened.push(() => storage.close());
     if (!options.worker) await migrateToLatest(storage);
     const kv = await openKv({ redisUrl: config.redisUrl, redisPrefix: config.redisPrefix, storage });
     opened.push(() => kv.close());
     const metrics = createMetrics(config.metrics);
     const scrapeMetrics = options.worker && config.metrics ? joinGroupMetrics(metrics) : undefined;
-    const app = await buildApp(config, { storage, kv, clock: systemClock, metrics, scrapeMetrics });
+    const app = await buildApp(config, { storage, kv, clock: systemClock, metrics, scrapeMetrics, log });
     // stop taking requests and finish the ones in flight before the stores close
     opened.push(() => app.close());
     const url = await app.listen({ port: config.port, host: config.host });
     if (!options.worker) {
-      const cancelCleanup = scheduleCleanup({ db: storage.db, config }, app.log);
+      const cancelCleanup = scheduleCleanup({ db: storage.db, config }, log);
       opened.push(async () => cancelCleanup());
     }
     let stopping: Promise<void> | undefined;

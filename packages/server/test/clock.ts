@@ -24,9 +24,9 @@ export class TestClock implements Clock {
 export const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 
 /** Resolves when the predicate holds, polling; fails after the limit so a broken delivery cannot hang a test. */
-export async function eventually(predicate: () => boolean, limitMs = 5000): Promise<void> {
+export async function eventually(predicate: () => boolean | Promise<boolean>, limitMs = 5000): Promise<void> {
   const deadline = Date.now() + limitMs;
-  while (!predicate()) {
+  while (!(await predicate())) {
     if (Date.now() > deadline) throw new Error('condition not met in time');
     await sleep(10);
   }

@@ -32,7 +32,9 @@ export interface InstancePair {
   stop(): Promise<void>;
 }
 
-interface RunningInstance extends Instance {
+export interface RunningInstance extends Instance {
+  /** true once the process has ended, by itself or by stop() */
+  exited(): boolean;
   stop(): Promise<void>;
 }
 
@@ -40,7 +42,8 @@ function exited(child: ChildProcess): boolean {
   return child.exitCode !== null || child.signalCode !== null;
 }
 
-async function startInstance(name: string, env: Record<string, string>): Promise<RunningInstance> {
+/** One `signet start` process with `env` added to this one's; resolves once it listens. */
+export async function startInstance(name: string, env: Record<string, string>): Promise<RunningInstance> {
   const child = spawn(process.execPath, [bin, 'start'], { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
   let output = '';
   const collect = (chunk: Buffer) => {
@@ -80,7 +83,7 @@ async function startInstance(name: string, env: Record<string, string>): Promise
       child.stderr?.on('data', look);
       child.once('exit', early);
     });
-    return { name, url, output: () => output, stop };
+    return { name, url, output: () => output, exited: () => exited(child), stop };
   } catch (error) {
     await stop();
     throw error;

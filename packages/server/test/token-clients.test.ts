@@ -1,21 +1,9 @@
-import { createServer } from 'node:net';
 import { OAuthClient, ResponseError, base64RawURLEncode, getChallenge, getED25519KeyPair } from '@mixin.dev/mixin-node-sdk';
 import * as oauth from 'oauth4webapi';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { serverKeyPair } from '../src/tokens/server-key.js';
+import { freePort } from './ports.js';
 import { REDIRECT_URI, type TestApp, type TokenFixture, tokenFixture } from './token-fixture.js';
-
-/** A port the OS says is free, so the issuer (and so the metadata) can name it before the server listens. */
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const probe = createServer();
-    probe.once('error', reject);
-    probe.listen(0, '127.0.0.1', () => {
-      const address = probe.address();
-      probe.close(() => (typeof address === 'object' && address ? resolve(address.port) : reject(new Error('no port'))));
-    });
-  });
-}
 
 /** Real client libraries against a listening server: oauth4webapi (standard) and Mixin's Node SDK (platform). */
 describe('real OAuth clients', () => {

@@ -40,7 +40,7 @@ function urlOf(address: AddressInfo | { address: string; port: number }): string
  */
 export async function startWorkerGroup(config: Config, count: number, env: NodeJS.ProcessEnv): Promise<RunningServer> {
   const log = pino({ level: config.logLevel });
-  const storage = await openDatabase(config.databaseUrl, { schema: config.databaseSchema });
+  const storage = await openDatabase(config.databaseUrl, { schema: config.databaseSchema, log });
   try {
     await migrateToLatest(storage);
   } catch (error) {

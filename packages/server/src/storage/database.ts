@@ -4,6 +4,7 @@ import BetterSqlite3 from 'better-sqlite3';
 import { Kysely, PostgresDialect, SqliteDialect } from 'kysely';
 import pg from 'pg';
 import type { DatabaseDialect } from './dialect.js';
+import { type StorageLog, reasonOf, silentLog } from './log.js';
 import { useSqliteReader } from './precompiled.js';
 import { checkpointInBackground } from './sqlite-checkpoints.js';
 import { withStatementCache } from './sqlite-statements.js';
@@ -16,6 +17,8 @@ export interface DatabaseOptions {
   cwd?: string;
   /** SQLite file: a worker thread runs the WAL checkpoints (a server's; see sqlite-checkpoints.ts). */
   backgroundCheckpoints?: boolean;
+  /** Where a lost PostgreSQL connection is reported (the app's logger); the kv opened on this storage uses it too. */
+  log?: StorageLog;
 }
 
 export interface Storage {
@@ -27,6 +30,8 @@ export interface Storage {
   schema?: string | undefined;
   /** The SQLite file (absolute), when the database is one; not for `:memory:`. */
   sqlitePath?: string | undefined;
+  /** The logger it was opened with (a silent one if none). */
+  log: StorageLog;
   close(): Promise<void>;
 }
 
@@ -80,6 +85,7 @@ async function openSqlite(url: string, options: DatabaseOptions): Promise<Storag
       db,
       dialect: 'sqlite',
       sqlitePath: file,
+      log: options.log ?? silentLog,
       close: async () => {
         await stopCheckpoints?.();
         reader?.close();
@@ -91,6 +97,26 @@ async function openSqlite(url: string, options: DatabaseOptions): Promise<Storag
   }
 }
 
+/**
+ * PostgreSQL ends sessions on a restart, a failover or `pg_terminate_backend`, and the
+ * client of each one then emits 'error': with no listener, Node ends the whole process.
+ * The pool re-emits it for an idle client and drops that client; a client lent to a query
+ * emits it itself (the query also fails) and is dropped when given back. Either way the
+ * pool opens fresh connections on demand, so the server serves again once the database
+ * is back. A client emits twice (the error, then "terminated unexpectedly"): noted once.
+ */
+function survivePoolDisconnects(pool: pg.Pool, log: StorageLog): void {
+  pool.on('connect', (client) => {
+    let lost = false;
+    client.on('error', (error) => {
+      if (!lost) log.warn({ reason: reasonOf(error) }, 'a PostgreSQL connection was lost; the pool will open a new one');
+      lost = true;
+    });
+  });
+  // already noted by the client's own listener above, which every pooled client has
+  pool.on('error', () => undefined);
+}
+
 async function openPostgres(url: string, options: DatabaseOptions): Promise<Storage> {
   const { schema } = options;
   const clientConfig: pg.ClientConfig = {
@@ -100,6 +126,8 @@ async function openPostgres(url: string, options: DatabaseOptions): Promise<Stor
     ...(schema ? { options: `-c search_path=${schema}` } : {}),
   };
   const probe = new pg.Client(clientConfig);
+  // a connection lost meanwhile fails the awaited call below; the event must not also end the process
+  probe.on('error', () => undefined);
   try {
     await probe.connect();
     if (schema) await probe.query(`CREATE SCHEMA IF NOT EXISTS "${schema}"`);
@@ -108,12 +136,15 @@ async function openPostgres(url: string, options: DatabaseOptions): Promise<Stor
   } finally {
     await probe.end().catch(() => undefined);
   }
+  const log = options.log ?? silentLog;
   const pool = new pg.Pool({ ...clientConfig, max: 10 });
+  survivePoolDisconnects(pool, log);
   const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
   return {
     db,
     dialect: 'postgres',
     schema,
+    log,
     newPgClient: () => new pg.Client(clientConfig),
     close: () => db.destroy(),
   };

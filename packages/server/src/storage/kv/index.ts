@@ -15,10 +15,10 @@ export class KvUnreachableError extends Error {
   }
 }
 
-/** Redis when REDIS_URL is set, the database's kv table otherwise. */
+/** Redis when REDIS_URL is set, the database's kv table otherwise; either reports lost connections to the storage's log. */
 export async function openKv(options: { redisUrl?: string | undefined; redisPrefix: string; storage: Storage; clock?: Clock }): Promise<Kv> {
   if (options.redisUrl) {
-    const kv = new RedisKv(options.redisUrl, options.redisPrefix);
+    const kv = new RedisKv(options.redisUrl, options.redisPrefix, options.storage.log);
     try {
       await kv.connect();
     } catch (error) {

@@ -1,4 +1,5 @@
 import { Redis } from 'ioredis';
+import { type StorageLog, reasonOf, silentLog } from '../log.js';
 import { requestIdKey } from './request-ids.js';
 import { Subscribers } from './subscribers.js';
 import type { Kv, Unsubscribe } from './types.js';
@@ -7,6 +8,12 @@ import type { Kv, Unsubscribe } from './types.js';
 const INCREMENT_SCRIPT = `local n = redis.call('INCR', KEYS[1])
 if n == 1 then redis.call('PEXPIRE', KEYS[1], ARGV[1]) end
 return n`;
+
+/** QUIT waits for a connection that is still trying to reach Redis (it never ends while Redis is down): drop that one at once. */
+async function closeConnection(connection: Redis): Promise<void> {
+  if (connection.status === 'ready') await connection.quit();
+  else connection.disconnect();
+}
 
 /** Redis kv for deployments with several instances. Every key and channel carries the prefix. */
 export class RedisKv implements Kv {
@@ -17,9 +24,27 @@ export class RedisKv implements Kv {
   constructor(
     private readonly url: string,
     private readonly prefix: string,
+    private readonly log: StorageLog = silentLog,
   ) {
     // fail fast instead of queueing forever: a kv that is down must refuse, not hang
-    this.redis = new Redis(url, { maxRetriesPerRequest: 1, connectTimeout: 5000, lazyConnect: true });
+    this.redis = this.watched(new Redis(url, { maxRetriesPerRequest: 1, connectTimeout: 5000, lazyConnect: true }), 'commands');
+  }
+
+  /**
+   * ioredis reconnects by itself and reports each failed attempt as an 'error' event; with
+   * no listener it prints a stack per attempt (and one path throws). One warning per outage.
+   */
+  private watched(connection: Redis, role: string): Redis {
+    let down = false;
+    connection.on('error', (error: unknown) => {
+      if (!down) this.log.warn({ reason: reasonOf(error), connection: role }, 'Redis connection failed');
+      down = true;
+    });
+    connection.on('ready', () => {
+      if (down) this.log.info({ connection: role }, 'Redis connection restored');
+      down = false;
+    });
+    return connection;
   }
 
   async connect(): Promise<void> {
@@ -64,7 +89,7 @@ export class RedisKv implements Kv {
 
   private subscriberConnection(): Redis {
     if (!this.subscriber) {
-      this.subscriber = new Redis(this.url, { connectTimeout: 5000 });
+      this.subscriber = this.watched(new Redis(this.url, { connectTimeout: 5000 }), 'subscriber');
       this.subscriber.on('message', (channel: string, message: string) => {
         if (channel.startsWith(this.prefix)) this.subscribers.deliver(channel.slice(this.prefix.length), message);
       });
@@ -93,6 +118,6 @@ export class RedisKv implements Kv {
 
   async close(): Promise<void> {
     this.subscribers.clear();
-    await Promise.allSettled([this.redis.quit(), this.subscriber?.quit()]);
+    await Promise.allSettled([closeConnection(this.redis), this.subscriber && closeConnection(this.subscriber)]);
   }
 }

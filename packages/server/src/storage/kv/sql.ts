@@ -24,7 +24,7 @@ export class SqlKv implements Kv {
     this.spendRequestId = kvSpendRequestId(storage.db, clock);
     this.channel =
       storage.dialect === 'postgres' && storage.newPgClient
-        ? new PostgresChannel(storage.newPgClient, storage.schema ?? 'public', this.subscribers)
+        ? new PostgresChannel(storage.newPgClient, storage.schema ?? 'public', this.subscribers, storage.log)
         : new SqlitePoller(storage.db, this.subscribers, clock);
   }
 
