@@ -8,6 +8,7 @@ import { JSON_TYPE, type RouteDocs, Timestamp, Uuid, dataOf } from '../docs/rout
 import { SignetError } from '../errors/errors.js';
 import { csrfField, verifyCsrf } from '../plugins/csrf.js';
 import { html } from '../plugins/html.js';
+import { acceptBodies } from '../plugins/raw-body.js';
 import { errorPage, layout, sendPage } from '../plugins/views.js';
 import { browserId, currentUser } from '../plugins/web-session.js';
 import { DECISION_FIELD, GRANTED_FIELD, consentPage } from './pages.js';
@@ -115,7 +116,8 @@ export async function deviceApiRoutes(app: FastifyInstance, context: RouteContex
     return sendPage(reply, layout({ title: approved ? 'Approved' : 'Denied', body: html`<section class="card"><h1>${approved ? 'Approved' : 'Denied'}</h1><p role="status">${message}</p></section>` }));
   });
 
-  app.post('/oauth/authorize', { config: { openapi: docs.decide } }, async (request) => {
+  // the device's JSON API only: the browser's consent form posts to /oauth/authorize/decision
+  app.post('/oauth/authorize', { onRequest: acceptBodies(JSON_TYPE), config: { openapi: docs.decide } }, async (request) => {
     const principal = await authenticateSession(context, request);
     const body = (request.body ?? {}) as Record<string, unknown>;
     const authorizationId = body.authorization_id;
