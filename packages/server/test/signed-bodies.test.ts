@@ -116,6 +116,13 @@ describe.each(databaseBackends)('signed request bodies: $name', (backend) => {
     expect((await call({ method: 'GET', url: '/me', signedOver: '' })).response.statusCode).toBe(200);
   });
 
+  it('does not take a token signed for GET on the HEAD twin of its route: sig covers the method', async () => {
+    const claims = sessionClaims(session, 'GET', '/me', '', Math.floor(f.clock.now() / 1000));
+    const authorization = `Bearer ${signJws({ alg: 'EdDSA', typ: 'JWT' }, claims, session.session_private_key)}`;
+    expect((await f.app.inject({ method: 'HEAD', url: '/me', headers: { authorization } })).statusCode).toBe(401);
+    expect(await unspent(claims.jti)).toBe(true);
+  });
+
   it('moves money for the JSON body the token signs, byte for byte', async () => {
     // spacing and key order of the sender's own serialization: sig covers the text as sent
     const body = `{ "amount":"0.5", "asset_id":"${btc}","opponent_id":"${bob}", "trace_id":"${randomUUID()}" }`;

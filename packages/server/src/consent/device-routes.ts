@@ -128,11 +128,13 @@ export async function deviceApiRoutes(app: FastifyInstance, context: RouteContex
     return { data: await authorizationView(context, decided, granted) };
   });
 
-  app.get<{ Params: { authorizationId: string } }>('/oauth/device/:authorizationId/status', async (request) => {
+  // Neither of these has an automatic HEAD twin: reading a decision consumes it, and a
+  // HEAD would hand it to no one, leaving the waiting page to time out.
+  app.get<{ Params: { authorizationId: string } }>('/oauth/device/:authorizationId/status', { exposeHeadRoute: false }, async (request) => {
     return stateBody(await waitState(context, request.params.authorizationId, browserId(request)));
   });
 
-  app.get<{ Params: { authorizationId: string } }>('/oauth/device/:authorizationId/events', async (request, reply) => {
+  app.get<{ Params: { authorizationId: string } }>('/oauth/device/:authorizationId/events', { exposeHeadRoute: false }, async (request, reply) => {
     const { authorizationId } = request.params;
     const browser = browserId(request);
     const first = await waitState(context, authorizationId, browser);
