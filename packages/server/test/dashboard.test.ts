@@ -2,7 +2,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createUser } from '../src/accounts/service.js';
 import { hashClientSecret } from '../src/apps/secrets.js';
 import { ed25519PublicKeyFromSeed, serverKeyPair } from '../src/tokens/server-key.js';
-import { APP_FORM, count, createThroughForm, secretOf, signedInAlice } from './dashboard-fixture.js';
+import { APP_FORM, count, createThroughForm, secretOf, signedInAlice, submitNewApp } from './dashboard-fixture.js';
 import { TINY_PNG } from './multipart.js';
 import { PASSWORD, TestBrowser, type WebHarness, csrfOf, startWebHarness } from './web.js';
 
@@ -48,6 +48,24 @@ describe('developer dashboard', () => {
     expect(again.body).not.toContain(secret);
     expect(again.body).toContain('>Rotate secret</button>');
     expect(again.body).toContain('>Delete app</button>');
+  });
+
+  it('answers no HEAD on an app page: a HEAD cannot take the secret the next GET shows (security review, issue 17: L4)', async () => {
+    const browser = await signedInAlice(h);
+    const created = await submitNewApp(h, browser);
+    const path = String(created.headers.location);
+    const head = await browser.head(path);
+    const secret = secretOf((await browser.get(path)).body) ?? '';
+    expect(secret).toMatch(/^[0-9a-f]{64}$/);
+    expect(head.statusCode).toBe(404);
+
+    const confirm = await browser.get(`${path}/rotate`);
+    expect((await browser.post(`${path}/rotate`, { _csrf: csrfOf(confirm.body) })).statusCode).toBe(303);
+    const headAfterRotation = await browser.head(path);
+    const fresh = secretOf((await browser.get(path)).body) ?? '';
+    expect(fresh).toMatch(/^[0-9a-f]{64}$/);
+    expect(fresh).not.toBe(secret);
+    expect(headAfterRotation.statusCode).toBe(404);
   });
 
   it('serves the uploaded logo with its sniffed type, nosniff and a locked-down CSP; JSON answers make icon_url absolute', async () => {

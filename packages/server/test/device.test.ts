@@ -126,6 +126,20 @@ describe('approval from a device (QR flow)', () => {
     expect(await (await browser.get(`/oauth/device/${authorizationId}/status`)).json()).toEqual({ state: 'pending' });
   });
 
+  it('answers no HEAD on the waiting page’s status or stream: a HEAD cannot consume the decision (security review, issue 17: L4)', async () => {
+    const browser = new HttpBrowser(urls[0] ?? '');
+    const { authorizationId } = await openPendingRequest(browser, query());
+    await sdk(urls[0] ?? '').oauth.authorize({ authorization_id: authorizationId, scopes: ['PROFILE:READ'] });
+    const heads: number[] = [];
+    for (const path of ['status', 'events']) {
+      heads.push((await fetch(`${browser.base}/oauth/device/${authorizationId}/${path}`, { method: 'HEAD', headers: { cookie: browser.cookie } })).status);
+    }
+    const status = (await (await browser.get(`/oauth/device/${authorizationId}/status`)).json()) as { state: string; redirect: string };
+    expect(status.state).toBe('done');
+    expect(new URL(status.redirect).searchParams.get('code')).toBeTruthy();
+    expect(heads).toEqual([404, 404]);
+  });
+
   it('denies with empty scopes: the browser is sent back with access_denied', async () => {
     const browser = new HttpBrowser(urls[0] ?? '');
     const { authorizationId } = await openPendingRequest(browser, query());

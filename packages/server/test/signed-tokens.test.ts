@@ -11,7 +11,7 @@ import type { TokenFailure } from '../src/tokens/errors.js';
 import { type SignedRequestParts, type SignedTokenDeps, verifySignedToken } from '../src/tokens/signed.js';
 import { type TestDatabase, openTestDatabase } from './backends.js';
 import { TestClock, sleep } from './clock.js';
-import { sessionClaims, sigFor, signJws } from './signing.js';
+import { jsonSegment, sessionClaims, sigFor, signJws, signJwsInput } from './signing.js';
 
 const EDDSA = { alg: 'EdDSA', typ: 'JWT' };
 
@@ -99,6 +99,39 @@ describe('request-signed tokens', () => {
   it('refuses a typ other than JWT', async () => {
     const token = signJws({ alg: 'EdDSA', typ: 'JOSE+JSON' }, sessionClaims(keystore, 'GET', '/me', '', now()), keystore.session_private_key);
     expect(await refusal(token, get())).toBe('typ');
+  });
+
+  it('refuses a well-signed token only a lenient parser reads: crit, b64 false, a non-canonical segment, a repeated name', async () => {
+    const seed = keystore.session_private_key;
+    // JSON whose base64url ends in a character with unused bits (its length is no multiple of 3)
+    const padded = (value: unknown) => {
+      const json = JSON.stringify(value);
+      return json.length % 3 === 0 ? `${json} ` : json;
+    };
+    const header = padded(EDDSA);
+    const payload = () => padded(sessionClaims(keystore, 'GET', '/me', '', now()));
+    const signed = (headerJson: string, payloadJson: string) => signJwsInput(`${jsonSegment(headerJson)}.${jsonSegment(payloadJson)}`, seed);
+    // the last character with its lowest (unused) bit set: the same bytes, spelled another way
+    const ALPHABET = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_';
+    const respell = (segment: string) => segment.slice(0, -1) + ALPHABET[ALPHABET.indexOf(segment.slice(-1)) | 1];
+    const respelled = (index: number) => {
+      const parts = signed(header, payload()).split('.');
+      parts[index] = respell(parts[index] ?? '');
+      // header and payload are signed as received: sign the respelled text itself
+      return index === 2 ? parts.join('.') : signJwsInput(parts.slice(0, 2).join('.'), seed);
+    };
+    expect(await refusal(signed(header, payload()), get()), 'the same construction, nothing wrong').toBe('accepted');
+    const cases: [string, string][] = [
+      ['an unknown crit', signJws({ ...EDDSA, crit: ['urn:example:ext'], 'urn:example:ext': 1 }, sessionClaims(keystore, 'GET', '/me', '', now()), seed)],
+      ['b64 false', signJws({ ...EDDSA, b64: false }, sessionClaims(keystore, 'GET', '/me', '', now()), seed)],
+      ['b64 false named in crit', signJws({ ...EDDSA, b64: false, crit: ['b64'] }, sessionClaims(keystore, 'GET', '/me', '', now()), seed)],
+      ['a non-canonical header', respelled(0)],
+      ['a non-canonical payload', respelled(1)],
+      ['a non-canonical signature', respelled(2)],
+      ['alg twice in the header', signed('{"alg":"none","typ":"JWT","alg":"EdDSA"}', payload())],
+      ['uid twice in the payload', signed(header, `{"uid":"${other.user_id}",${payload().slice(1)}`)],
+    ];
+    for (const [what, token] of cases) expect(await refusal(token, get()), what).toBe('malformed');
   });
 
   it('refuses a token signed with another key', async () => {

@@ -4,13 +4,18 @@ import { bytesToBase64Url } from '@signet/protocol';
 // DER prefix of a PKCS#8-wrapped ed25519 seed (RFC 8410).
 const PKCS8_PREFIX = Buffer.from('302e020100300506032b657004220420', 'hex');
 
-const segment = (value: unknown) => bytesToBase64Url(new TextEncoder().encode(JSON.stringify(value)));
+/** base64url of a JSON text exactly as written (repeated names and all). */
+export const jsonSegment = (json: string) => bytesToBase64Url(new TextEncoder().encode(json));
+
+/** Signs `header.payload` exactly as given, however it is spelled. */
+export function signJwsInput(input: string, seedHex: string): string {
+  const key = createPrivateKey({ key: Buffer.concat([PKCS8_PREFIX, Buffer.from(seedHex, 'hex')]), format: 'der', type: 'pkcs8' });
+  return `${input}.${bytesToBase64Url(sign(null, Buffer.from(input), key))}`;
+}
 
 /** Signs a compact JWS by hand, so tests can make tokens the SDKs never would. */
 export function signJws(header: Record<string, unknown>, claims: Record<string, unknown>, seedHex: string): string {
-  const input = `${segment(header)}.${segment(claims)}`;
-  const key = createPrivateKey({ key: Buffer.concat([PKCS8_PREFIX, Buffer.from(seedHex, 'hex')]), format: 'der', type: 'pkcs8' });
-  return `${input}.${bytesToBase64Url(sign(null, Buffer.from(input), key))}`;
+  return signJwsInput(`${jsonSegment(JSON.stringify(header))}.${jsonSegment(JSON.stringify(claims))}`, seedHex);
 }
 
 export function sigFor(method: string, target: string, body = ''): string {

@@ -63,8 +63,9 @@ export function pkcePair(): { verifier: string; challenge: string } {
   return { verifier, challenge: createHash('sha256').update(verifier, 'ascii').digest('base64url') };
 }
 
-export async function tokenFixture(env: Record<string, string> = {}, clock = new TestClock()): Promise<TokenFixture> {
-  const database = await openTestDatabase();
+/** `open` picks the backend (see backends.ts); by default the one cross-domain tests use. */
+export async function tokenFixture(env: Record<string, string> = {}, clock = new TestClock(), open: () => Promise<TestDatabase> = openTestDatabase): Promise<TokenFixture> {
+  const database = await open();
   const kv = new MemoryKv(clock);
   const deps = { db: database.storage.db, clock, kv };
   const app = await buildApp(loadConfig({ LOG_LEVEL: 'silent', ...env }), { storage: database.storage, kv, clock });

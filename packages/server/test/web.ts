@@ -106,8 +106,12 @@ export class TestBrowser {
     return [...this.cookies].map(([name, value]) => `${name}=${value}`).join('; ');
   }
 
-  async get(url: string): Promise<LightMyRequestResponse> {
-    return this.remember(await this.app.inject({ method: 'GET', url, remoteAddress: this.address, headers: { ...this.headers, cookie: this.cookieHeader } }));
+  async get(url: string, method: 'GET' | 'HEAD' = 'GET'): Promise<LightMyRequestResponse> {
+    return this.remember(await this.app.inject({ method, url, remoteAddress: this.address, headers: { ...this.headers, cookie: this.cookieHeader } }));
+  }
+
+  head(url: string): Promise<LightMyRequestResponse> {
+    return this.get(url, 'HEAD');
   }
 
   async post(url: string, fields: [string, string][] | Record<string, string>, headers: Record<string, string> = {}): Promise<LightMyRequestResponse> {

@@ -4,6 +4,7 @@ import { publicIconUrl } from '../apps/logos.js';
 import type { RouteContext } from '../context.js';
 import { JSON_TYPE, type RouteDocs, Timestamp, Uuid, dataOf } from '../docs/route-docs.js';
 import { InvalidFieldError } from '../errors/errors.js';
+import { acceptBodies } from '../plugins/raw-body.js';
 import { authenticateSession } from '../tokens/authenticate.js';
 import { listAuthorizations } from './authorizations.js';
 import { revokeAppForUser } from './revoke-app.js';
@@ -36,7 +37,7 @@ export async function authorizationsRoutes(app: FastifyInstance, context: RouteC
     return { data: list.map((item) => ({ ...item, app: { ...item.app, icon_url: publicIconUrl(item.app.icon_url, context.config.issuer) } })) };
   });
 
-  app.post('/oauth/cancel', { config: { openapi: docs.cancel } }, async (request) => {
+  app.post('/oauth/cancel', { onRequest: acceptBodies(JSON_TYPE), config: { openapi: docs.cancel } }, async (request) => {
     const principal = await authenticateSession(context, request);
     const clientId = (request.body as { client_id?: unknown } | undefined)?.client_id;
     if (typeof clientId !== 'string' || clientId === '') throw new InvalidFieldError('client_id', 'is required');

@@ -8,6 +8,7 @@ import { JSON_TYPE, type RouteDocs, Timestamp, Uuid, dataOf } from '../docs/rout
 import { SignetError } from '../errors/errors.js';
 import { csrfField, verifyCsrf } from '../plugins/csrf.js';
 import { html } from '../plugins/html.js';
+import { acceptBodies } from '../plugins/raw-body.js';
 import { errorPage, layout, sendPage } from '../plugins/views.js';
 import { browserId, currentUser } from '../plugins/web-session.js';
 import { DECISION_FIELD, GRANTED_FIELD, consentPage } from './pages.js';
@@ -146,7 +147,8 @@ export async function deviceApiRoutes(app: FastifyInstance, context: RouteContex
     return sendPage(reply, layout({ title: approved ? 'Approved' : 'Denied', body: html`<section class="card"><h1>${approved ? 'Approved' : 'Denied'}</h1><p role="status">${message}</p></section>` }));
   });
 
-  app.post('/oauth/authorize', { config: { openapi: docs.decide } }, async (request) => {
+  // the device's JSON API only: the browser's consent form posts to /oauth/authorize/decision
+  app.post('/oauth/authorize', { onRequest: acceptBodies(JSON_TYPE), config: { openapi: docs.decide } }, async (request) => {
     const principal = await authenticateSession(context, request);
     const body = (request.body ?? {}) as Record<string, unknown>;
     const authorizationId = body.authorization_id;
@@ -157,13 +159,15 @@ export async function deviceApiRoutes(app: FastifyInstance, context: RouteContex
     return { data: await authorizationView(context, decided, granted, request.ip) };
   });
 
-  app.get<{ Params: { authorizationId: string } }>('/oauth/device/:authorizationId/status', async (request) => {
+  // Neither of these has an automatic HEAD twin: reading a decision consumes it, and a
+  // HEAD would hand it to no one, leaving the waiting page to time out.
+  app.get<{ Params: { authorizationId: string } }>('/oauth/device/:authorizationId/status', { exposeHeadRoute: false }, async (request) => {
     return stateBody(await waitState(context, request.params.authorizationId, browserId(request)));
   });
 
   // a waiting page needs one stream; a few more allow for reloads whose old stream has not closed yet
   const openStreams = new Map<string, number>();
-  app.get<{ Params: { authorizationId: string } }>('/oauth/device/:authorizationId/events', async (request, reply) => {
+  app.get<{ Params: { authorizationId: string } }>('/oauth/device/:authorizationId/events', { exposeHeadRoute: false }, async (request, reply) => {
     const { authorizationId } = request.params;
     const browser = browserId(request);
     const first = await waitState(context, authorizationId, browser);

@@ -82,7 +82,8 @@ export async function dashboardRoutes(app: FastifyInstance, context: RouteContex
     return reply.redirect(`/dashboard/apps/${clientId}`, 303);
   });
 
-  app.get<AppParams & { Querystring: { saved?: string } }>('/dashboard/apps/:client_id', async (request, reply) => {
+  // No automatic HEAD twin: it would take the one-time secret and show it to nobody.
+  app.get<AppParams & { Querystring: { saved?: string } }>('/dashboard/apps/:client_id', { exposeHeadRoute: false }, async (request, reply) => {
     const row = await ownedApp(context.db, request, request.params.client_id);
     if (!row) return notFound(reply);
     return renderApp(request, reply, row, { saved: request.query.saved === '1' });

@@ -20,7 +20,7 @@ function securitySchemes(issuer: string, scopes: ScopeRegistry): Json {
       scheme: 'bearer',
       bearerFormat: 'JWT',
       description:
-        'A compact JWS (alg EdDSA) signed afresh for every request with an ed25519 key: an OAuth token (iss = client_id, aid = authorization_id, scp) or a session token (uid, sid, scp FULL). Claims sig = hex SHA-256 of METHOD + path?query + body, jti = the X-Request-Id, iat, exp.',
+        'A compact JWS (alg EdDSA) signed afresh for every request with an ed25519 key: an OAuth token (iss = client_id, aid = authorization_id, scp) or a session token (uid, sid, scp FULL). Claims sig = hex SHA-256 of METHOD + path?query + body (the bytes as sent: a signed request may carry only a JSON body), jti = the X-Request-Id, iat, exp.',
     },
     clientBasic: { type: 'http', scheme: 'basic', description: 'client_id and client_secret (client_secret_basic); client_secret_post and public clients (none) also work.' },
     oauth2: {

@@ -4,6 +4,7 @@ import type { FastifyInstance } from 'fastify';
 import type { RouteContext } from '../context.js';
 import { JSON_TYPE, type RouteDocs, Timestamp, Uuid, dataOf } from '../docs/route-docs.js';
 import { SignetError } from '../errors/errors.js';
+import { acceptBodies } from '../plugins/raw-body.js';
 import { guard } from '../resources/guard.js';
 import { type SnapshotParams, assetWithBalance, listBalances, listSnapshots, transfer } from './service.js';
 
@@ -89,7 +90,7 @@ export async function ledgerRoutes(app: FastifyInstance, context: RouteContext):
     return { data: await listSnapshots(context, principal.userId, request.query) };
   });
 
-  app.post('/transfers', { config: { openapi: docs.transfer } }, async (request) => {
+  app.post('/transfers', { onRequest: acceptBodies(JSON_TYPE), config: { openapi: docs.transfer } }, async (request) => {
     const principal = await guard(context, request, FULL_SCOPE);
     const body = bodyObject(request.body);
     // Mixin's SDKs add an encrypted `pin`: Signet has no PINs (a session key signs the request), so it is ignored

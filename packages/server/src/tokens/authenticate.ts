@@ -2,6 +2,7 @@ import type { FastifyRequest } from 'fastify';
 import type { RouteContext } from '../context.js';
 import { FULL_SCOPE } from '@signet/protocol';
 import { InsufficientScopeError, InvalidTokenError } from './errors.js';
+import { carriesBody } from '../plugins/raw-body.js';
 import { noteAccess } from './accessed.js';
 import { findActiveAccessToken } from './service.js';
 import { type SignedPrincipal, looksLikeJws, verifySignedToken } from './signed.js';
@@ -48,12 +49,24 @@ async function authenticateBearer(context: RouteContext, token: string): Promise
   return { kind: 'bearer', userId: info.userId, clientId: info.clientId, authorizationId: info.authorizationId, full: false, scopes: info.scopes, audience: undefined };
 }
 
+/**
+ * The body `sig` must cover: the text exactly as received, which only the JSON parser
+ * keeps. A request without a body signs ''; a body of any other type (a form, or a GET's
+ * body, which nothing reads) cannot be checked, so it is refused rather than let a
+ * token signed over '' carry it.
+ */
+function signedBody(request: FastifyRequest): string {
+  if (request.rawBody !== undefined) return request.rawBody;
+  if (carriesBody(request.headers)) throw new InvalidTokenError('sig', 'sig cannot cover this body: send it as application/json');
+  return '';
+}
+
 async function authenticateSigned(context: RouteContext, request: FastifyRequest, token: string): Promise<SignedPrincipal> {
   const requestId = request.headers['x-request-id'];
   const principal = await verifySignedToken(
     { db: context.db, kv: context.kv, clock: context.clock, maxAgeSeconds: context.config.signedTokenMaxAge },
     token,
-    { method: request.method, target: request.url, body: request.rawBody ?? '', requestId: typeof requestId === 'string' ? requestId : undefined },
+    { method: request.method, target: request.url, body: signedBody(request), requestId: typeof requestId === 'string' ? requestId : undefined },
   );
   return principal;
 }

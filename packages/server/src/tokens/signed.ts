@@ -115,7 +115,7 @@ export async function verifySignedToken(
   expect: { audience?: string } = {},
 ): Promise<SignedPrincipal> {
   const jws = parseCompactJws(token);
-  if (!jws) throw new InvalidTokenError('malformed', 'not a compact JWS');
+  if (!jws) throw new InvalidTokenError('malformed', 'not a compact JWS in the one form accepted: canonical base64url, each name once, no extensions (crit, b64)');
   checkHeader(jws);
   const nowMs = deps.clock.now();
   const nowSeconds = Math.floor(nowMs / 1000);

@@ -3,6 +3,7 @@ import type { FastifyInstance } from 'fastify';
 import type { RouteContext } from '../../context.js';
 import { FORM_TYPE, JSON_TYPE, type RouteDocs, Uuid, dataOf } from '../../docs/route-docs.js';
 import { PLATFORM_GRANT } from '../../metrics/metrics.js';
+import { acceptBodies } from '../../plugins/raw-body.js';
 import { unsupportedGrantType } from '../errors.js';
 import { formBody, isFormRequest, requiredFormParam, useStandardEndpoint } from '../form.js';
 import type { GrantHandler } from './answer.js';
@@ -87,7 +88,7 @@ const tokenDocs: RouteDocs = {
 export async function tokenRoutes(app: FastifyInstance, context: RouteContext): Promise<void> {
   useStandardEndpoint(app, (request) => !isFormRequest(request));
 
-  app.post('/oauth/token', { config: { openapi: tokenDocs } }, async (request) => {
+  app.post('/oauth/token', { onRequest: acceptBodies(JSON_TYPE, FORM_TYPE), config: { openapi: tokenDocs } }, async (request) => {
     const authorization = request.headers.authorization;
     if (!isFormRequest(request)) {
       const data = await platformCodeExchange(context, { authorization, body: request.body, source: request });
