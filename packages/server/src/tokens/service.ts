@@ -45,6 +45,7 @@ export async function createAuthorization(deps: WriteDeps, code: CodeRow, client
     accessed_at: null,
     expires_at: now + lifetimes.authorizationMs,
     revoked_at: null,
+    key_session_id: null,
   };
   await repo.insertAuthorization(deps.db, row);
   return row;
@@ -137,21 +138,15 @@ async function insertRefreshToken(db: Db, now: number, authorization: Authorizat
   return refreshToken;
 }
 
-/** A token under no authorization: client credentials (the app as its bot user) or a token exchange (the app for a user). */
-export async function issueClientToken(
-  deps: WriteDeps,
-  clientId: string,
-  scopes: readonly string[],
-  /** the user the token acts for: the app's bot user unless a token exchange says whom */
-  userId: string = clientId,
-): Promise<IssuedAccessToken> {
+/** A token under no authorization: client credentials, the app acting as its own bot user (user_id = client_id). */
+export async function issueClientToken(deps: WriteDeps, clientId: string, scopes: readonly string[]): Promise<IssuedAccessToken> {
   const now = deps.clock.now();
   const { token: accessToken, key } = newTimedToken(now);
   const expiresAt = now + lifetimes.accessTokenMs;
   await repo.insertAccessTokenGrouped(deps.db, {
     token_hash: key,
     client_id: clientId,
-    user_id: userId,
+    user_id: clientId,
     authorization_id: null,
     scopes: formatScopes(scopes),
     created_at: now,
@@ -210,7 +205,7 @@ export async function rotateRefreshToken(
 }
 
 /** Tells every instance (their caches) which authorizations this call ended; already-revoked ones were announced before. */
-async function announceRevocations(deps: Pick<TokensDeps, 'db' | 'kv'>, authorizationIds: readonly string[]): Promise<void> {
+export async function announceRevocations(deps: Pick<TokensDeps, 'db' | 'kv'>, authorizationIds: readonly string[]): Promise<void> {
   for (const id of authorizationIds) await announceChange(deps, id);
 }
 

@@ -6,6 +6,7 @@ import * as appLogos from './20261123191000_app_logos.js';
 import * as auditLog from './20261123200000_audit_log.js';
 import * as expiryIndexes from './20261123210000_expiry_indexes.js';
 import * as spentRequestIds from './20261124090000_spent_request_ids.js';
+import * as authorizationKeySession from './20261125090000_authorization_key_session.js';
 
 /** Every migration, by name; names sort in the order they run. Append only. */
 export const migrations: Record<string, Migration> = {
@@ -16,4 +17,5 @@ export const migrations: Record<string, Migration> = {
   '20261123200000_audit_log': auditLog,
   '20261123210000_expiry_indexes': expiryIndexes,
   '20261124090000_spent_request_ids': spentRequestIds,
+  '20261125090000_authorization_key_session': authorizationKeySession,
 };
