@@ -82,6 +82,10 @@ describe('the SDK against a running server', () => {
     expect(grant).toMatchObject({ scope: 'PROFILE:READ PHONE:READ', expiresIn: 3600 });
     const next = await refresh({ issuer, clientId: f.publicApp.clientId, refreshToken: grant.refreshToken ?? '' });
     expect(next.refreshToken).not.toBe(grant.refreshToken);
+    // a retry within REFRESH_REUSE_GRACE gets the same pair; after it, the spent token is reuse
+    const retried = await refresh({ issuer, clientId: f.publicApp.clientId, refreshToken: grant.refreshToken ?? '' });
+    expect(retried.refreshToken).toBe(next.refreshToken);
+    f.clock.advance(10_000);
     await expect(refresh({ issuer, clientId: f.publicApp.clientId, refreshToken: grant.refreshToken ?? '' })).rejects.toMatchObject({ error: 'invalid_grant' });
   });
 

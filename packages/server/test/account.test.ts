@@ -181,4 +181,46 @@ describe('the account page', () => {
     expect(after).not.toContain('Photo Printer');
     expect(after).toContain('Kept App');
   });
+  it('lists a service the user logged in to by token exchange; Revoke, or revoking the keystore that signed, ends its tokens', async () => {
+    const deps = { db: h.db, clock: h.clock };
+    const { app: service, clientSecret } = await createApp(deps, { name: 'Exchange Desk', ownerId: h.userId, redirectUris: [CALLBACK] });
+    /** PROTOCOL.md §11: the user signs a token for the service, which trades it for its own. */
+    async function serviceLogin(keystore: Keystore): Promise<string> {
+      const nowSeconds = Math.floor(h.clock.now() / 1000);
+      const claims = { ...sessionClaims(keystore, 'GET', '/me', '', nowSeconds), exp: nowSeconds + 60, aud: service.client_id };
+      const subject = signJws({ alg: 'EdDSA', typ: 'JWT' }, claims, keystore.session_private_key);
+      const response = await h.app.inject({
+        method: 'POST',
+        url: '/oauth/token',
+        headers: { 'content-type': 'application/x-www-form-urlencoded', authorization: basic(service.client_id, clientSecret ?? '') },
+        payload: new URLSearchParams({
+          grant_type: 'urn:ietf:params:oauth:grant-type:token-exchange',
+          subject_token: subject,
+          subject_token_type: 'urn:ietf:params:oauth:token-type:jwt',
+        }).toString(),
+      });
+      expect(response.statusCode).toBe(200);
+      return (response.json() as { access_token: string }).access_token;
+    }
+    const bearer = (token: string) => h.app.inject({ method: 'GET', url: '/me', headers: { authorization: `Bearer ${token}` } });
+    const laptop = (await browser.post('/account/keystores', { _csrf: csrf })).json() as Keystore;
+    const phone = (await browser.post('/account/keystores', { _csrf: csrf })).json() as Keystore;
+    const fromLaptop = await serviceLogin(laptop);
+    const fromPhone = await serviceLogin(phone);
+
+    const page = (await browser.get('/account')).body;
+    const section = page.slice(page.indexOf('id="apps-title"'), page.indexOf('id="profile-title"'));
+    expect(section).toContain('Exchange Desk');
+    expect(section).toContain(`name="client_id" value="${service.client_id}"`);
+
+    expect((await browser.post('/account/keystores/revoke', { _csrf: csrf, session_id: phone.session_id })).statusCode).toBe(303);
+    expect((await bearer(fromPhone)).statusCode).toBe(401);
+    const event = await h.db.selectFrom('audit_events').select('detail').where('type', '=', 'keystore.revoked').orderBy('event_id', 'desc').executeTakeFirstOrThrow();
+    expect(JSON.parse(event.detail)).toMatchObject({ session_id: phone.session_id, authorization_ids: [expect.any(String)] });
+    expect((await bearer(fromLaptop)).statusCode).toBe(200);
+
+    expect((await browser.post('/account/apps/revoke', { _csrf: csrf, client_id: service.client_id })).statusCode).toBe(303);
+    expect((await bearer(fromLaptop)).statusCode).toBe(401);
+    expect((await browser.get('/account')).body).not.toContain('Exchange Desk');
+  });
 });

@@ -38,6 +38,10 @@ describe('audit log: the token endpoints, the API and device approval', () => {
     const first = await tokensFor(f.confidential);
     expect((await refresh(f.confidential, first.refresh_token)).statusCode).toBe(200);
     const rows = await auditMark(f.deps.db);
+    // a retry within REFRESH_REUSE_GRACE is no reuse, and records nothing
+    expect((await refresh(f.confidential, first.refresh_token)).statusCode).toBe(200);
+    expect(await rows()).toEqual([]);
+    f.clock.advance(10_000);
     expect((await refresh(f.confidential, first.refresh_token)).json()).toMatchObject({ error: 'invalid_grant' });
     expect(await rows()).toEqual([
       expect.objectContaining({

@@ -1,8 +1,13 @@
 import { randomUUID } from 'node:crypto';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type Keystore, createKeystore } from '../src/accounts/keystores.js';
+import type { LightMyRequestResponse } from 'fastify';
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { type Keystore, createKeystore, revokeKeystore } from '../src/accounts/keystores.js';
 import { createApp } from '../src/apps/service.js';
+import { grantedScopes } from '../src/consent/grants.js';
 import { serverKeyPair } from '../src/tokens/server-key.js';
+import { lookupAccessToken } from '../src/tokens/service.js';
+import { authorizeServiceLogin, revokeServiceLoginRows } from '../src/tokens/service-login.js';
+import { sleep } from './clock.js';
 import { sessionClaims, sigFor, signJws } from './signing.js';
 import { type TestApp, type TokenFixture, postForm, tokenFixture } from './token-fixture.js';
 
@@ -96,5 +101,110 @@ describe('token exchange (service login)', () => {
   it('refuses another subject_token_type', async () => {
     const response = await exchange(mint(), service, { subject_token_type: 'urn:ietf:params:oauth:token-type:access_token' });
     expect(response.json()).toMatchObject({ error: 'invalid_request' });
+  });
+});
+
+/** Issue 17 (L1): an exchanged token lives in an authorization under a grant, and dies with either. */
+describe('token exchange: the login is an authorization the user can see and revoke', () => {
+  let f: TokenFixture;
+  let keystore: Keystore;
+  let service: TestApp;
+  const now = () => Math.floor(f.clock.now() / 1000);
+
+  const mint = (signer: Keystore = keystore, audience = service.clientId) =>
+    signJws(EDDSA, { ...sessionClaims(signer, 'GET', '/me', '', now()), exp: now() + 60, aud: audience }, signer.session_private_key);
+  async function login(signer: Keystore = keystore, client: TestApp = service): Promise<string> {
+    const response = await postForm(f.app, '/oauth/token', { grant_type: GRANT, subject_token: mint(signer, client.clientId), subject_token_type: JWT }, client);
+    expect(response.statusCode).toBe(200);
+    return (response.json() as { access_token: string }).access_token;
+  }
+  /** A FULL request signed with the user's own keystore, as the Mixin SDKs send it. */
+  function signed(method: 'GET' | 'POST', url: string, body?: unknown): Promise<LightMyRequestResponse> {
+    const payload = body === undefined ? '' : JSON.stringify(body);
+    const token = signJws(EDDSA, sessionClaims(keystore, method, url, payload, now()), keystore.session_private_key);
+    const headers = { authorization: `Bearer ${token}`, ...(body === undefined ? {} : { 'content-type': 'application/json' }) };
+    return f.app.inject({ method, url, headers, ...(body === undefined ? {} : { payload }) });
+  }
+  const me = (accessToken: string) => f.app.inject({ method: 'GET', url: '/me', headers: { authorization: `Bearer ${accessToken}` } });
+  const authorizationOf = async (accessToken: string) => (await lookupAccessToken(f.deps, accessToken))?.authorizationId;
+
+  beforeEach(async () => {
+    f = await tokenFixture();
+    keystore = await createKeystore(f.deps, f.user.user_id, (await serverKeyPair(f.deps.db)).publicKey);
+    service = f.confidential;
+  });
+  afterEach(async () => f?.close());
+
+  it('is listed by GET /authorizations, one authorization per login, under a grant holding PROFILE:READ', async () => {
+    const first = await login();
+    f.clock.advance(1000);
+    const second = await login();
+    const ids = [await authorizationOf(second), await authorizationOf(first)];
+    expect(ids.every((id) => typeof id === 'string')).toBe(true);
+
+    const listed = (await signed('GET', `/authorizations?app=${service.clientId}`)).json().data;
+    expect(listed.map((item: { authorization_id: string }) => item.authorization_id)).toEqual(ids);
+    expect(listed[0]).toMatchObject({ type: 'authorization', scopes: ['PROFILE:READ'], app: { app_id: service.clientId, name: 'Confidential' } });
+    expect(await grantedScopes(f.deps.db, f.user.user_id, service.clientId)).toEqual(['PROFILE:READ']);
+    // the grant was made once, by the first login, and the audit log says how
+    const consents = await f.deps.db.selectFrom('audit_events').select('detail').where('type', '=', 'consent.granted').where('client_id', '=', service.clientId).execute();
+    expect(consents.map((row) => JSON.parse(row.detail))).toEqual([{ granted: ['PROFILE:READ'], asked: ['PROFILE:READ'], via: 'token_exchange' }]);
+  });
+
+  it('keeps a wider grant the user gave the service before as it was', async () => {
+    await f.code(service, { scopes: ['PROFILE:READ', 'PHONE:READ'] });
+    await login();
+    expect(await grantedScopes(f.deps.db, f.user.user_id, service.clientId)).toEqual(['PROFILE:READ', 'PHONE:READ']);
+  });
+
+  it('ends when the user revokes the service (POST /oauth/cancel); other services keep theirs', async () => {
+    const token = await login();
+    const kept = await login(keystore, f.other);
+    expect((await me(token)).statusCode).toBe(200);
+
+    expect((await signed('POST', '/oauth/cancel', { client_id: service.clientId })).statusCode).toBe(200);
+    expect((await me(token)).statusCode).toBe(401);
+    expect(await f.isActive(token)).toBe(false);
+    expect((await signed('GET', `/authorizations?app=${service.clientId}`)).json().data).toEqual([]);
+    expect(await f.isActive(kept)).toBe(true);
+  });
+
+  it('ends with the keystore session that signed the subject token, and only that one', async () => {
+    const otherKeystore = await createKeystore(f.deps, f.user.user_id, (await serverKeyPair(f.deps.db)).publicKey);
+    const doomed = await login(otherKeystore);
+    const kept = await login(keystore);
+    expect((await me(doomed)).statusCode).toBe(200);
+
+    const ended = await revokeKeystore(f.deps, f.user.user_id, otherKeystore.session_id);
+    expect(ended).toEqual([await authorizationOf(doomed)]);
+    expect((await me(doomed)).statusCode).toBe(401);
+    expect(await f.isActive(doomed)).toBe(false);
+    expect(await f.isActive(kept)).toBe(true);
+    // revoking it again finds nothing to end
+    expect(await revokeKeystore(f.deps, f.user.user_id, otherKeystore.session_id)).toBeUndefined();
+  });
+
+  it('issues nothing, and leaves no grant or authorization, when the session was revoked after the token was checked', async () => {
+    const otherKeystore = await createKeystore(f.deps, f.user.user_id, (await serverKeyPair(f.deps.db)).publicKey);
+    await revokeKeystore(f.deps, f.user.user_id, otherKeystore.session_id);
+    const attempt = authorizeServiceLogin(f.deps, { userId: f.user.user_id, clientId: f.other.clientId, sessionId: otherKeystore.session_id }, {});
+    await expect(attempt).rejects.toMatchObject({ oauthError: 'invalid_grant' });
+    expect(await f.deps.db.selectFrom('authorizations').select('authorization_id').where('key_session_id', '=', otherKeystore.session_id).execute()).toEqual([]);
+    expect(await grantedScopes(f.deps.db, f.user.user_id, f.other.clientId)).toEqual([]);
+  });
+
+  it('refuses a login that races the keystore’s revocation, whichever commits first', async () => {
+    const otherKeystore = await createKeystore(f.deps, f.user.user_id, (await serverKeyPair(f.deps.db)).publicKey);
+    const login = { userId: f.user.user_id, clientId: service.clientId, sessionId: otherKeystore.session_id };
+    let attempt: Promise<unknown> = Promise.resolve();
+    // the revocation has looked for the session's logins and found none, but not committed yet
+    await f.deps.db.transaction().execute(async (trx) => {
+      await trx.updateTable('key_sessions').set({ revoked_at: f.clock.now() }).where('session_id', '=', otherKeystore.session_id).execute();
+      expect(await revokeServiceLoginRows(trx, otherKeystore.session_id, f.clock.now())).toEqual([]);
+      attempt = authorizeServiceLogin(f.deps, login, {}).catch((error: unknown) => error);
+      await sleep(100);
+    });
+    expect(await attempt).toMatchObject({ oauthError: 'invalid_grant' });
+    expect(await f.deps.db.selectFrom('authorizations').select('authorization_id').where('key_session_id', '=', otherKeystore.session_id).execute()).toEqual([]);
   });
 });

@@ -121,7 +121,8 @@ describe('token endpoint fast paths', () => {
     });
     const refreshed = await postForm(f.app, '/oauth/token', { grant_type: 'refresh_token', refresh_token: legacyRefresh }, f.confidential);
     expect(refreshed.statusCode).toBe(200);
-    // spent: the same legacy token again is reuse
+    // spent: the same legacy token again, once the retry grace is over, is reuse
+    f.clock.advance(10_000);
     const again = await postForm(f.app, '/oauth/token', { grant_type: 'refresh_token', refresh_token: legacyRefresh }, f.confidential);
     expect(again.json()).toMatchObject({ error: 'invalid_grant' });
   });

@@ -2,6 +2,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { lookupAccessToken, revokeAuthorization } from '../src/tokens/service.js';
 import { type TestApp, type TokenFixture, postForm, redeem, tokenFixture } from './token-fixture.js';
 
+/** The default REFRESH_REUSE_GRACE, 10 s. */
+const GRACE_MS = 10_000;
+
 describe('POST /oauth/token grant_type=refresh_token', () => {
   let f: TokenFixture;
   beforeAll(async () => {
@@ -37,9 +40,10 @@ describe('POST /oauth/token grant_type=refresh_token', () => {
     expect((await refresh(f.confidential, second.refresh_token)).statusCode).toBe(200);
   });
 
-  it('revokes the whole authorization when a spent refresh token comes back', async () => {
+  it('revokes the whole authorization when a spent refresh token comes back after the retry grace', async () => {
     const first = await tokensFor(f.confidential);
     const second = (await refresh(f.confidential, first.refresh_token)).json();
+    f.clock.advance(GRACE_MS);
     const reuse = await refresh(f.confidential, first.refresh_token);
     expect(reuse.statusCode).toBe(400);
     expect(reuse.json()).toMatchObject({ error: 'invalid_grant' });
@@ -48,17 +52,27 @@ describe('POST /oauth/token grant_type=refresh_token', () => {
     expect((await refresh(f.confidential, second.refresh_token)).json()).toMatchObject({ error: 'invalid_grant' });
   });
 
-  it('lets one of two concurrent uses of a token win; the other is a reuse', async () => {
+  it('gives three concurrent uses of one token (tabs, retries) the same new pair, which works', async () => {
     const first = await tokensFor(f.confidential);
-    const results = await Promise.all([refresh(f.confidential, first.refresh_token), refresh(f.confidential, first.refresh_token)]);
-    expect(results.map((r) => r.statusCode).sort()).toEqual([200, 400]);
+    const results = await Promise.all(Array.from({ length: 3 }, () => refresh(f.confidential, first.refresh_token)));
+    expect(results.map((r) => r.statusCode)).toEqual([200, 200, 200]);
+    const [pair, ...others] = results.map((r) => r.json());
+    for (const other of others) expect(other).toEqual(pair);
+    expect(pair.refresh_token).not.toBe(first.refresh_token);
+    expect(await f.isActive(pair.access_token)).toBe(true);
+    expect((await f.app.inject({ method: 'GET', url: '/me', headers: { authorization: `Bearer ${pair.access_token}` } })).statusCode).toBe(200);
+    expect((await refresh(f.confidential, pair.refresh_token)).statusCode).toBe(200);
   });
 
-  it('refuses another client’s refresh token and leaves it usable by its owner', async () => {
+  it('refuses another client’s refresh token and leaves it usable by its owner, spent or not', async () => {
     const tokens = await tokensFor(f.confidential);
     const stolen = await refresh(f.other, tokens.refresh_token);
     expect(stolen.json()).toMatchObject({ error: 'invalid_grant' });
-    expect((await refresh(f.confidential, tokens.refresh_token)).statusCode).toBe(200);
+    const next = await refresh(f.confidential, tokens.refresh_token);
+    expect(next.statusCode).toBe(200);
+    // within the grace too: another client gets nothing, and revokes nothing
+    expect((await refresh(f.other, tokens.refresh_token)).json()).toMatchObject({ error: 'invalid_grant' });
+    expect(await f.isActive(next.json().access_token)).toBe(true);
   });
 
   it('refuses a wrong client secret without spending the token', async () => {
@@ -101,6 +115,34 @@ describe('POST /oauth/token grant_type=refresh_token', () => {
     const expired = await tokensFor(f.confidential);
     f.clock.advance(30 * 24 * 60 * 60 * 1000 + 1);
     expect((await refresh(f.confidential, expired.refresh_token)).json()).toMatchObject({ error: 'invalid_grant' });
+  });
+});
+
+describe('POST /oauth/token grant_type=refresh_token with REFRESH_REUSE_GRACE=0', () => {
+  let f: TokenFixture;
+  beforeAll(async () => {
+    f = await tokenFixture({ REFRESH_REUSE_GRACE: '0' });
+  });
+  afterAll(async () => {
+    await f?.close();
+  });
+  const refresh = (refreshToken: string) => postForm(f.app, '/oauth/token', { grant_type: 'refresh_token', refresh_token: refreshToken }, f.confidential);
+
+  it('revokes at once: an immediate second use of a token ends the first use’s tokens too', async () => {
+    const { code } = await f.code(f.confidential);
+    const first = (await redeem(f, f.confidential, { code })).json();
+    const second = (await refresh(first.refresh_token)).json();
+    expect((await refresh(first.refresh_token)).json()).toMatchObject({ error: 'invalid_grant' });
+    expect(await f.isActive(second.access_token)).toBe(false);
+  });
+
+  it('lets one of two concurrent uses win, and the other revokes it', async () => {
+    const { code } = await f.code(f.confidential);
+    const first = (await redeem(f, f.confidential, { code })).json();
+    const results = await Promise.all([refresh(first.refresh_token), refresh(first.refresh_token)]);
+    expect(results.map((r) => r.statusCode).sort()).toEqual([200, 400]);
+    const winner = results.find((r) => r.statusCode === 200)?.json();
+    expect(await f.isActive(winner.access_token)).toBe(false);
   });
 });
 

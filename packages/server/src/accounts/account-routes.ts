@@ -94,12 +94,13 @@ export async function accountPageRoutes(app: FastifyInstance, context: RouteCont
       const user = requireUser(request, reply);
       if (!user) return reply;
       const sessionId = field(request.body, 'session_id');
-      const revoked = UUID.test(sessionId) && (await revokeKeystore(context, user.user_id, sessionId.toLowerCase()));
-      if (revoked) {
-        const detail = { session_id: sessionId.toLowerCase(), via: 'account' };
+      const ended = UUID.test(sessionId) ? await revokeKeystore(context, user.user_id, sessionId.toLowerCase()) : undefined;
+      if (ended) {
+        // the service logins the keystore signed ended with it
+        const detail = { session_id: sessionId.toLowerCase(), via: 'account', ...(ended.length > 0 ? { authorization_ids: ended } : {}) };
         await recordAuditEventAfter(context, request, { type: 'keystore.revoked', userId: user.user_id, detail });
       }
-      return reply.redirect(`/account?notice=${revoked ? 'keystore-revoked' : 'keystore-gone'}`, 303);
+      return reply.redirect(`/account?notice=${ended ? 'keystore-revoked' : 'keystore-gone'}`, 303);
     },
   );
 

@@ -3,6 +3,8 @@ import { type AuditOrigin, recordChange } from '../audit/service.js';
 import type { Clock, Kv } from '../storage/kv/types.js';
 import { announceChange } from '../storage/precompiled.js';
 import type { Db } from '../storage/tables.js';
+import { announceRevocations } from '../tokens/service.js';
+import { revokeServiceLoginRows } from '../tokens/service-login.js';
 
 /**
  * The keystore file a user downloads (PROTOCOL.md §3). Mixin's SDKs call the user id
@@ -49,17 +51,29 @@ export async function createKeystore(deps: { db: Db; clock: Clock }, userId: str
   };
 }
 
-export async function revokeKeystore(deps: { db: Db; clock: Clock; kv: Kv }, userId: string, sessionId: string): Promise<boolean> {
-  const result = await deps.db
-    .updateTable('key_sessions')
-    .set({ revoked_at: deps.clock.now() })
-    .where('session_id', '=', sessionId)
-    .where('user_id', '=', userId)
-    .where('revoked_at', 'is', null)
-    .executeTakeFirst();
-  const revoked = Number(result.numUpdatedRows) > 0;
-  if (revoked) await announceChange(deps, `session:${sessionId}`);
-  return revoked;
+/**
+ * Ends a session keystore and, in the same transaction, the service logins it signed
+ * (PROTOCOL.md §11: the tokens a service got by exchanging this session's tokens).
+ * Undefined when there was no live session of this user's to end; otherwise the
+ * authorizations it ended.
+ */
+export async function revokeKeystore(deps: { db: Db; clock: Clock; kv: Kv }, userId: string, sessionId: string): Promise<string[] | undefined> {
+  const now = deps.clock.now();
+  const ended = await deps.db.transaction().execute(async (trx) => {
+    const result = await trx
+      .updateTable('key_sessions')
+      .set({ revoked_at: now })
+      .where('session_id', '=', sessionId)
+      .where('user_id', '=', userId)
+      .where('revoked_at', 'is', null)
+      .executeTakeFirst();
+    if (Number(result.numUpdatedRows) === 0) return undefined;
+    return revokeServiceLoginRows(trx, sessionId, now);
+  });
+  if (!ended) return undefined;
+  await announceChange(deps, `session:${sessionId}`);
+  await announceRevocations(deps, ended);
+  return ended;
 }
 
 /** A session as the account page lists it: never its key. */

@@ -16,6 +16,7 @@ describe('configuration', () => {
       trustProxy: false,
       rateLimits: true,
       signedTokenMaxAge: 600,
+      refreshReuseGrace: 10,
       workers: 1,
       workerStartTimeout: 60,
       metrics: true,
@@ -35,6 +36,7 @@ describe('configuration', () => {
       REDIS_URL: 'redis://cache:6379',
       REDIS_PREFIX: 'a:',
       RATE_LIMITS: 'off',
+      REFRESH_REUSE_GRACE: '0',
       WORKERS: '4',
       WORKER_START_TIMEOUT: '5',
       METRICS: 'off',
@@ -44,7 +46,7 @@ describe('configuration', () => {
     });
     expect(config).toMatchObject({ port: 9000, issuer: 'https://auth.example.com', rateLimits: false, databaseSchema: 'tenant_a' });
     expect(config).toMatchObject({ workers: 4, workerStartTimeout: 5, metrics: false, metricsToken: 'a-scrape-token-of-some-length' });
-    expect(config).toMatchObject({ auditRetentionDays: 30 });
+    expect(config).toMatchObject({ auditRetentionDays: 30, refreshReuseGrace: 0 });
   });
 
   it('trusts a proxy only when told which', () => {
@@ -69,6 +71,8 @@ describe('configuration', () => {
     ['WORKERS', '65'],
     ['METRICS', 'yes'],
     ['METRICS_TOKEN', 'short'],
+    ['REFRESH_REUSE_GRACE', '61'],
+    ['REFRESH_REUSE_GRACE', '10s'],
   ])('refuses %s=%s with an error naming the variable', (variable, value) => {
     expect(() => loadConfig({ [variable]: value })).toThrow(ConfigError);
     expect(() => loadConfig({ [variable]: value })).toThrow(new RegExp(`^${variable}: `));

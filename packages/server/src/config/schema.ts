@@ -130,6 +130,12 @@ export const configSchema = {
     'Seconds a request-signed token stays acceptable after its `iat`.',
     integer(30, 86400),
   ),
+  refreshReuseGrace: key(
+    'REFRESH_REUSE_GRACE',
+    '10',
+    'Seconds after a refresh token is rotated during which the same client presenting it again gets the same new pair back (two tabs, a retried request) instead of the reuse rule revoking its authorization; `0` revokes at once (RFC 9700 §4.14.2).',
+    integer(0, 60),
+  ),
   workers: key('WORKERS', '1', '`signet start`: processes serving the same port (node:cluster); `--workers N` overrides it.', parseWorkers),
   workerStartTimeout: key(
     'WORKER_START_TIMEOUT',

@@ -35,15 +35,18 @@ export interface ConsentOrigin extends AuditOrigin {
  * back an earlier one.
  */
 export async function recordGrant(deps: GrantsDeps, userId: string, clientId: string, approved: readonly string[], origin: ConsentOrigin = {}): Promise<void> {
+  await deps.db.transaction().execute((trx) => writeGrant({ db: trx, clock: deps.clock }, userId, clientId, approved, origin));
+}
+
+/** recordGrant inside the caller's transaction (`deps.db` is one). */
+export async function writeGrant(deps: GrantsDeps, userId: string, clientId: string, approved: readonly string[], origin: ConsentOrigin = {}): Promise<void> {
   const now = new Date(deps.clock.now()).toISOString();
-  await deps.db.transaction().execute(async (trx) => {
-    const merged = [...new Set([...(await grantedScopes(trx, userId, clientId)), ...approved])];
-    await trx
-      .insertInto('grants')
-      .values({ user_id: userId, client_id: clientId, scopes: formatScopes(merged), created_at: now, updated_at: now })
-      .onConflict((oc) => oc.columns(['user_id', 'client_id']).doUpdateSet({ scopes: formatScopes(merged), updated_at: now }))
-      .execute();
-    const detail = { granted: [...approved], asked: [...(origin.asked ?? approved)] };
-    await recordChange({ db: trx, clock: deps.clock }, { type: 'consent.granted', userId, clientId, detail }, origin);
-  });
+  const merged = [...new Set([...(await grantedScopes(deps.db, userId, clientId)), ...approved])];
+  await deps.db
+    .insertInto('grants')
+    .values({ user_id: userId, client_id: clientId, scopes: formatScopes(merged), created_at: now, updated_at: now })
+    .onConflict((oc) => oc.columns(['user_id', 'client_id']).doUpdateSet({ scopes: formatScopes(merged), updated_at: now }))
+    .execute();
+  const detail = { granted: [...approved], asked: [...(origin.asked ?? approved)] };
+  await recordChange(deps, { type: 'consent.granted', userId, clientId, detail }, origin);
 }

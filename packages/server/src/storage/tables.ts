@@ -102,6 +102,8 @@ export interface AuthorizationsTable {
   accessed_at: string | null;
   expires_at: number;
   revoked_at: number | null;
+  /** a service login (token exchange): the keystore session that signed the subject token; it ends with that session */
+  key_session_id: string | null;
 }
 
 export interface AuthorizationCodesTable {

@@ -39,8 +39,8 @@ async function insertAccessTokens(db: Db, rows: AccessTokenRow[]): Promise<(unde
 }
 
 /**
- * insertAccessToken for the hot path of token endpoints that write nothing else (client
- * credentials, token exchange): the rows of one event-loop turn go in one statement
+ * insertAccessToken for the hot path of a token endpoint that writes nothing else (client
+ * credentials): the rows of one event-loop turn go in one statement
  * (storage/turn-batches.ts). Not for a transaction: the batch runs on its own, later.
  */
 export async function insertAccessTokenGrouped(db: Db, row: AccessTokenRow): Promise<void> {
@@ -126,6 +126,12 @@ export async function authorizationIdsOf(db: Db, userId: string, clientId: strin
     .where('user_id', '=', userId)
     .where('client_id', '=', clientId)
     .execute();
+  return rows.map((row) => row.authorization_id);
+}
+
+/** The service logins a keystore session signed (live or not). */
+export async function authorizationIdsOfKeySession(db: Db, sessionId: string): Promise<string[]> {
+  const rows = await db.selectFrom('authorizations').select('authorization_id').where('key_session_id', '=', sessionId).execute();
   return rows.map((row) => row.authorization_id);
 }
 

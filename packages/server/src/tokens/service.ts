@@ -45,6 +45,7 @@ export async function createAuthorization(deps: WriteDeps, code: CodeRow, client
     accessed_at: null,
     expires_at: now + lifetimes.authorizationMs,
     revoked_at: null,
+    key_session_id: null,
   };
   await repo.insertAuthorization(deps.db, row);
   return row;
@@ -137,21 +138,15 @@ async function insertRefreshToken(db: Db, now: number, authorization: Authorizat
   return refreshToken;
 }
 
-/** A token under no authorization: client credentials (the app as its bot user) or a token exchange (the app for a user). */
-export async function issueClientToken(
-  deps: WriteDeps,
-  clientId: string,
-  scopes: readonly string[],
-  /** the user the token acts for: the app's bot user unless a token exchange says whom */
-  userId: string = clientId,
-): Promise<IssuedAccessToken> {
+/** A token under no authorization: client credentials, the app acting as its own bot user (user_id = client_id). */
+export async function issueClientToken(deps: WriteDeps, clientId: string, scopes: readonly string[]): Promise<IssuedAccessToken> {
   const now = deps.clock.now();
   const { token: accessToken, key } = newTimedToken(now);
   const expiresAt = now + lifetimes.accessTokenMs;
   await repo.insertAccessTokenGrouped(deps.db, {
     token_hash: key,
     client_id: clientId,
-    user_id: userId,
+    user_id: clientId,
     authorization_id: null,
     scopes: formatScopes(scopes),
     created_at: now,
@@ -165,52 +160,8 @@ export function isAuthorizationActive(authorization: AuthorizationRow | undefine
   return authorization !== undefined && authorization.revoked_at === null && authorization.expires_at > now;
 }
 
-export type RotateResult =
-  | { status: 'rotated'; authorization: AuthorizationRow; tokens: IssuedTokenPair }
-  /** unknown, expired, another client's, or its authorization has ended: refused, nothing changed */
-  | { status: 'invalid' }
-  /** the token was spent before: its whole authorization is now revoked */
-  | { status: 'reused'; authorizationId: string }
-  /** asks for scopes beyond its authorization: refused, nothing changed */
-  | { status: 'invalid_scope' };
-
-/**
- * Trades a refresh token for a new pair. The conditional write that spends the old token
- * decides: a token found already spent (a copy is in someone else's hands) ends the
- * whole authorization, as RFC 9700 §4.14.2 recommends.
- */
-export async function rotateRefreshToken(
-  deps: TokensDeps,
-  request: { refreshToken: string; clientId: string; scopes?: readonly string[] | undefined },
-): Promise<RotateResult> {
-  const now = deps.clock.now();
-  const tokenHash = timedTokenKey(request.refreshToken);
-  const row = await repo.findRefreshToken(deps.db, tokenHash);
-  // another client's token is refused without touching it: that client cannot spend it
-  if (!row || row.client_id !== request.clientId) return { status: 'invalid' };
-  if (row.used_at !== null) {
-    await revokeAuthorization(deps, row.authorization_id);
-    return { status: 'reused', authorizationId: row.authorization_id };
-  }
-  const authorization = await repo.findAuthorization(deps.db, row.authorization_id);
-  if (row.expires_at <= now || !isAuthorizationActive(authorization, now)) return { status: 'invalid' };
-  const allowed = new Set(parseScopes(authorization.scopes));
-  if (request.scopes && !request.scopes.every((scope) => allowed.has(scope))) return { status: 'invalid_scope' };
-
-  const tokens = await deps.db.transaction().execute(async (trx) => {
-    if (!(await repo.spendRefreshToken(trx, tokenHash, now))) return undefined;
-    return issueTokenPair({ db: trx, clock: deps.clock }, authorization, request.scopes);
-  });
-  if (!tokens) {
-    // a concurrent request spent it between our read and our write: the same reuse
-    await revokeAuthorization(deps, row.authorization_id);
-    return { status: 'reused', authorizationId: row.authorization_id };
-  }
-  return { status: 'rotated', authorization, tokens };
-}
-
 /** Tells every instance (their caches) which authorizations this call ended; already-revoked ones were announced before. */
-async function announceRevocations(deps: Pick<TokensDeps, 'db' | 'kv'>, authorizationIds: readonly string[]): Promise<void> {
+export async function announceRevocations(deps: Pick<TokensDeps, 'db' | 'kv'>, authorizationIds: readonly string[]): Promise<void> {
   for (const id of authorizationIds) await announceChange(deps, id);
 }
 

@@ -2,7 +2,7 @@ import { parseScopes } from '@signet/protocol';
 import { recordAuditEventAfter } from '../../audit/service.js';
 import type { RouteContext } from '../../context.js';
 import { findAuthorization } from '../../tokens/repo.js';
-import { rotateRefreshToken } from '../../tokens/service.js';
+import { rotateRefreshToken } from '../../tokens/rotation.js';
 import { authenticateClient, readClientCredentials } from '../client-auth.js';
 import { invalidGrant, invalidScope } from '../errors.js';
 import { formParam, requiredFormParam } from '../form.js';
@@ -11,7 +11,8 @@ import type { StandardTokenRequest, TokenAnswer } from './answer.js';
 
 /**
  * grant_type=refresh_token (RFC 6749 §6): every use rotates the token; `scope` may
- * narrow the new access token within the authorization, never widen it.
+ * narrow the new access token within the authorization, never widen it. A spent token
+ * presented again is a retry within REFRESH_REUSE_GRACE, and a reuse after it (tokens/rotation.ts).
  */
 export async function refreshTokenGrant(context: RouteContext, request: StandardTokenRequest): Promise<TokenAnswer> {
   const refreshToken = requiredFormParam(request.body, 'refresh_token');
@@ -21,7 +22,8 @@ export async function refreshTokenGrant(context: RouteContext, request: Standard
   // a failed client login must not spend the token
   const app = await authenticateClient(context.db, credentials);
 
-  const result = await rotateRefreshToken(context, { refreshToken, clientId: app.client_id, scopes });
+  const policy = { graceMs: context.config.refreshReuseGrace * 1000, log: request.source.log };
+  const result = await rotateRefreshToken(context, { refreshToken, clientId: app.client_id, scopes }, policy);
   switch (result.status) {
     case 'invalid':
       throw invalidGrant('The refresh token is invalid, expired or revoked.');

@@ -3,7 +3,7 @@ import { findUserById } from '../../accounts/repo.js';
 import type { RouteContext } from '../../context.js';
 import { SignetError } from '../../errors/errors.js';
 import { InvalidTokenError } from '../../tokens/errors.js';
-import { issueClientToken } from '../../tokens/service.js';
+import { authorizeServiceLogin } from '../../tokens/service-login.js';
 import { verifySignedToken } from '../../tokens/signed.js';
 import { authenticateClient, readClientCredentials } from '../client-auth.js';
 import { invalidGrant, invalidRequest, unauthorizedClient } from '../errors.js';
@@ -17,7 +17,9 @@ const ACCESS_TOKEN_TYPE = 'urn:ietf:params:oauth:token-type:access_token';
 /**
  * Service login (PROTOCOL.md §11, RFC 8693): a user signs a session token for GET /me
  * with `aud` = the service's client_id and hands it over; the service, authenticated,
- * trades it for a bearer token acting for that user with PROFILE:READ only.
+ * trades it for a bearer token acting for that user with PROFILE:READ only. The token lives
+ * in an authorization under the user's grant to the service, so the user sees the service
+ * and revoking it (or the keystore that signed) ends the token (tokens/service-login.ts).
  */
 export async function tokenExchangeGrant(context: RouteContext, request: StandardTokenRequest): Promise<TokenAnswer> {
   const credentials = readClientCredentials(request.authorization, request.body);
@@ -51,7 +53,7 @@ export async function tokenExchangeGrant(context: RouteContext, request: Standar
   const user = await findUserById(context.db, principal.userId);
   if (!user) throw new SignetError(500);
 
-  const issued = await issueClientToken(context, app.client_id, [ALWAYS_GRANTED_SCOPE], user.user_id);
+  const { issued } = await authorizeServiceLogin(context, { userId: user.user_id, clientId: app.client_id, sessionId: principal.sessionId }, { ip: request.source.ip });
   return {
     access_token: issued.accessToken,
     issued_token_type: ACCESS_TOKEN_TYPE,

@@ -8,6 +8,7 @@ import * as expiryIndexes from './20261123210000_expiry_indexes.js';
 import * as spentRequestIds from './20261124090000_spent_request_ids.js';
 import * as redirectUriMatch from './20261204100000_redirect_uri_match.js';
 import * as deviceRequester from './20261204110000_device_requester.js';
+import * as authorizationKeySession from './20261204120000_authorization_key_session.js';
 
 /** Every migration, by name; names sort in the order they run. Append only. */
 export const migrations: Record<string, Migration> = {
@@ -20,4 +21,5 @@ export const migrations: Record<string, Migration> = {
   '20261124090000_spent_request_ids': spentRequestIds,
   '20261204100000_redirect_uri_match': redirectUriMatch,
   '20261204110000_device_requester': deviceRequester,
+  '20261204120000_authorization_key_session': authorizationKeySession,
 };
