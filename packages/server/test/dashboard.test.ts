@@ -140,7 +140,7 @@ describe('developer dashboard', () => {
     expect(response.headers['cache-control']).toBe('no-store');
     const keystore = JSON.parse(response.body) as Record<string, string>;
     expect(Object.keys(keystore).sort()).toEqual(['app_id', 'server_public_key', 'session_id', 'session_private_key', 'user_id']);
-    expect(keystore).toMatchObject({ user_id: clientId, app_id: clientId, server_public_key: (await serverKeyPair(h.db)).publicKey.toString('hex') });
+    expect(keystore).toMatchObject({ user_id: clientId, app_id: clientId, server_public_key: (await serverKeyPair(h.database.storage)).publicKey.toString('hex') });
     expect(keystore['session_private_key']).toMatch(/^[0-9a-f]{64}$/);
     const session = await h.db.selectFrom('key_sessions').selectAll().where('session_id', '=', keystore['session_id'] ?? '').executeTakeFirstOrThrow();
     expect(session.user_id).toBe(clientId);

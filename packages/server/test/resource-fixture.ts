@@ -34,7 +34,7 @@ export interface ResourceFixture extends TokenFixture {
 export async function resourceFixture(clock?: TestClock): Promise<ResourceFixture> {
   const f = await tokenFixture({}, clock);
   const reader = await createUser(f.deps, { username: `reader${randomBytes(3).toString('hex')}`, password: 'correct horse battery', fullName: 'Rea Der', phone: PHONE });
-  const server = await serverKeyPair(f.deps.db);
+  const server = await serverKeyPair(f.database.storage);
   const session = await createKeystore(f.deps, reader.user_id, server.publicKey);
   return Object.assign(f, {
     reader,

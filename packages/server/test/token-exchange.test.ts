@@ -26,7 +26,7 @@ describe('token exchange (service login)', () => {
 
   beforeAll(async () => {
     f = await tokenFixture();
-    keystore = await createKeystore(f.deps, f.user.user_id, (await serverKeyPair(f.deps.db)).publicKey);
+    keystore = await createKeystore(f.deps, f.user.user_id, (await serverKeyPair(f.database.storage)).publicKey);
     service = f.confidential;
     otherService = f.other;
   });

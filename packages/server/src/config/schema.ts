@@ -1,3 +1,5 @@
+import { MIN_SECRET_LENGTH } from '../keys/sealer.js';
+
 /**
  * The one source of Signet's configuration: every key, its environment variable,
  * its default and a line of documentation. `loadConfig` reads it, the README's
@@ -96,6 +98,12 @@ const optionalSecret: Parser<string | undefined> = (raw, variable) => {
   return raw;
 };
 
+const keysSecret: Parser<string | undefined> = (raw, variable) => {
+  if (raw === '') return undefined;
+  if (raw.length < MIN_SECRET_LENGTH) throw new ConfigError(variable, `expected at least ${MIN_SECRET_LENGTH} characters`);
+  return raw;
+};
+
 /** Worker processes for `signet start` (`--workers` overrides it). */
 export const parseWorkers: Parser<number> = integer(1, 64);
 
@@ -114,6 +122,12 @@ export const configSchema = {
     '',
     'PostgreSQL only: the schema to use (created if missing); empty means the default search path.',
     sqlIdentifier,
+  ),
+  keysSecret: key(
+    'KEYS_SECRET',
+    '',
+    'Encrypts secrets at rest (32+ characters; keep a copy apart from the database backups). Required when `NODE_ENV=production`; unset, it is read from, or made into, `keys-secret` beside the SQLite file (`./data/keys-secret` with PostgreSQL, where every host must share one).',
+    keysSecret,
   ),
   redisUrl: key('REDIS_URL', '', 'Optional Redis for the replay cache, rate limits and cross-instance notifications.', redisUrl),
   redisPrefix: key('REDIS_PREFIX', 'signet:', 'Prefix of every Redis key and channel.', text),
