@@ -63,6 +63,11 @@ const issuer: Parser<string> = (raw, variable) => {
   return raw.replace(/\/+$/, '');
 };
 
+/** Is the deployment served over https? Its cookies and headers (HSTS) follow from it. */
+export function isHttpsIssuer(issuer: string): boolean {
+  return issuer.startsWith('https:');
+}
+
 const databaseUrl: Parser<string> = (raw, variable) => {
   if (/^file:.+/.test(raw) || /^postgres(ql)?:\/\//.test(raw)) return raw;
   throw new ConfigError(variable, `expected file:<path> or postgres://..., got "${raw}"`);
