@@ -1,6 +1,7 @@
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { createUser } from '../src/accounts/service.js';
 import { hashClientSecret } from '../src/apps/secrets.js';
+import { HOST_SESSION_COOKIE } from '../src/plugins/web-session.js';
 import { ed25519PublicKeyFromSeed, serverKeyPair } from '../src/tokens/server-key.js';
 import { APP_FORM, count, createThroughForm, secretOf, signedInAlice } from './dashboard-fixture.js';
 import { TINY_PNG } from './multipart.js';
@@ -114,6 +115,30 @@ describe('developer dashboard', () => {
     expect(secretOf((await browser.get(`/dashboard/apps/${clientId}`)).body)).toBeUndefined();
     const row = await h.db.selectFrom('apps').select('secret_hash').where('client_id', '=', clientId).executeTakeFirstOrThrow();
     expect(row.secret_hash).toBe(hashClientSecret(fresh));
+  });
+
+  it('keeps a new secret in the kv only sealed, between the POST that made it and the page that shows it', async () => {
+    const browser = await signedInAlice(h);
+    const written: string[] = [];
+    const set = h.kv.set.bind(h.kv);
+    vi.spyOn(h.kv, 'set').mockImplementation(async (key, value, ttlMs) => {
+      written.push(`${key} ${value}`);
+      return set(key, value, ttlMs);
+    });
+    const { clientId, page } = await createThroughForm(h, browser);
+    const confirm = await browser.get(`/dashboard/apps/${clientId}/rotate`);
+    await browser.post(`/dashboard/apps/${clientId}/rotate`, { _csrf: csrfOf(confirm.body) });
+    const secrets = [secretOf(page) ?? '', secretOf((await browser.get(`/dashboard/apps/${clientId}`)).body) ?? ''];
+    for (const secret of secrets) expect(secret).toMatch(/^[0-9a-f]{64}$/);
+    const stashed = written.filter((line) => line.startsWith('dashboard:secret:'));
+    expect(stashed).toHaveLength(2);
+    const browserId = browser.cookies.get(HOST_SESSION_COOKIE) ?? '';
+    expect(browserId).toHaveLength(43);
+    for (const line of written) {
+      for (const secret of secrets) expect(line).not.toContain(secret);
+      // nor the browser id the seal's key comes from
+      expect(line).not.toContain(browserId);
+    }
   });
 
   it('deletes only after Confirm, with its bot user, and goes back to the list', async () => {
