@@ -85,7 +85,7 @@ export async function buildApp(config: Config, deps: AppDeps): Promise<FastifyIn
     trustProxy: proxyTrust(config.trustProxy),
     return503OnClosing: true,
   });
-  const metrics = deps.metrics ?? createMetrics(config.metrics);
+  const metrics = deps.metrics ?? createMetrics(config.metrics !== 'off');
   const context: RouteContext = {
     config,
     storage: deps.storage,
@@ -114,8 +114,9 @@ export async function buildApp(config: Config, deps: AppDeps): Promise<FastifyIn
   await app.register(formbody);
   await app.register(cookie);
   // before every route, so its hooks cover them all (the health probes and the 404 handler too)
-  if (config.metrics) {
-    await app.register(metricsRoutes, { metrics, token: config.metricsToken, scrape: deps.scrapeMetrics ?? metrics.render });
+  if (config.metrics !== 'off') {
+    const access = config.metrics === 'open' ? 'open' : { token: config.metricsToken };
+    await app.register(metricsRoutes, { metrics, access, scrape: deps.scrapeMetrics ?? metrics.render });
   }
   await app.register(healthRoutes, { db: deps.storage.db });
   for (const routes of routeModules) await app.register(routes, context);

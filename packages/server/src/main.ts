@@ -51,8 +51,8 @@ export async function startServer(config: Config, options: ServerOptions = {}): 
     await openServerSecrets(storage);
     const kv = await openKv({ redisUrl: config.redisUrl, redisPrefix: config.redisPrefix, storage });
     opened.push(() => kv.close());
-    const metrics = createMetrics(config.metrics);
-    const scrapeMetrics = options.worker && config.metrics ? joinGroupMetrics(metrics) : undefined;
+    const metrics = createMetrics(config.metrics !== 'off');
+    const scrapeMetrics = options.worker && config.metrics !== 'off' ? joinGroupMetrics(metrics) : undefined;
     const app = await buildApp(config, { storage, kv, clock: systemClock, metrics, scrapeMetrics });
     // a worker's primary has said it already
     if (keys.warning && !options.worker) app.log.warn(keys.warning);

@@ -6,6 +6,10 @@ function checkTogether(config: Config, env: NodeJS.ProcessEnv): void {
   if (env.NODE_ENV === 'production' && config.keysSecret === undefined) {
     throw new ConfigError('KEYS_SECRET', 'required when NODE_ENV=production (32+ random characters, the same on every host)');
   }
+  // which one was meant is not ours to guess: one serves everyone, the other only the token's holder
+  if (config.metrics === 'open' && config.metricsToken !== undefined) {
+    throw new ConfigError('METRICS', 'open serves /metrics to anyone, so METRICS_TOKEN would do nothing: unset it, or use METRICS=on');
+  }
 }
 
 /** Reads the configuration from an environment; throws ConfigError naming the first bad variable. */

@@ -156,11 +156,16 @@ export const configSchema = {
     'With several workers: seconds a worker may take to start listening before it is killed (and the group fails to start, or the worker is replaced).',
     integer(1, 3600),
   ),
-  metrics: key('METRICS', 'on', '`on` serves Prometheus metrics at `GET /metrics`; `off` removes the route and its per-request hook.', onOff),
+  metrics: key(
+    'METRICS',
+    'on',
+    '`on` collects Prometheus metrics and serves `GET /metrics` only with `Authorization: Bearer <METRICS_TOKEN>` (403 while no token is set); `open` serves them to anyone; `off` removes the route and its per-request hook.',
+    oneOf('on', 'off', 'open'),
+  ),
   metricsToken: key(
     'METRICS_TOKEN',
     '',
-    'When set (16+ characters), `GET /metrics` requires `Authorization: Bearer <token>`; empty leaves it open.',
+    'The bearer token (16+ characters) a scrape of `GET /metrics` must send with `METRICS=on`; unset, `/metrics` is closed.',
     optionalSecret,
   ),
   auditRetentionDays: key(
