@@ -91,7 +91,7 @@ ${r.shortRun ? `\n> **Shortened or partial run** (parts: ${r.parts.join(', ')}):
   the detail column lists every round. On this shared virtual machine one server process can run ~40% slower
   than the next for its whole life, so a single sample used to decide verdicts. Code exchanges and memory are single runs
 - Signet: the built server (\`packages/server/dist\`), a fresh SQLite database in a temp dir for each part,
-  \`RATE_LIMITS=off\`, \`LOG_LEVEL=silent\`, set up with:
+  \`RATE_LIMITS=off\`, \`LOG_LEVEL=silent\`, \`METRICS=open\`, set up with:
 ${SETUP_COMMANDS.map((c) => `  - \`${c}\``).join('\n')}
 ${busy ? `\n> **Warning:** the machine was busy with other work when this run began (load average ${r.loadBefore.toFixed(2)} at start,\n> on ${cpus().length} cores), so the figures and verdicts below measure contention as much as Signet.\n> Rerun \`npm run bench\` on an idle machine before trusting them.\n` : ''}
 ${r.me ? renderIssue4(r.me) : ''}

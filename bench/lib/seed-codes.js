@@ -6,13 +6,16 @@ import { createHash } from 'node:crypto';
 import { writeFileSync } from 'node:fs';
 import { recordGrant } from '../../packages/server/dist/consent/grants.js';
 import { issueCode } from '../../packages/server/dist/oauth/codes.js';
+import { loadConfig } from '../../packages/server/dist/config/load.js';
+import { openKeysSealer } from '../../packages/server/dist/keys/keys-secret.js';
 import { openDatabase } from '../../packages/server/dist/storage/database.js';
 import { systemClock as clock } from '../../packages/server/dist/storage/kv/types.js';
 import { newOpaqueToken } from '../../packages/server/dist/tokens/opaque.js';
 
 const BATCH = 5_000;
 const { count, out, clientId, userId, redirectUri, scope } = JSON.parse(process.argv[2]);
-const storage = await openDatabase(process.env.DATABASE_URL);
+const config = loadConfig(process.env);
+const storage = await openDatabase(config.databaseUrl, { sealer: (await openKeysSealer(config)).sealer });
 try {
   // what the consent page records before the first code
   await recordGrant({ db: storage.db, clock }, userId, clientId, [scope]);

@@ -33,6 +33,8 @@ export async function startSignet({ cpuProfile = false, beforeStart } = {}) {
     DATABASE_URL: `file:${join(dir, 'signet.db')}`,
     RATE_LIMITS: 'off',
     LOG_LEVEL: 'silent',
+    // the memory part samples the V8 heap from /metrics, closed by default
+    METRICS: 'open',
     HOST: '127.0.0.1',
     PORT: '0',
   };

@@ -4,13 +4,15 @@
 // the server stops answering once a minute. Run with DATABASE_URL set; prints { ms }.
 import { loadConfig } from '../../packages/server/dist/config/load.js';
 import { cleanUpExpired } from '../../packages/server/dist/storage/cleanup.js';
+import { openKeysSealer } from '../../packages/server/dist/keys/keys-secret.js';
 import { openDatabase } from '../../packages/server/dist/storage/database.js';
 import { systemClock as clock } from '../../packages/server/dist/storage/kv/types.js';
 
-const storage = await openDatabase(process.env.DATABASE_URL);
+const config = loadConfig(process.env);
+const storage = await openDatabase(config.databaseUrl, { sealer: (await openKeysSealer(config)).sealer });
 try {
   const started = performance.now();
-  await cleanUpExpired({ db: storage.db, clock, config: loadConfig(process.env) });
+  await cleanUpExpired({ db: storage.db, clock, config });
   process.stdout.write(JSON.stringify({ ms: performance.now() - started }));
 } finally {
   await storage.close();

@@ -28,7 +28,7 @@ describe('examples/exchange-service against a running Signet', () => {
     // tokens are minted with the real time: bring Signet's test clock to it
     f.clock.advance(Date.now() - f.clock.now());
     const issuer = await f.app.listen({ port: 0, host: '127.0.0.1' });
-    keystore = await createKeystore(f.deps, f.user.user_id, (await serverKeyPair(f.deps.db)).publicKey);
+    keystore = await createKeystore(f.deps, f.user.user_id, (await serverKeyPair(f.database.storage)).publicKey);
     // the fixture's confidential app plays the service
     service = createServer({ signetUrl: issuer, clientId: f.confidential.clientId, clientSecret: f.confidential.secret ?? '', now: () => Date.now() + skew });
     await new Promise<void>((resolve) => service.listen(0, '127.0.0.1', resolve));

@@ -61,7 +61,7 @@ describe('the SDK against a running server', () => {
     f = await tokenFixture();
     f.clock.advance(Date.now() - f.clock.now());
     issuer = await f.app.listen({ port: 0, host: '127.0.0.1' });
-    keystore = await createKeystore(f.deps, f.user.user_id, (await serverKeyPair(f.deps.db)).publicKey);
+    keystore = await createKeystore(f.deps, f.user.user_id, (await serverKeyPair(f.database.storage)).publicKey);
   });
   afterAll(async () => f?.close());
 
@@ -94,7 +94,7 @@ describe('the SDK against a running server', () => {
     const keys = createKeyPair();
     const grant = await exchangeCode({ issuer, clientId: f.confidential.clientId, clientSecret: f.confidential.secret ?? '', code, dialect: 'platform', ed25519: keys.publicKeyBase64Url });
     expect(grant.accessToken).toBeUndefined();
-    expect(grant.serverPublicKey).toBe((await serverKeyPair(f.deps.db)).publicKey.toString('base64url'));
+    expect(grant.serverPublicKey).toBe((await serverKeyPair(f.database.storage)).publicKey.toString('base64url'));
     const app = new SignetClient({
       baseUrl: issuer,
       keystore: { client_id: f.confidential.clientId, authorization_id: grant.authorizationId, scope: grant.scope, session_private_key: keys.seedHex },

@@ -1,7 +1,7 @@
 import formbody from '@fastify/formbody';
 import cookie from '@fastify/cookie';
 import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
-import type { Config } from './config/schema.js';
+import { type Config, isHttpsIssuer } from './config/schema.js';
 import { authorizationsRoutes } from './consent/authorizations-routes.js';
 import { deviceApiRoutes } from './consent/device-routes.js';
 import { defaultScopeRegistry } from './consent/scopes.js';
@@ -28,6 +28,7 @@ import { appLogoRoutes } from './apps/routes.js';
 import { dashboardRoutes } from './dashboard/routes.js';
 import { authorizeRoutes } from './oauth/authorize/routes.js';
 import { csrfPlugin } from './plugins/csrf.js';
+import { strictTransportSecurity } from './plugins/hsts.js';
 import { viewsRoutes } from './plugins/views.js';
 import { webSessionPlugin } from './plugins/web-session.js';
 import type { Storage } from './storage/database.js';
@@ -92,7 +93,7 @@ export async function buildApp(config: Config, deps: AppDeps): Promise<FastifyIn
     trustProxy: proxyTrust(config.trustProxy),
     return503OnClosing: true,
   });
-  const metrics = deps.metrics ?? createMetrics(config.metrics);
+  const metrics = deps.metrics ?? createMetrics(config.metrics !== 'off');
   const context: RouteContext = {
     config,
     storage: deps.storage,
@@ -109,6 +110,8 @@ export async function buildApp(config: Config, deps: AppDeps): Promise<FastifyIn
     if (typeof requestId === 'string') void reply.header('X-Request-Id', requestId);
     done(null, payload);
   });
+  // decided once: an http deployment (local development) gets no hook at all
+  if (isHttpsIssuer(config.issuer)) app.addHook('onSend', strictTransportSecurity);
   // another instance's revocation (or profile edit) reaches this one's cached reads
   const stopListening = await deps.kv.subscribe(CHANGES_CHANNEL, () => forgetCachedReads(deps.storage.db));
   app.addHook('onClose', async () => stopListening());
@@ -119,8 +122,9 @@ export async function buildApp(config: Config, deps: AppDeps): Promise<FastifyIn
   await app.register(formbody);
   await app.register(cookie);
   // before every route, so its hooks cover them all (the health probes and the 404 handler too)
-  if (config.metrics) {
-    await app.register(metricsRoutes, { metrics, token: config.metricsToken, scrape: deps.scrapeMetrics ?? metrics.render });
+  if (config.metrics !== 'off') {
+    const access = config.metrics === 'open' ? 'open' : { token: config.metricsToken };
+    await app.register(metricsRoutes, { metrics, access, scrape: deps.scrapeMetrics ?? metrics.render });
   }
   await app.register(healthRoutes, { db: deps.storage.db });
   if (config.rateLimits) throttleClientAuthentication(app, deps);

@@ -1,6 +1,7 @@
 import pino from 'pino';
 import { buildApp } from './app.js';
 import type { Config } from './config/schema.js';
+import { openKeysSealer } from './keys/keys-secret.js';
 import { joinGroupMetrics } from './metrics/group.js';
 import { createMetrics } from './metrics/metrics.js';
 import { openDatabase } from './storage/database.js';
@@ -8,6 +9,7 @@ import { openKv, systemClock } from './storage/kv/index.js';
 import { type CleanupConfig, cleanUpExpired } from './storage/cleanup.js';
 import type { StorageLog } from './storage/log.js';
 import { migrateToLatest } from './storage/migrate.js';
+import { openServerSecrets } from './storage/server-secrets.js';
 import type { Db } from './storage/tables.js';
 
 const CLEANUP_EVERY_MS = 60_000;
@@ -45,14 +47,19 @@ export async function startServer(config: Config, options: ServerOptions = {}): 
   // one logger for the app and its stores, made first: a lost database connection is reported, not fatal
   const log = pino({ level: config.logLevel });
   try {
-    const storage = await openDatabase(config.databaseUrl, { schema: config.databaseSchema, backgroundCheckpoints: true, log });
+    const keys = await openKeysSealer(config);
+    const storage = await openDatabase(config.databaseUrl, { schema: config.databaseSchema, backgroundCheckpoints: true, sealer: keys.sealer, log });
     opened.push(() => storage.close());
     if (!options.worker) await migrateToLatest(storage);
+    // a wrong KEYS_SECRET stops start-up here, in one line, rather than at the first page that needs a secret
+    await openServerSecrets(storage);
     const kv = await openKv({ redisUrl: config.redisUrl, redisPrefix: config.redisPrefix, storage });
     opened.push(() => kv.close());
-    const metrics = createMetrics(config.metrics);
-    const scrapeMetrics = options.worker && config.metrics ? joinGroupMetrics(metrics) : undefined;
+    const metrics = createMetrics(config.metrics !== 'off');
+    const scrapeMetrics = options.worker && config.metrics !== 'off' ? joinGroupMetrics(metrics) : undefined;
     const app = await buildApp(config, { storage, kv, clock: systemClock, metrics, scrapeMetrics, log });
+    // a worker's primary has said it already
+    if (keys.warning && !options.worker) app.log.warn(keys.warning);
     // stop taking requests and finish the ones in flight before the stores close
     opened.push(() => app.close());
     const url = await app.listen({ port: config.port, host: config.host });

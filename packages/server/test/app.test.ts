@@ -69,3 +69,45 @@ describe('the app', () => {
     await lonely.close();
   });
 });
+
+describe('Strict-Transport-Security', () => {
+  let database: TestDatabase;
+  const apps: FastifyInstance[] = [];
+  const build = async (issuer: string) => {
+    const app = await buildApp(loadConfig({ LOG_LEVEL: 'silent', ISSUER: issuer }), { storage: database.storage, kv: new MemoryKv(), clock: systemClock });
+    apps.push(app);
+    return app;
+  };
+  beforeAll(async () => {
+    database = await openTestDatabase();
+  });
+  afterAll(async () => {
+    for (const app of apps) await app.close();
+    await database?.cleanup();
+  });
+
+  // a page, an API answer, an error in each dialect, a 404, a static file and a redirect
+  const answers = (app: FastifyInstance) =>
+    Promise.all([
+      app.inject('/signin'),
+      app.inject('/healthz'),
+      app.inject('/.well-known/oauth-authorization-server'),
+      app.inject({ method: 'POST', url: '/oauth/token', payload: 'grant_type=nope', headers: { 'content-type': 'application/x-www-form-urlencoded' } }),
+      app.inject({ url: '/me', headers: { 'x-request-id': '5b3c2a0e-1f5e-4a57-9f44-0f6d8c9b1e2a' } }),
+      app.inject('/no/such/route'),
+      app.inject('/static/signet.css'),
+      app.inject('/dashboard'),
+    ]);
+
+  it('is on every answer for a year, without includeSubDomains, when ISSUER is https', async () => {
+    const responses = await answers(await build('https://auth.example.com'));
+    expect(responses.map((response) => response.statusCode)).toEqual([200, 200, 200, 400, 202, 404, 200, 303]);
+    for (const response of responses) expect(response.headers['strict-transport-security']).toBe('max-age=31536000');
+  });
+
+  it('is never sent when ISSUER is http', async () => {
+    for (const response of await answers(await build('http://localhost:8080'))) {
+      expect(response.headers['strict-transport-security']).toBeUndefined();
+    }
+  });
+});

@@ -15,7 +15,7 @@ describe('audit log: the token endpoints, the API and device approval', () => {
   let keystore: Keystore;
   beforeAll(async () => {
     f = await tokenFixture();
-    keystore = await createKeystore(f.deps, f.user.user_id, (await serverKeyPair(f.deps.db)).publicKey);
+    keystore = await createKeystore(f.deps, f.user.user_id, (await serverKeyPair(f.database.storage)).publicKey);
   });
   afterAll(async () => f?.close());
 

@@ -46,7 +46,7 @@ describe.each(databaseBackends)('authorizations.key_session_id migration: $name'
     const row = await db.selectFrom('authorizations').selectAll().where('authorization_id', '=', earlier).executeTakeFirstOrThrow();
     expect(row.key_session_id).toBeNull();
 
-    const keystore = await createKeystore(deps, userId, (await serverKeyPair(db)).publicKey);
+    const keystore = await createKeystore(deps, userId, (await serverKeyPair(database.storage)).publicKey);
     const { authorization } = await authorizeServiceLogin(deps, { userId, clientId: app.client_id, sessionId: keystore.session_id }, {});
     expect((await listAuthorizations(deps, userId)).map((item) => item.authorization_id).sort()).toEqual([earlier, authorization.authorization_id].sort());
     // revoking the keystore ends its login and leaves the earlier authorization alone

@@ -25,7 +25,7 @@ describe('GET /authorizations and POST /oauth/cancel', () => {
     // the SDK signs with the real time: the server's clock runs with it
     f = await tokenFixture({}, TestClock.ticking());
     url = await f.app.listen({ port: 0, host: '127.0.0.1' });
-    keystore = await createKeystore(f.deps, f.user.user_id, (await serverKeyPair(f.deps.db)).publicKey);
+    keystore = await createKeystore(f.deps, f.user.user_id, (await serverKeyPair(f.database.storage)).publicKey);
   });
   afterAll(async () => f?.close());
 

@@ -4,7 +4,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Migrator } from 'kysely';
 import pg from 'pg';
-import { type Storage, openDatabase } from '../src/storage/database.js';
+import { createSealer } from '../src/keys/sealer.js';
+import { type DatabaseOptions, type Storage, openDatabase } from '../src/storage/database.js';
 import { type Clock, type Kv, MemoryKv, RedisKv, SqlKv } from '../src/storage/kv/index.js';
 import { migrateToLatest } from '../src/storage/migrate.js';
 import { migrations } from '../src/storage/migrations/index.js';
@@ -16,6 +17,15 @@ import { migrations } from '../src/storage/migrations/index.js';
  */
 export const postgresUrl = process.env.DATABASE_URL?.startsWith('postgres') ? process.env.DATABASE_URL : undefined;
 export const redisUrl = process.env.REDIS_URL || undefined;
+
+/** Every test database's KEYS_SECRET; its `env` carries it, so a CLI or server on it can open its secrets. */
+export const TEST_KEYS_SECRET = 'signet-test-keys-secret-not-for-production';
+const testSealer = createSealer(TEST_KEYS_SECRET);
+
+/** Opens the test database at `url` (again: a second instance's connection) with the test KEYS_SECRET. */
+export function openTestStorage(url: string, options: Omit<DatabaseOptions, 'sealer'> = {}): Promise<Storage> {
+  return openDatabase(url, { ...options, sealer: testSealer });
+}
 
 export interface TestDatabase {
   storage: Storage;
@@ -31,11 +41,11 @@ function uniqueName(prefix: string): string {
 export async function openSqliteTestDatabase(): Promise<TestDatabase> {
   const dir = mkdtempSync(join(tmpdir(), 'signet-test-'));
   const url = `file:${join(dir, 'signet.db')}`;
-  const storage = await openDatabase(url);
+  const storage = await openTestStorage(url);
   await migrateToLatest(storage);
   return {
     storage,
-    env: { DATABASE_URL: url, DATABASE_SCHEMA: '' },
+    env: { DATABASE_URL: url, DATABASE_SCHEMA: '', KEYS_SECRET: TEST_KEYS_SECRET },
     cleanup: async () => {
       await storage.close();
       rmSync(dir, { recursive: true, force: true });
@@ -45,11 +55,11 @@ export async function openSqliteTestDatabase(): Promise<TestDatabase> {
 
 export async function openPostgresTestDatabase(url: string): Promise<TestDatabase> {
   const schema = uniqueName('test');
-  const storage = await openDatabase(url, { schema });
+  const storage = await openTestStorage(url, { schema });
   await migrateToLatest(storage);
   return {
     storage,
-    env: { DATABASE_URL: url, DATABASE_SCHEMA: schema },
+    env: { DATABASE_URL: url, DATABASE_SCHEMA: schema, KEYS_SECRET: TEST_KEYS_SECRET },
     cleanup: async () => {
       await storage.close();
       const client = new pg.Client({ connectionString: url });
@@ -102,7 +112,7 @@ function sqlKvBackend(name: string, openDb: () => Promise<TestDatabase>): KvBack
       return {
         kv,
         openPeer: async () => {
-          const storage = await openDatabase(database.env.DATABASE_URL ?? '', { schema: database.env.DATABASE_SCHEMA || undefined });
+          const storage = await openTestStorage(database.env.DATABASE_URL ?? '', { schema: database.env.DATABASE_SCHEMA || undefined });
           const peer = new SqlKv(storage, clock);
           peers.push({ kv: peer, storage });
           return peer;

@@ -6,7 +6,8 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type TestDatabase, openTestDatabase } from './backends.js';
+import { TEST_KEYS_SECRET, type TestDatabase, openTestDatabase } from './backends.js';
+import { cli } from './cli-harness.js';
 import { eventually } from './clock.js';
 
 const bin = fileURLToPath(new URL('../bin/signet.js', import.meta.url));
@@ -52,7 +53,8 @@ describe('the signet executable', () => {
   });
 
   it('says in one line that the database cannot be reached, with no stack trace', async () => {
-    const result = await signet({ DATABASE_URL: 'postgres://postgres@127.0.0.1:1/test' }, 'start');
+    // KEYS_SECRET set: unset, a ./data/keys-secret would be made in the working directory first
+    const result = await signet({ DATABASE_URL: 'postgres://postgres@127.0.0.1:1/test', KEYS_SECRET: TEST_KEYS_SECRET }, 'start');
     expect(result.code).toBe(1);
     expect(result.stderr).toMatch(/^signet: cannot open the database postgres:\/\/postgres@127\.0\.0\.1:1\/test: .*ECONNREFUSED.*\n$/);
   });
@@ -61,6 +63,31 @@ describe('the signet executable', () => {
     const result = await signet({ ...database.env, ISSUER: 'not a url' }, 'start');
     expect(result.code).toBe(1);
     expect(result.stderr).toBe('signet: ISSUER: expected an http(s) URL, got "not a url"\n');
+  });
+
+  it('stops without KEYS_SECRET in production, naming it in one line, for start and every command', async () => {
+    const production = { ...database.env, KEYS_SECRET: '', NODE_ENV: 'production' };
+    const line = 'signet: KEYS_SECRET: required when NODE_ENV=production (32+ random characters, the same on every host)\n';
+    const started = await signet(production, 'start');
+    expect(started.code).toBe(1);
+    expect(started.stderr).toBe(line);
+    expect(await cli(production, 'apps', 'list')).toEqual({ code: 1, stdout: '', stderr: line });
+  });
+
+  it('refuses to start or run a command with another KEYS_SECRET than its secrets were sealed with, in one line, changing nothing', async () => {
+    expect((await cli(database.env, 'users', 'create', '--username', 'keysuser', '--password', 'long enough')).code).toBe(0);
+    // a keystore names the server's public key: its seed is made and stored sealed
+    expect((await cli(database.env, 'keystore', 'create', '--user', 'keysuser', '--json')).code).toBe(0);
+    const before = await database.storage.db.selectFrom('server_secrets').selectAll().orderBy('name').execute();
+    const wrong = { ...database.env, KEYS_SECRET: `${TEST_KEYS_SECRET}-but-not-the-same`, PORT: '0', HOST: '127.0.0.1' };
+    const line = /^signet: cannot open server_secrets:\w+: it was sealed under another KEYS_SECRET, or altered; start with the KEYS_SECRET it was sealed with\n$/;
+    const started = await signet(wrong, 'start');
+    expect(started.code).toBe(1);
+    expect(started.stderr).toMatch(line);
+    const created = await cli(wrong, 'users', 'create', '--username', 'another', '--password', 'long enough');
+    expect(created.code).toBe(1);
+    expect(created.stderr).toMatch(line);
+    expect(await database.storage.db.selectFrom('server_secrets').selectAll().orderBy('name').execute()).toEqual(before);
   });
 
   describe('start', () => {

@@ -1,6 +1,7 @@
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { createUser } from '../src/accounts/service.js';
 import { hashClientSecret } from '../src/apps/secrets.js';
+import { HOST_SESSION_COOKIE } from '../src/plugins/web-session.js';
 import { ed25519PublicKeyFromSeed, serverKeyPair } from '../src/tokens/server-key.js';
 import { APP_FORM, count, createThroughForm, secretOf, signedInAlice, submitNewApp } from './dashboard-fixture.js';
 import { TINY_PNG } from './multipart.js';
@@ -134,6 +135,30 @@ describe('developer dashboard', () => {
     expect(row.secret_hash).toBe(hashClientSecret(fresh));
   });
 
+  it('keeps a new secret in the kv only sealed, between the POST that made it and the page that shows it', async () => {
+    const browser = await signedInAlice(h);
+    const written: string[] = [];
+    const set = h.kv.set.bind(h.kv);
+    vi.spyOn(h.kv, 'set').mockImplementation(async (key, value, ttlMs) => {
+      written.push(`${key} ${value}`);
+      return set(key, value, ttlMs);
+    });
+    const { clientId, page } = await createThroughForm(h, browser);
+    const confirm = await browser.get(`/dashboard/apps/${clientId}/rotate`);
+    await browser.post(`/dashboard/apps/${clientId}/rotate`, { _csrf: csrfOf(confirm.body) });
+    const secrets = [secretOf(page) ?? '', secretOf((await browser.get(`/dashboard/apps/${clientId}`)).body) ?? ''];
+    for (const secret of secrets) expect(secret).toMatch(/^[0-9a-f]{64}$/);
+    const stashed = written.filter((line) => line.startsWith('dashboard:secret:'));
+    expect(stashed).toHaveLength(2);
+    const browserId = browser.cookies.get(HOST_SESSION_COOKIE) ?? '';
+    expect(browserId).toHaveLength(43);
+    for (const line of written) {
+      for (const secret of secrets) expect(line).not.toContain(secret);
+      // nor the browser id the seal's key comes from
+      expect(line).not.toContain(browserId);
+    }
+  });
+
   it('deletes only after Confirm, with its bot user, and goes back to the list', async () => {
     const browser = await signedInAlice(h);
     const { clientId } = await createThroughForm(h, browser);
@@ -158,7 +183,7 @@ describe('developer dashboard', () => {
     expect(response.headers['cache-control']).toBe('no-store');
     const keystore = JSON.parse(response.body) as Record<string, string>;
     expect(Object.keys(keystore).sort()).toEqual(['app_id', 'server_public_key', 'session_id', 'session_private_key', 'user_id']);
-    expect(keystore).toMatchObject({ user_id: clientId, app_id: clientId, server_public_key: (await serverKeyPair(h.db)).publicKey.toString('hex') });
+    expect(keystore).toMatchObject({ user_id: clientId, app_id: clientId, server_public_key: (await serverKeyPair(h.database.storage)).publicKey.toString('hex') });
     expect(keystore['session_private_key']).toMatch(/^[0-9a-f]{64}$/);
     const session = await h.db.selectFrom('key_sessions').selectAll().where('session_id', '=', keystore['session_id'] ?? '').executeTakeFirstOrThrow();
     expect(session.user_id).toBe(clientId);

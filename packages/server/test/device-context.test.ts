@@ -45,7 +45,7 @@ describe('the context of a device request', () => {
   beforeAll(async () => {
     h = await startWebHarness();
     app = await h.newApp({ name: 'TV App', redirectUris: [REDIRECT] });
-    keystore = await createKeystore({ db: h.db, clock: h.clock }, h.userId, (await serverKeyPair(h.db)).publicKey);
+    keystore = await createKeystore({ db: h.db, clock: h.clock }, h.userId, (await serverKeyPair(h.database.storage)).publicKey);
     // a phone on the TV's network (same /24), and one elsewhere
     phone = new TestBrowser(h.app, '198.51.100.200');
     farPhone = new TestBrowser(h.app, '203.0.113.50');

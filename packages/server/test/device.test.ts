@@ -7,10 +7,9 @@ import { createUser } from '../src/accounts/service.js';
 import { buildApp } from '../src/app.js';
 import { createApp } from '../src/apps/service.js';
 import { loadConfig } from '../src/config/load.js';
-import { openDatabase } from '../src/storage/database.js';
 import { type Kv, MemoryKv, RedisKv, SqlKv } from '../src/storage/kv/index.js';
 import { serverKeyPair } from '../src/tokens/server-key.js';
-import { type TestDatabase, openTestDatabase, redisUrl } from './backends.js';
+import { type TestDatabase, openTestDatabase, openTestStorage, redisUrl } from './backends.js';
 import { TestClock } from './clock.js';
 import { HttpBrowser, nextDecision, openPendingRequest } from './http-browser.js';
 
@@ -18,7 +17,7 @@ const REDIRECT = 'https://client.example/cb';
 
 describe('approval from a device (QR flow)', () => {
   let database: TestDatabase;
-  let second: Awaited<ReturnType<typeof openDatabase>>;
+  let second: Awaited<ReturnType<typeof openTestStorage>>;
   let kvs: Kv[] = [];
   let apps: FastifyInstance[] = [];
   let urls: string[] = [];
@@ -34,7 +33,7 @@ describe('approval from a device (QR flow)', () => {
   beforeAll(async () => {
     database = await openTestDatabase();
     // two instances sharing one database and one kv store, as two processes would
-    second = await openDatabase(database.env.DATABASE_URL ?? '', { schema: database.env.DATABASE_SCHEMA || undefined });
+    second = await openTestStorage(database.env.DATABASE_URL ?? '', { schema: database.env.DATABASE_SCHEMA || undefined });
     const prefix = `device-test-${randomBytes(4).toString('hex')}:`;
     kvs = redisUrl ? [new RedisKv(redisUrl, prefix), new RedisKv(redisUrl, prefix)] : [new SqlKv(database.storage, clock), new SqlKv(second, clock)];
     for (const kv of kvs) if (kv instanceof RedisKv) await kv.connect();
@@ -46,7 +45,7 @@ describe('approval from a device (QR flow)', () => {
     }
     const db = database.storage.db;
     const user = await createUser({ db, clock }, { username: 'phone-owner', password: 'long enough' });
-    keystore = await createKeystore({ db, clock }, user.user_id, (await serverKeyPair(db)).publicKey);
+    keystore = await createKeystore({ db, clock }, user.user_id, (await serverKeyPair(database.storage)).publicKey);
     const created = await createApp({ db, clock }, { ownerId: user.user_id, name: 'TV App', redirectUris: [REDIRECT] });
     clientId = created.app.client_id;
     clientSecret = created.clientSecret ?? '';

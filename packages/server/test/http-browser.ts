@@ -14,7 +14,7 @@ export class HttpBrowser {
   }
 
   private remember(response: Response): Response {
-    const set = response.headers.getSetCookie().find((c) => c.startsWith('signet_sid='));
+    const set = response.headers.getSetCookie().find((c) => /^(__Host-)?signet_sid=/.test(c));
     if (set) this.cookie = set.split(';')[0] ?? '';
     return response;
   }

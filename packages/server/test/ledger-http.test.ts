@@ -45,7 +45,7 @@ describe('assets, snapshots and transfers over HTTP', () => {
     // the SDK signs with the real time: the server's clock runs with it
     f = await tokenFixture({}, TestClock.ticking());
     url = await f.app.listen({ port: 0, host: '127.0.0.1' });
-    session = await createKeystore(f.deps, f.user.user_id, (await serverKeyPair(f.deps.db)).publicKey);
+    session = await createKeystore(f.deps, f.user.user_id, (await serverKeyPair(f.database.storage)).publicKey);
     bob = (await createUser(f.deps, { username: `bob${randomBytes(3).toString('hex')}`, password: 'correct horse battery' })).user_id;
     btc = (await createAsset(f.deps, { symbol: 'BTC', name: 'Bitcoin' })).asset_id;
     eth = (await createAsset(f.deps, { symbol: 'ETH', name: 'Ether' })).asset_id;

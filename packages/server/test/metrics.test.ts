@@ -11,7 +11,7 @@ const SCRAPE_TOKEN = 'scrape-token-for-the-metrics-test';
 describe('GET /metrics', () => {
   let f: ResourceFixture;
   beforeAll(async () => {
-    f = await resourceFixture();
+    f = await resourceFixture(undefined, { METRICS: 'open' });
   });
   afterAll(async () => f?.close());
 
@@ -110,7 +110,7 @@ describe('GET /metrics', () => {
   });
 
   it('keeps each app’s counts to itself', async () => {
-    const other = await tokenFixture();
+    const other = await tokenFixture({ METRICS: 'open' });
     try {
       await other.app.inject({ method: 'GET', url: '/healthz' });
       const mine = await scrape();
@@ -137,6 +137,29 @@ describe('GET /metrics, configured', () => {
   it('is not served with METRICS=off', async () => {
     const f = await start({ METRICS: 'off' });
     expect((await f.app.inject({ method: 'GET', url: '/metrics' })).statusCode).toBe(404);
+  });
+
+  it('is closed by default: 403 in the platform format, saying what to set, and no metrics', async () => {
+    const f = await start({});
+    for (const headers of [{}, { authorization: 'Bearer anything-at-all-of-length' }]) {
+      const refused = await f.app.inject({ method: 'GET', url: '/metrics', headers });
+      expect(refused.statusCode).toBe(403);
+      expect(refused.json()).toEqual({
+        error: {
+          status: 202,
+          code: 403,
+          description: 'Forbidden: /metrics is closed. Set METRICS_TOKEN and scrape with Authorization: Bearer <token>, or set METRICS=open to serve it to anyone.',
+        },
+      });
+      expect(refused.body).not.toContain('signet_http_requests_total');
+    }
+  });
+
+  it('serves anyone with METRICS=open', async () => {
+    const f = await start({ METRICS: 'open' });
+    const response = await f.app.inject({ method: 'GET', url: '/metrics' });
+    expect(response.statusCode).toBe(200);
+    expect(response.body).toContain('signet_http_requests_total');
   });
 
   it('asks for METRICS_TOKEN as a bearer token when one is set', async () => {

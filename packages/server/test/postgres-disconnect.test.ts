@@ -1,9 +1,9 @@
 import { sql } from 'kysely';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { openDatabase } from '../src/storage/database.js';
 import { SqlKv } from '../src/storage/kv/index.js';
 import type { StorageLog } from '../src/storage/log.js';
+import { openTestStorage } from './backends.js';
 import { eventually } from './clock.js';
 import { type RunningInstance, startInstance } from './instance-pair.js';
 import { type ThrowawayPostgres, findPostgresBin, startThrowawayPostgres } from './throwaway-postgres.js';
@@ -124,7 +124,7 @@ describe.skipIf(!bin)(title, () => {
 
   it('survives a connection lost while a transaction holds it, and hands out a fresh one', async () => {
     const warnings: string[] = [];
-    const storage = await openDatabase(postgres.url('apart'), { log: keepWarnings(warnings) });
+    const storage = await openTestStorage(postgres.url('apart'), { log: keepWarnings(warnings) });
     try {
       const outcome = storage.db.transaction().execute(async (trx) => {
         const { rows } = await sql<{ pid: number }>`select pg_backend_pid() as pid`.execute(trx);
@@ -144,7 +144,7 @@ describe.skipIf(!bin)(title, () => {
 
   it('a kv subscriber hears messages again once its connection is back', async () => {
     const warnings: string[] = [];
-    const storage = await openDatabase(postgres.url('apart'), { log: keepWarnings(warnings) });
+    const storage = await openTestStorage(postgres.url('apart'), { log: keepWarnings(warnings) });
     const kv = new SqlKv(storage);
     const got: string[] = [];
     try {

@@ -31,10 +31,10 @@ export interface ResourceFixture extends TokenFixture {
   clientCredentialsToken(client: TestApp): Promise<string>;
 }
 
-export async function resourceFixture(clock?: TestClock): Promise<ResourceFixture> {
-  const f = await tokenFixture({}, clock);
+export async function resourceFixture(clock?: TestClock, env: Record<string, string> = {}): Promise<ResourceFixture> {
+  const f = await tokenFixture(env, clock);
   const reader = await createUser(f.deps, { username: `reader${randomBytes(3).toString('hex')}`, password: 'correct horse battery', fullName: 'Rea Der', phone: PHONE });
-  const server = await serverKeyPair(f.deps.db);
+  const server = await serverKeyPair(f.database.storage);
   const session = await createKeystore(f.deps, reader.user_id, server.publicKey);
   return Object.assign(f, {
     reader,

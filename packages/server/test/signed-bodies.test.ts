@@ -37,7 +37,7 @@ describe.each(databaseBackends)('signed request bodies: $name', (backend) => {
 
   beforeAll(async () => {
     f = await tokenFixture({}, new TestClock(), backend.open);
-    session = await createKeystore(f.deps, f.user.user_id, (await serverKeyPair(f.deps.db)).publicKey);
+    session = await createKeystore(f.deps, f.user.user_id, (await serverKeyPair(f.database.storage)).publicKey);
     bob = (await createUser(f.deps, { username: `bob${randomBytes(3).toString('hex')}`, password: 'correct horse battery' })).user_id;
     btc = (await createAsset(f.deps, { symbol: 'BTC', name: 'Bitcoin' })).asset_id;
     await credit(f.deps, { userId: f.user.user_id, assetId: btc, amount: '5', memo: 'deposit' });

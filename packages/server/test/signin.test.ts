@@ -1,7 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createUser } from '../src/accounts/service.js';
 import { MAX_FAILURES_PER_ACCOUNT, MAX_FAILURES_PER_ADDRESS, SIGNIN_WINDOW_MS } from '../src/accounts/signin-throttle.js';
-import { SESSION_COOKIE } from '../src/plugins/web-session.js';
+import { HOST_SESSION_COOKIE, SESSION_COOKIE } from '../src/plugins/web-session.js';
 import { sha256Hex } from '../src/tokens/opaque.js';
 import { PASSWORD, TestBrowser, type WebHarness, csrfOf, location, startWebHarness } from './web.js';
 
@@ -26,17 +26,22 @@ describe('sign-in, sessions and sign-out', () => {
     expect(response.body).toContain('name="next" value="/oauth/authorize?client_id=x"');
   });
 
-  it('gives every browser an HttpOnly, SameSite=Lax id cookie, Secure under an https issuer', async () => {
+  it('gives every browser an HttpOnly, SameSite=Lax id cookie: __Host-, Secure, Path=/ and no Domain under an https issuer', async () => {
     const response = await new TestBrowser(h.app).get('/signin');
-    const cookie = response.cookies.find((c) => c.name === SESSION_COOKIE);
+    expect(response.cookies.map((c) => c.name)).toEqual([HOST_SESSION_COOKIE]);
+    expect(HOST_SESSION_COOKIE).toBe('__Host-signet_sid');
+    const cookie = response.cookies.find((c) => c.name === HOST_SESSION_COOKIE);
     expect(cookie).toMatchObject({ httpOnly: true, sameSite: 'Lax', path: '/', secure: true });
+    expect(cookie?.domain).toBeUndefined();
     expect(cookie?.value).toMatch(/^[A-Za-z0-9_-]{43}$/);
     // API calls never get one
     expect((await h.app.inject('/healthz')).headers['set-cookie']).toBeUndefined();
 
     const plain = await startWebHarness({ ISSUER: 'http://localhost:8080' });
     try {
-      const insecure = (await new TestBrowser(plain.app).get('/signin')).cookies.find((c) => c.name === SESSION_COOKIE);
+      const cookies = (await new TestBrowser(plain.app).get('/signin')).cookies;
+      expect(cookies.map((c) => c.name)).toEqual([SESSION_COOKIE]);
+      const insecure = cookies.find((c) => c.name === SESSION_COOKIE);
       expect(insecure?.secure).toBeFalsy();
       expect(insecure?.httpOnly).toBe(true);
     } finally {
@@ -44,13 +49,26 @@ describe('sign-in, sessions and sign-out', () => {
     }
   });
 
+  it('under an https issuer, reads the id only from the __Host- cookie, not from a plain one a subdomain could plant', async () => {
+    const browser = new TestBrowser(h.app);
+    expect((await browser.signIn('alice', PASSWORD)).statusCode).toBe(303);
+    const id = browser.cookies.get(HOST_SESSION_COOKIE) ?? '';
+    expect(signedInAs((await browser.get('/signin')).body)).toBe(true);
+    const planted = new TestBrowser(h.app);
+    planted.cookies.set(SESSION_COOKIE, id);
+    const page = await planted.get('/signin');
+    expect(signedInAs(page.body)).toBe(false);
+    // and it is given its own __Host- id instead
+    expect(page.cookies.map((c) => c.name)).toEqual([HOST_SESSION_COOKIE]);
+  });
+
   it('signs in with a 303 to next, rotating the browser id; the id from before sign-in is worth nothing', async () => {
     const browser = new TestBrowser(h.app);
-    const before = (await browser.get('/signin')).cookies.find((c) => c.name === SESSION_COOKIE)?.value ?? '';
+    const before = (await browser.get('/signin')).cookies.find((c) => c.name === HOST_SESSION_COOKIE)?.value ?? '';
     const response = await browser.post('/signin', { _csrf: csrfOf((await browser.get('/signin')).body), username: 'Alice', password: PASSWORD, next: '/dashboard?tab=apps' });
     expect(response.statusCode).toBe(303);
     expect(response.headers.location).toBe('/dashboard?tab=apps');
-    const after = response.cookies.find((c) => c.name === SESSION_COOKIE);
+    const after = response.cookies.find((c) => c.name === HOST_SESSION_COOKIE);
     expect(after).toMatchObject({ httpOnly: true, sameSite: 'Lax', path: '/', secure: true, maxAge: 14 * 24 * 60 * 60 });
     expect(after?.value).not.toBe(before);
     expect(signedInAs((await browser.get('/signin')).body)).toBe(true);
@@ -61,7 +79,7 @@ describe('sign-in, sessions and sign-out', () => {
 
     // someone who planted or kept the old id is not signed in
     const fixated = new TestBrowser(h.app);
-    fixated.cookies.set(SESSION_COOKIE, before);
+    fixated.cookies.set(HOST_SESSION_COOKIE, before);
     expect(signedInAs((await fixated.get('/signin')).body)).toBe(false);
   });
 
@@ -80,7 +98,7 @@ describe('sign-in, sessions and sign-out', () => {
     expect(response.body).toContain('Wrong username or password.');
     expect(response.body).toContain('value="alice"');
     expect(response.body).not.toContain('not-the-password');
-    expect(response.cookies.find((c) => c.name === SESSION_COOKIE)).toBeUndefined();
+    expect(response.cookies.find((c) => c.name === HOST_SESSION_COOKIE)).toBeUndefined();
     const unknown = await browser.post('/signin', { _csrf: csrfOf((await browser.get('/signin')).body), username: 'nobody', password: 'whatever1' });
     expect(unknown.statusCode).toBe(401);
   });
@@ -113,7 +131,7 @@ describe('sign-in, sessions and sign-out', () => {
   it('signs out with a 303 to /signin, deleting the session and rotating the id', async () => {
     const browser = new TestBrowser(h.app);
     await browser.signIn('alice', PASSWORD);
-    const signedInId = browser.cookies.get(SESSION_COOKIE) ?? '';
+    const signedInId = browser.cookies.get(HOST_SESSION_COOKIE) ?? '';
     const page = await browser.get('/signin');
     // without the token: refused, still signed in
     expect((await browser.post('/signout', {})).statusCode).toBe(403);
@@ -122,11 +140,11 @@ describe('sign-in, sessions and sign-out', () => {
     const response = await browser.post('/signout', { _csrf: csrfOf(page.body) });
     expect(response.statusCode).toBe(303);
     expect(location(response).pathname).toBe('/signin');
-    expect(browser.cookies.get(SESSION_COOKIE)).not.toBe(signedInId);
+    expect(browser.cookies.get(HOST_SESSION_COOKIE)).not.toBe(signedInId);
     expect(signedInAs((await browser.get('/signin')).body)).toBe(false);
     expect(await h.db.selectFrom('web_sessions').selectAll().where('session_hash', '=', sha256Hex(signedInId)).execute()).toHaveLength(0);
     const stolen = new TestBrowser(h.app);
-    stolen.cookies.set(SESSION_COOKIE, signedInId);
+    stolen.cookies.set(HOST_SESSION_COOKIE, signedInId);
     expect(signedInAs((await stolen.get('/signin')).body)).toBe(false);
   });
 });
@@ -153,7 +171,7 @@ describe('sign-in throttling', () => {
     const blocked = await attempt(new TestBrowser(h.app, '192.0.2.99'), 'ALICE', PASSWORD);
     expect(blocked.statusCode).toBe(429);
     expect(blocked.body).toContain('Too many failed sign-ins');
-    expect(blocked.cookies.find((c) => c.name === 'signet_sid')).toBeUndefined();
+    expect(blocked.cookies.find((c) => c.name === HOST_SESSION_COOKIE)).toBeUndefined();
     // another account from the same address is unaffected
     await createUser(h, { username: 'bob', password: PASSWORD });
     expect((await attempt(new TestBrowser(h.app, '192.0.2.99'), 'bob', PASSWORD)).statusCode).toBe(303);

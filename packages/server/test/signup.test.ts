@@ -1,6 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { MAX_SIGNUPS_PER_ADDRESS, SIGNUP_WINDOW_MS } from '../src/accounts/signup-throttle.js';
-import { SESSION_COOKIE } from '../src/plugins/web-session.js';
+import { HOST_SESSION_COOKIE } from '../src/plugins/web-session.js';
 import { sha256Hex } from '../src/tokens/opaque.js';
 import { PASSWORD, TestBrowser, type WebHarness, csrfOf, startWebHarness } from './web.js';
 
@@ -47,11 +47,11 @@ describe('sign-up', () => {
 
   it('creates the account and signs in at once, on a fresh browser id, with a 303 to next', async () => {
     const browser = new TestBrowser(h.app);
-    const before = (await browser.get('/signup')).cookies.find((c) => c.name === SESSION_COOKIE)?.value;
+    const before = (await browser.get('/signup')).cookies.find((c) => c.name === HOST_SESSION_COOKIE)?.value;
     const response = await signUp(browser, { username: 'dev_one', password: 'a long password', full_name: 'Dev One', phone: '+14155550123' });
     expect(response.statusCode).toBe(303);
     expect(response.headers.location).toBe('/dashboard');
-    const sid = browser.cookies.get(SESSION_COOKIE) ?? '';
+    const sid = browser.cookies.get(HOST_SESSION_COOKIE) ?? '';
     expect(sid).not.toBe(before);
     const user = await h.db.selectFrom('users').selectAll().where('username_key', '=', 'dev_one').executeTakeFirstOrThrow();
     expect(user).toMatchObject({ full_name: 'Dev One', phone: '+14155550123', kind: 'user' });
@@ -82,7 +82,7 @@ describe('sign-up', () => {
     if (fields.username !== 'ALICE') expect(response.body).toContain(`value="${fields.username}"`);
     expect(response.body).toContain(`value="${fields.full_name}"`);
     expect(response.body).not.toContain(fields.password);
-    expect(response.cookies.find((c) => c.name === SESSION_COOKIE && c.maxAge)).toBeUndefined();
+    expect(response.cookies.find((c) => c.name === HOST_SESSION_COOKIE && c.maxAge)).toBeUndefined();
     expect(await userCount(h)).toBe(before);
   });
 

@@ -144,7 +144,7 @@ describe('real OAuth clients', () => {
       const keyPair = getED25519KeyPair();
       const answer = await sdk().getToken({ client_id: f.publicApp.clientId, code, code_verifier: verifier, ed25519: base64RawURLEncode(keyPair.publicKey) });
 
-      const server = await serverKeyPair(f.deps.db);
+      const server = await serverKeyPair(f.database.storage);
       expect(answer).toEqual({ authorization_id: authorizationId, scope: 'PROFILE:READ PHONE:READ', ed25519: base64RawURLEncode(server.publicKey) });
       const row = await f.deps.db.selectFrom('authorizations').selectAll().where('authorization_id', '=', authorizationId).executeTakeFirstOrThrow();
       expect(row.ed25519_public_key).toBe(keyPair.publicKey.toString('hex'));

@@ -31,7 +31,7 @@ describe('token exchange (service login)', () => {
 
   beforeAll(async () => {
     f = await tokenFixture();
-    keystore = await createKeystore(f.deps, f.user.user_id, (await serverKeyPair(f.deps.db)).publicKey);
+    keystore = await createKeystore(f.deps, f.user.user_id, (await serverKeyPair(f.database.storage)).publicKey);
     service = f.confidential;
     otherService = f.other;
   });
@@ -130,7 +130,7 @@ describe('token exchange: the login is an authorization the user can see and rev
 
   beforeEach(async () => {
     f = await tokenFixture();
-    keystore = await createKeystore(f.deps, f.user.user_id, (await serverKeyPair(f.deps.db)).publicKey);
+    keystore = await createKeystore(f.deps, f.user.user_id, (await serverKeyPair(f.database.storage)).publicKey);
     service = f.confidential;
   });
   afterEach(async () => f?.close());
@@ -170,7 +170,7 @@ describe('token exchange: the login is an authorization the user can see and rev
   });
 
   it('ends with the keystore session that signed the subject token, and only that one', async () => {
-    const otherKeystore = await createKeystore(f.deps, f.user.user_id, (await serverKeyPair(f.deps.db)).publicKey);
+    const otherKeystore = await createKeystore(f.deps, f.user.user_id, (await serverKeyPair(f.database.storage)).publicKey);
     const doomed = await login(otherKeystore);
     const kept = await login(keystore);
     expect((await me(doomed)).statusCode).toBe(200);
@@ -185,7 +185,7 @@ describe('token exchange: the login is an authorization the user can see and rev
   });
 
   it('issues nothing, and leaves no grant or authorization, when the session was revoked after the token was checked', async () => {
-    const otherKeystore = await createKeystore(f.deps, f.user.user_id, (await serverKeyPair(f.deps.db)).publicKey);
+    const otherKeystore = await createKeystore(f.deps, f.user.user_id, (await serverKeyPair(f.database.storage)).publicKey);
     await revokeKeystore(f.deps, f.user.user_id, otherKeystore.session_id);
     const attempt = authorizeServiceLogin(f.deps, { userId: f.user.user_id, clientId: f.other.clientId, sessionId: otherKeystore.session_id }, {});
     await expect(attempt).rejects.toMatchObject({ oauthError: 'invalid_grant' });
@@ -194,7 +194,7 @@ describe('token exchange: the login is an authorization the user can see and rev
   });
 
   it('refuses a login that races the keystore’s revocation, whichever commits first', async () => {
-    const otherKeystore = await createKeystore(f.deps, f.user.user_id, (await serverKeyPair(f.deps.db)).publicKey);
+    const otherKeystore = await createKeystore(f.deps, f.user.user_id, (await serverKeyPair(f.database.storage)).publicKey);
     const login = { userId: f.user.user_id, clientId: service.clientId, sessionId: otherKeystore.session_id };
     let attempt: Promise<unknown> = Promise.resolve();
     // the revocation has looked for the session's logins and found none, but not committed yet

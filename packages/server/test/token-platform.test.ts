@@ -41,7 +41,7 @@ describe('POST /oauth/token, platform form', () => {
     const clientKey = Buffer.alloc(32, 9);
     const response = await postJson(f.app, { client_id: f.publicApp.clientId, code, code_verifier: verifier, ed25519: clientKey.toString('base64url') });
     expect(response.statusCode).toBe(200);
-    const server = await serverKeyPair(f.deps.db);
+    const server = await serverKeyPair(f.database.storage);
     expect(response.json()).toEqual({
       data: { authorization_id: authorizationId, scope: 'PROFILE:READ PHONE:READ', ed25519: server.publicKey.toString('base64url') },
     });

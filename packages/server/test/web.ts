@@ -16,6 +16,8 @@ export const PASSWORD = 'correct horse battery';
 export interface WebHarness {
   app: FastifyInstance;
   db: Db;
+  /** the app's kv, to look at what it holds */
+  kv: MemoryKv;
   clock: TestClock;
   database: TestDatabase;
   userId: string;
@@ -29,11 +31,13 @@ export async function startWebHarness(env: Record<string, string> = {}, open: ()
   const database = await open();
   const clock = new TestClock();
   const deps = { db: database.storage.db, clock };
-  const app = await buildApp(loadConfig({ LOG_LEVEL: 'silent', ISSUER, ...env }), { storage: database.storage, kv: new MemoryKv(clock), clock });
+  const kv = new MemoryKv(clock);
+  const app = await buildApp(loadConfig({ LOG_LEVEL: 'silent', ISSUER, ...env }), { storage: database.storage, kv, clock });
   const user = await createUser(deps, { username: 'alice', password: PASSWORD, fullName: 'Alice Liddell', phone: '+441234567890' });
   return {
     app,
     db: database.storage.db,
+    kv,
     clock,
     database,
     userId: user.user_id,

@@ -144,7 +144,8 @@ describe.each(backends)('signet start --workers 2 ($name)', (backend) => {
 
   beforeAll(async () => {
     store = await backend.open();
-    group = new Group({ ...store.env, PORT: String(await freePort()) });
+    // open: these tests read the group's metrics; who may scrape is metrics.test.ts's concern
+    group = new Group({ ...store.env, METRICS: 'open', PORT: String(await freePort()) });
     url = await group.url();
   });
   afterAll(async () => {

@@ -78,7 +78,7 @@ export async function accountPageRoutes(app: FastifyInstance, context: RouteCont
     async (request, reply) => {
       const user = requireUser(request, reply);
       if (!user) return reply;
-      const keystore = await createKeystore(context, user.user_id, (await serverKeyPair(context.db)).publicKey, { ip: request.ip, via: 'account' });
+      const keystore = await createKeystore(context, user.user_id, (await serverKeyPair(context.storage)).publicKey, { ip: request.ip, via: 'account' });
       // the private key exists nowhere else: no cache may keep a copy
       return applySecurityHeaders(reply)
         .header('Content-Disposition', `attachment; filename="signet-keystore-${keystore.session_id}.json"`)

@@ -15,7 +15,7 @@ export function keystoreCommands(program: Command, io: CliIo): void {
     .action(async (options: { user: string; json?: boolean }) => {
       await withContext(io, async ({ storage, clock }) => {
         const user = await findUser({ db: storage.db }, options.user);
-        const created = await createKeystore({ db: storage.db, clock }, user.user_id, (await serverKeyPair(storage.db)).publicKey, { via: 'cli' });
+        const created = await createKeystore({ db: storage.db, clock }, user.user_id, (await serverKeyPair(storage)).publicKey, { via: 'cli' });
         print(io, options.json, created, `${describe({ ...created })}\n(the private key is shown only once: store it now)`);
       });
     });

@@ -3,6 +3,7 @@ import type { Command } from 'commander';
 import { startWorkerGroup } from '../cluster/primary.js';
 import { loadConfig } from '../config/load.js';
 import { parseWorkers } from '../config/schema.js';
+import { openKeysSealer } from '../keys/keys-secret.js';
 import { startServer, stopOnSignals } from '../main.js';
 import { openDatabase } from '../storage/database.js';
 import { cleanUpExpired } from '../storage/cleanup.js';
@@ -53,7 +54,7 @@ export function serverCommands(program: Command, io: CliIo): void {
     .option('--json', 'print JSON')
     .action(async (options: { json?: boolean }) => {
       const config = loadConfig(io.env);
-      const storage = await openDatabase(config.databaseUrl, { schema: config.databaseSchema });
+      const storage = await openDatabase(config.databaseUrl, { schema: config.databaseSchema, sealer: (await openKeysSealer(config)).sealer });
       try {
         const report = await migrateToLatest(storage);
         const human = report.applied.length === 0 ? 'database is up to date' : `applied ${report.applied.join(', ')}`;

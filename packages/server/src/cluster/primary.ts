@@ -4,9 +4,11 @@ import { fileURLToPath } from 'node:url';
 import pino from 'pino';
 import type { Config } from '../config/schema.js';
 import { type RunningServer, scheduleCleanup } from '../main.js';
+import { openKeysSealer } from '../keys/keys-secret.js';
 import { GroupMetrics } from '../metrics/group.js';
 import { openDatabase } from '../storage/database.js';
 import { migrateToLatest } from '../storage/migrate.js';
+import { openServerSecrets } from '../storage/server-secrets.js';
 import { restartDelay } from './restart-delay.js';
 
 /** How long stopping waits for workers to finish their requests before killing them. */
@@ -40,9 +42,14 @@ function urlOf(address: AddressInfo | { address: string; port: number }): string
  */
 export async function startWorkerGroup(config: Config, count: number, env: NodeJS.ProcessEnv): Promise<RunningServer> {
   const log = pino({ level: config.logLevel });
-  const storage = await openDatabase(config.databaseUrl, { schema: config.databaseSchema, log });
+  // made here first, so the workers starting together find the key file (if any) already made
+  const keys = await openKeysSealer(config);
+  if (keys.warning) log.warn(keys.warning);
+  const storage = await openDatabase(config.databaseUrl, { schema: config.databaseSchema, sealer: keys.sealer, log });
   try {
     await migrateToLatest(storage);
+    // a wrong KEYS_SECRET stops the group in one line, not as N workers that exit before listening
+    await openServerSecrets(storage);
   } catch (error) {
     await storage.close();
     throw error;

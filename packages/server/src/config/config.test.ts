@@ -11,6 +11,7 @@ describe('configuration', () => {
       issuer: 'http://localhost:8080',
       databaseUrl: 'file:./data/signet.db',
       databaseSchema: undefined,
+      keysSecret: undefined,
       redisUrl: undefined,
       redisPrefix: 'signet:',
       trustProxy: false,
@@ -19,7 +20,7 @@ describe('configuration', () => {
       refreshReuseGrace: 10,
       workers: 1,
       workerStartTimeout: 60,
-      metrics: true,
+      metrics: 'on',
       metricsToken: undefined,
       auditRetentionDays: 90,
       logLevel: 'info',
@@ -33,6 +34,7 @@ describe('configuration', () => {
       ISSUER: 'https://auth.example.com/',
       DATABASE_URL: 'postgres://u@db/signet',
       DATABASE_SCHEMA: 'tenant_a',
+      KEYS_SECRET: 'a-keys-secret-of-thirty-two-chars-or-more',
       REDIS_URL: 'redis://cache:6379',
       REDIS_PREFIX: 'a:',
       RATE_LIMITS: 'off',
@@ -45,8 +47,19 @@ describe('configuration', () => {
       LOG_LEVEL: 'warn',
     });
     expect(config).toMatchObject({ port: 9000, issuer: 'https://auth.example.com', rateLimits: false, databaseSchema: 'tenant_a' });
-    expect(config).toMatchObject({ workers: 4, workerStartTimeout: 5, metrics: false, metricsToken: 'a-scrape-token-of-some-length' });
-    expect(config).toMatchObject({ auditRetentionDays: 30, refreshReuseGrace: 0 });
+    expect(config).toMatchObject({ workers: 4, workerStartTimeout: 5, metrics: 'off', metricsToken: 'a-scrape-token-of-some-length' });
+    expect(config).toMatchObject({ auditRetentionDays: 30, keysSecret: 'a-keys-secret-of-thirty-two-chars-or-more', refreshReuseGrace: 0 });
+  });
+
+  it('needs KEYS_SECRET in production, where a key made up on the spot would be no other host’s', () => {
+    expect(() => loadConfig({ NODE_ENV: 'production' })).toThrow(new ConfigError('KEYS_SECRET', 'required when NODE_ENV=production (32+ random characters, the same on every host)'));
+    expect(loadConfig({ NODE_ENV: 'production', KEYS_SECRET: 'x'.repeat(32) }).keysSecret).toBe('x'.repeat(32));
+    expect(loadConfig({ NODE_ENV: 'development' }).keysSecret).toBeUndefined();
+  });
+
+  it('serves /metrics to anyone only when METRICS=open says so, and then wants no token', () => {
+    expect(loadConfig({ METRICS: 'open' }).metrics).toBe('open');
+    expect(() => loadConfig({ METRICS: 'open', METRICS_TOKEN: 'a-scrape-token-of-some-length' })).toThrow(/^METRICS: open serves \/metrics to anyone/);
   });
 
   it('trusts a proxy only when told which', () => {
@@ -73,6 +86,7 @@ describe('configuration', () => {
     ['METRICS_TOKEN', 'short'],
     ['REFRESH_REUSE_GRACE', '61'],
     ['REFRESH_REUSE_GRACE', '10s'],
+    ['KEYS_SECRET', 'x'.repeat(31)],
   ])('refuses %s=%s with an error naming the variable', (variable, value) => {
     expect(() => loadConfig({ [variable]: value })).toThrow(ConfigError);
     expect(() => loadConfig({ [variable]: value })).toThrow(new RegExp(`^${variable}: `));

@@ -1,3 +1,5 @@
+import { MIN_SECRET_LENGTH } from '../keys/sealer.js';
+
 /**
  * The one source of Signet's configuration: every key, its environment variable,
  * its default and a line of documentation. `loadConfig` reads it, the README's
@@ -61,6 +63,11 @@ const issuer: Parser<string> = (raw, variable) => {
   return raw.replace(/\/+$/, '');
 };
 
+/** Is the deployment served over https? Its cookies and headers (HSTS) follow from it. */
+export function isHttpsIssuer(issuer: string): boolean {
+  return issuer.startsWith('https:');
+}
+
 const databaseUrl: Parser<string> = (raw, variable) => {
   if (/^file:.+/.test(raw) || /^postgres(ql)?:\/\//.test(raw)) return raw;
   throw new ConfigError(variable, `expected file:<path> or postgres://..., got "${raw}"`);
@@ -96,6 +103,12 @@ const optionalSecret: Parser<string | undefined> = (raw, variable) => {
   return raw;
 };
 
+const keysSecret: Parser<string | undefined> = (raw, variable) => {
+  if (raw === '') return undefined;
+  if (raw.length < MIN_SECRET_LENGTH) throw new ConfigError(variable, `expected at least ${MIN_SECRET_LENGTH} characters`);
+  return raw;
+};
+
 /** Worker processes for `signet start` (`--workers` overrides it). */
 export const parseWorkers: Parser<number> = integer(1, 64);
 
@@ -114,6 +127,12 @@ export const configSchema = {
     '',
     'PostgreSQL only: the schema to use (created if missing); empty means the default search path.',
     sqlIdentifier,
+  ),
+  keysSecret: key(
+    'KEYS_SECRET',
+    '',
+    'Encrypts secrets at rest (32+ characters; keep a copy apart from the database backups). Required when `NODE_ENV=production`; unset, it is read from, or made into, `keys-secret` beside the SQLite file (`./data/keys-secret` with PostgreSQL, where every host must share one).',
+    keysSecret,
   ),
   redisUrl: key('REDIS_URL', '', 'Optional Redis for the replay cache, rate limits and cross-instance notifications.', redisUrl),
   redisPrefix: key('REDIS_PREFIX', 'signet:', 'Prefix of every Redis key and channel.', text),
@@ -143,11 +162,16 @@ export const configSchema = {
     'With several workers: seconds a worker may take to start listening before it is killed (and the group fails to start, or the worker is replaced).',
     integer(1, 3600),
   ),
-  metrics: key('METRICS', 'on', '`on` serves Prometheus metrics at `GET /metrics`; `off` removes the route and its per-request hook.', onOff),
+  metrics: key(
+    'METRICS',
+    'on',
+    '`on` collects Prometheus metrics and serves `GET /metrics` only with `Authorization: Bearer <METRICS_TOKEN>` (403 while no token is set); `open` serves them to anyone; `off` removes the route and its per-request hook.',
+    oneOf('on', 'off', 'open'),
+  ),
   metricsToken: key(
     'METRICS_TOKEN',
     '',
-    'When set (16+ characters), `GET /metrics` requires `Authorization: Bearer <token>`; empty leaves it open.',
+    'The bearer token (16+ characters) a scrape of `GET /metrics` must send with `METRICS=on`; unset, `/metrics` is closed.',
     optionalSecret,
   ),
   auditRetentionDays: key(

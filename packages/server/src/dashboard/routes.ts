@@ -135,7 +135,7 @@ export async function dashboardRoutes(app: FastifyInstance, context: RouteContex
     const row = await ownedApp(context.db, request, request.params.client_id);
     if (!row) return notFound(reply);
     const origin = { ip: request.ip, via: 'dashboard', actorId: signedInUser(request).user_id } as const;
-    const keystore = await createKeystore(context, row.client_id, (await serverKeyPair(context.db)).publicKey, origin);
+    const keystore = await createKeystore(context, row.client_id, (await serverKeyPair(context.storage)).publicKey, origin);
     return applySecurityHeaders(reply)
       .header('Content-Disposition', `attachment; filename="keystore-${row.client_id}.json"`)
       .type('application/json; charset=utf-8')

@@ -8,10 +8,30 @@ import { METRICS_CONTENT_TYPE, type Metrics, UNMATCHED_ROUTE } from './metrics.j
 
 export interface MetricsRouteOptions {
   metrics: Metrics;
-  /** when set, a scrape must send it as a bearer token */
-  token: string | undefined;
+  /**
+   * Who may scrape: anyone (`METRICS=open`), or the holder of the bearer token; with no token
+   * set nobody may, since metrics name routes, counts and memory an outsider has no need of.
+   */
+  access: 'open' | { token: string | undefined };
   /** the text a scrape answers: this process's, or the whole worker group's (metrics/group.ts) */
   scrape: () => Promise<string>;
+}
+
+/** What a scrape must pass, decided once from the configuration; undefined when it is open. */
+function scrapeCheck(access: MetricsRouteOptions['access']): ((request: FastifyRequest) => void) | undefined {
+  if (access === 'open') return undefined;
+  if (access.token === undefined) {
+    return () => {
+      throw new SignetError(403, 'Forbidden: /metrics is closed. Set METRICS_TOKEN and scrape with Authorization: Bearer <token>, or set METRICS=open to serve it to anyone.');
+    };
+  }
+  const expected = sha256Hex(access.token);
+  return (request) => {
+    const given = bearerToken(request);
+    if (given === undefined || !matchesSha256Hex(expected, given)) {
+      throw new SignetError(401, 'Unauthorized: /metrics needs its bearer token.', { headers: { 'WWW-Authenticate': 'Bearer realm="signet-metrics"' } });
+    }
+  };
 }
 
 /**
@@ -34,14 +54,9 @@ export const metricsRoutes = unencapsulated(async (app: FastifyInstance, options
     done();
   });
 
-  const expected = options.token === undefined ? undefined : sha256Hex(options.token);
+  const check = scrapeCheck(options.access);
   app.get('/metrics', async (request, reply) => {
-    if (expected) {
-      const given = bearerToken(request);
-      if (given === undefined || !matchesSha256Hex(expected, given)) {
-        throw new SignetError(401, 'Unauthorized: /metrics needs its bearer token.', { headers: { 'WWW-Authenticate': 'Bearer realm="signet-metrics"' } });
-      }
-    }
+    check?.(request);
     const text = await options.scrape();
     return reply.header('Content-Type', METRICS_CONTENT_TYPE).header('Cache-Control', 'no-store').send(text);
   });

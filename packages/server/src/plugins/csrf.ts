@@ -57,5 +57,5 @@ export async function verifyCsrf(request: FastifyRequest, reply: FastifyReply): 
 
 /** Loads the CSRF key once at startup and makes it available to every route module. */
 export const csrfPlugin = unencapsulated(async (app: FastifyInstance, context: RouteContext) => {
-  app.decorate('signetCsrfKey', Buffer.from(await serverSecret(context.db, 'csrf_key'), 'hex'));
+  app.decorate('signetCsrfKey', Buffer.from(await serverSecret(context.storage, 'csrf_key'), 'hex'));
 });

@@ -1,5 +1,6 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { type UserView, toUserView } from '../accounts/service.js';
+import { isHttpsIssuer } from '../config/schema.js';
 import { type RouteContext, lifetimes } from '../context.js';
 import { newOpaqueToken, sha256Hex } from '../tokens/opaque.js';
 import { unencapsulated } from './unencapsulated.js';
@@ -11,6 +12,22 @@ import { unencapsulated } from './unencapsulated.js';
  * does not hand out live cookies.
  */
 export const SESSION_COOKIE = 'signet_sid';
+/**
+ * Its name under an https issuer. Browsers take a `__Host-` cookie only from a secure origin,
+ * with Secure, Path=/ and no Domain, so a sibling subdomain or a plain-http page cannot plant
+ * or overwrite the id (session fixation, CSRF tokens bound to an id of the attacker's choosing).
+ */
+export const HOST_SESSION_COOKIE = `__Host-${SESSION_COOKIE}`;
+
+export function sessionCookieName(issuer: string): string {
+  return isHttpsIssuer(issuer) ? HOST_SESSION_COOKIE : SESSION_COOKIE;
+}
+
+/** The cookie every browser of this deployment gets, decided once from the issuer. */
+interface CookieSpec {
+  name: string;
+  secure: boolean;
+}
 
 const SID_FORMAT = /^[A-Za-z0-9_-]{43}$/;
 
@@ -20,7 +37,7 @@ interface BrowserState {
   /** minted for this request: the cookie still has to be sent */
   unsent: boolean;
   user: UserView | null;
-  secure: boolean;
+  cookie: CookieSpec;
   reply: FastifyReply;
 }
 
@@ -37,11 +54,12 @@ function state(request: FastifyRequest): BrowserState {
 
 /** A signed-in id lives as long as its session row; a signed-out one only for the browser session. */
 function sendCookie(browser: BrowserState & { sid: string }, maxAgeSeconds?: number): void {
-  void browser.reply.setCookie(SESSION_COOKIE, browser.sid, {
+  void browser.reply.setCookie(browser.cookie.name, browser.sid, {
     httpOnly: true,
     sameSite: 'lax',
+    // both required of a __Host- cookie, as is having no Domain
     path: '/',
-    secure: browser.secure,
+    secure: browser.cookie.secure,
     ...(maxAgeSeconds ? { maxAge: maxAgeSeconds } : {}),
   });
 }
@@ -102,14 +120,14 @@ export async function signOut(reply: FastifyReply, context: RouteContext): Promi
 
 /** Reads the browser id and the signed-in user for every request, in every route module. */
 export const webSessionPlugin = unencapsulated(async (app: FastifyInstance, context: RouteContext) => {
-  const secure = context.config.issuer.startsWith('https:');
+  const spec: CookieSpec = { name: sessionCookieName(context.config.issuer), secure: isHttpsIssuer(context.config.issuer) };
   app.decorateRequest('signetBrowser', null);
   app.addHook('onRequest', async (request, reply) => {
-    const cookie = request.cookies[SESSION_COOKIE];
+    const cookie = request.cookies[spec.name];
     if (cookie && SID_FORMAT.test(cookie)) {
-      request.signetBrowser = { sid: cookie, unsent: false, user: await findSignedIn(context, cookie), secure, reply };
+      request.signetBrowser = { sid: cookie, unsent: false, user: await findSignedIn(context, cookie), cookie: spec, reply };
     } else {
-      request.signetBrowser = { sid: undefined, unsent: true, user: null, secure, reply };
+      request.signetBrowser = { sid: undefined, unsent: true, user: null, cookie: spec, reply };
     }
   });
 });

@@ -3,6 +3,7 @@ import { dirname, resolve } from 'node:path';
 import BetterSqlite3 from 'better-sqlite3';
 import { Kysely, PostgresDialect, SqliteDialect } from 'kysely';
 import pg from 'pg';
+import type { Sealer } from '../keys/sealer.js';
 import type { DatabaseDialect } from './dialect.js';
 import { type StorageLog, reasonOf, silentLog } from './log.js';
 import { useSqliteReader } from './precompiled.js';
@@ -11,6 +12,8 @@ import { withStatementCache } from './sqlite-statements.js';
 import type { Database, Db } from './tables.js';
 
 export interface DatabaseOptions {
+  /** Encrypts the secrets stored at rest (server_secrets); built from KEYS_SECRET (keys/keys-secret.ts). */
+  sealer: Sealer;
   /** PostgreSQL schema to use (created if missing). */
   schema?: string | undefined;
   /** Base directory for relative SQLite paths. */
@@ -24,6 +27,8 @@ export interface DatabaseOptions {
 export interface Storage {
   db: Db;
   dialect: DatabaseDialect;
+  /** Seals and opens what this database keeps encrypted: it travels with the database it belongs to. */
+  sealer: Sealer;
   /** A fresh PostgreSQL client on the same database and schema (for LISTEN); postgres only. */
   newPgClient?: () => pg.Client;
   /** The PostgreSQL schema in use, if one was chosen. */
@@ -60,10 +65,15 @@ const pgTypes = {
 // Negative means KiB: 16 MiB per connection holds the inner pages of every index the API touches.
 const PAGE_CACHE = -16 * 1024;
 
+/** A `file:` URL's absolute path (relative ones from `cwd`); undefined for `:memory:`. */
+export function sqliteFile(url: string, cwd = process.cwd()): string | undefined {
+  const location = url.slice('file:'.length);
+  return location === ':memory:' ? undefined : resolve(cwd, location);
+}
+
 async function openSqlite(url: string, options: DatabaseOptions): Promise<Storage> {
   const location = url.slice('file:'.length);
-  // the file's absolute path; undefined for `:memory:`
-  const file = location === ':memory:' ? undefined : resolve(options.cwd ?? process.cwd(), location);
+  const file = sqliteFile(url, options.cwd);
   try {
     if (file) mkdirSync(dirname(file), { recursive: true });
     const sqlite = new BetterSqlite3(file ?? location);
@@ -84,6 +94,7 @@ async function openSqlite(url: string, options: DatabaseOptions): Promise<Storag
     return {
       db,
       dialect: 'sqlite',
+      sealer: options.sealer,
       sqlitePath: file,
       log: options.log ?? silentLog,
       close: async () => {
@@ -143,6 +154,7 @@ async function openPostgres(url: string, options: DatabaseOptions): Promise<Stor
   return {
     db,
     dialect: 'postgres',
+    sealer: options.sealer,
     schema,
     log,
     newPgClient: () => new pg.Client(clientConfig),
@@ -151,7 +163,7 @@ async function openPostgres(url: string, options: DatabaseOptions): Promise<Stor
 }
 
 /** Opens SQLite (`file:<path>`) or PostgreSQL (`postgres://...`). Fails with one clear line. */
-export async function openDatabase(url: string, options: DatabaseOptions = {}): Promise<Storage> {
+export async function openDatabase(url: string, options: DatabaseOptions): Promise<Storage> {
   if (url.startsWith('file:')) return openSqlite(url, options);
   if (/^postgres(ql)?:\/\//.test(url)) return openPostgres(url, options);
   throw new DatabaseUnreachableError(url, new Error('unsupported URL scheme'));

@@ -18,12 +18,14 @@ describe('the server ed25519 key', () => {
   });
 
   it('is made once, stored, and signs verifiably', async () => {
-    const first = await serverKeyPair(database.storage.db);
+    const first = await serverKeyPair(database.storage);
     expect(first.seed).toHaveLength(32);
     expect(first.publicKey).toHaveLength(32);
-    expect(await serverKeyPair(database.storage.db)).toBe(first);
+    expect(await serverKeyPair(database.storage)).toBe(first);
+    // stored sealed with KEYS_SECRET (storage/server-secrets.ts), never as the seed itself
     const stored = await database.storage.db.selectFrom('server_secrets').select('value').where('name', '=', 'ed25519_seed').executeTakeFirstOrThrow();
-    expect(stored.value).toBe(first.seed.toString('hex'));
+    expect(stored.value).not.toContain(first.seed.toString('hex'));
+    expect(database.storage.sealer.open('server_secrets:ed25519_seed', stored.value)).toBe(first.seed.toString('hex'));
 
     const key = createPrivateKey({ key: Buffer.concat([Buffer.from('302e020100300506032b657004220420', 'hex'), first.seed]), format: 'der', type: 'pkcs8' });
     const signature = sign(null, Buffer.from('hello'), key);

@@ -1,5 +1,5 @@
 import { createPrivateKey, createPublicKey } from 'node:crypto';
-import { serverSecret } from '../storage/server-secrets.js';
+import { type SecretStore, serverSecret } from '../storage/server-secrets.js';
 import type { Db } from '../storage/tables.js';
 
 export interface ServerKeyPair {
@@ -24,10 +24,11 @@ export function ed25519PublicKeyFromSeed(seed: Buffer): Buffer {
 const cache = new WeakMap<Db, Promise<ServerKeyPair>>();
 
 /** The server's ed25519 key pair, shared by every instance through the server_secrets table. */
-export function serverKeyPair(db: Db): Promise<ServerKeyPair> {
+export function serverKeyPair(store: SecretStore): Promise<ServerKeyPair> {
+  const { db } = store;
   let pending = cache.get(db);
   if (!pending) {
-    pending = loadKeyPair(db);
+    pending = loadKeyPair(store);
     cache.set(db, pending);
     // a failed read (database down) must not be remembered
     pending.catch(() => cache.delete(db));
@@ -35,7 +36,7 @@ export function serverKeyPair(db: Db): Promise<ServerKeyPair> {
   return pending;
 }
 
-async function loadKeyPair(db: Db): Promise<ServerKeyPair> {
-  const seed = Buffer.from(await serverSecret(db, 'ed25519_seed'), 'hex');
+async function loadKeyPair(store: SecretStore): Promise<ServerKeyPair> {
+  const seed = Buffer.from(await serverSecret(store, 'ed25519_seed'), 'hex');
   return { seed, publicKey: ed25519PublicKeyFromSeed(seed) };
 }

@@ -113,7 +113,7 @@ export async function redeemCode(context: RouteContext, redemption: CodeRedempti
 }
 
 export async function serverPublicKeyBase64url(context: RouteContext): Promise<string> {
-  return (await serverKeyPair(context.db)).publicKey.toString('base64url');
+  return (await serverKeyPair(context.storage)).publicKey.toString('base64url');
 }
 
 function readKeyParam(body: FormBody): string | undefined {
