@@ -50,7 +50,8 @@ describe('the signet executable', () => {
         rmSync(dir, { recursive: true, force: true });
       }
     }
-  });
+    // 25 process starts: a hang guard only, wide enough for a busy two-core machine
+  }, 180_000);
 
   it('says in one line that the database cannot be reached, with no stack trace', async () => {
     // KEYS_SECRET set: unset, a ./data/keys-secret would be made in the working directory first
