@@ -4,6 +4,7 @@
 import { readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { CLEANUP_BACKLOG_PAUSE_MS } from '../../packages/server/dist/main.js';
 import { verifyCeilings } from './ceilings.js';
 import { runNode } from './children.js';
 import { BENCH } from './config.js';
@@ -20,9 +21,9 @@ export const TARGET = 0.8;
 // one signature a request, so it never outruns this (a fixed count ran out on a fast machine)
 const TOKENS_PER_VERIFY = 1.3;
 
-async function seed({ dir, env, app }, count) {
+async function seed({ dir, env, app }, count, ageMs = 0) {
   const out = join(dir, 'authorizations.json');
-  await runNode([SEED, JSON.stringify({ count, measured: Math.min(MEASURED, count), out, clientId: app.client_id, scope: SCOPE })], { env });
+  await runNode([SEED, JSON.stringify({ count, measured: Math.min(MEASURED, count), out, clientId: app.client_id, scope: SCOPE, ageMs })], { env });
   return JSON.parse(readFileSync(out, 'utf8'));
 }
 
@@ -129,6 +130,38 @@ async function closeStore({ count, signet }, log) {
   return { count, rows, seedSeconds: seconds, bytes, cleanupMs };
 }
 
+// expired rows for the clean-up to take: enough that one pass cannot finish them within its budget
+export const EXPIRED_AUTHORIZATIONS = 300_000;
+// older than every lifetime plus the day spent rows are kept
+const EXPIRED_AGE_MS = 400 * 24 * 60 * 60 * 1000;
+
+/**
+ * How many expired rows the clean-up deletes a minute while it has a backlog, on a store of
+ * expired authorizations with their access and refresh tokens. Passes run until the store is
+ * clean; the passes that ran out of budget show the capacity.
+ */
+async function cleanupCapacity(log) {
+  const signet = await startSignet({ beforeStart: (fixtures) => seed(fixtures, EXPIRED_AUTHORIZATIONS, EXPIRED_AGE_MS) });
+  await signet.stop();
+  try {
+    const passes = [];
+    for (;;) {
+      const pass = JSON.parse(await runNode([CLEANUP], { env: signet.env }));
+      passes.push(pass);
+      log(`growth: clean-up pass ${passes.length} deleted ${pass.deleted} rows in ${Math.round(pass.ms)} ms`);
+      if (pass.complete || passes.length >= 50) break;
+    }
+    const full = passes.filter((pass) => !pass.complete);
+    if (full.length === 0) return { rows: passes.reduce((sum, pass) => sum + pass.deleted, 0), passes };
+    // while a backlog lasts the server runs a pass, pauses, and runs the next (main.ts)
+    const rowsPerPass = Math.min(...full.map((pass) => pass.deleted));
+    const passMs = full.reduce((sum, pass) => sum + pass.ms, 0) / full.length;
+    return { rows: passes.reduce((sum, pass) => sum + pass.deleted, 0), passes, rowsPerPass, perMinute: (rowsPerPass * 60_000) / (passMs + CLEANUP_BACKLOG_PAUSE_MS) };
+  } finally {
+    rmSync(signet.dir, { recursive: true, force: true });
+  }
+}
+
 export async function runGrowth(log) {
   const stores = [];
   try {
@@ -141,7 +174,16 @@ export async function runGrowth(log) {
     for (const store of stores) {
       sizes.push({ ...(await closeStore(store, log)), signed: runs[`signed_${store.count}`], refresh: runs[`refresh_${store.count}`] });
     }
-    return { small: sizes[0], large: sizes[1], signedRatio: sizes[1].signed.rps / sizes[0].signed.rps, refreshRatio: sizes[1].refresh.rps / sizes[0].refresh.rps };
+    const cleanup = await cleanupCapacity(log);
+    // each refresh writes an access token and a refresh token, which expire and must go again
+    const issuedPerMinute = 2 * sizes[1].refresh.rps * 60;
+    return {
+      small: sizes[0],
+      large: sizes[1],
+      signedRatio: sizes[1].signed.rps / sizes[0].signed.rps,
+      refreshRatio: sizes[1].refresh.rps / sizes[0].refresh.rps,
+      cleanup: { ...cleanup, issuedPerMinute, ratio: cleanup.perMinute === undefined ? undefined : cleanup.perMinute / issuedPerMinute },
+    };
   } finally {
     // the large store is a gigabyte: gone before the next part, not at exit
     for (const { signet } of stores) rmSync(signet.dir, { recursive: true, force: true });

@@ -5,7 +5,7 @@
 // token, for users who each hold a consent grant. `measured` of them, spread evenly through
 // the store, get real key pairs and their refresh tokens are handed back; the rest get random
 // 32-byte keys (never verified). Run as `node seed-authorizations.js <json>` with
-// DATABASE_URL set; json: { count, measured, out, clientId, scope }.
+// DATABASE_URL set; json: { count, measured, out, clientId, scope, ageMs? }.
 import { randomBytes, randomUUID } from 'node:crypto';
 import { closeSync, fsyncSync, openSync, statSync, writeFileSync } from 'node:fs';
 import BetterSqlite3 from 'better-sqlite3';
@@ -18,7 +18,8 @@ const BATCH = 50_000;
 // authorizations per user (one per device and app): a million are spread over 100,000 users
 const PER_USER = 10;
 
-const { count, measured, out, clientId, scope } = JSON.parse(process.argv[2]);
+// ageMs > 0 writes the store as it was that long ago: past their lifetimes, its rows are the clean-up's
+const { count, measured, out, clientId, scope, ageMs = 0 } = JSON.parse(process.argv[2]);
 const path = process.env.DATABASE_URL.slice('file:'.length);
 const started = performance.now();
 
@@ -32,7 +33,7 @@ sqlite.pragma('synchronous = OFF');
 sqlite.pragma('foreign_keys = OFF');
 sqlite.pragma('cache_size = -2097152');
 
-const now = Date.now();
+const now = Date.now() - ageMs;
 const nowIso = new Date(now).toISOString();
 const insertUser = sqlite.prepare(
   `INSERT INTO users (user_id, kind, identity_number, username, username_key, password_hash, full_name, phone, avatar_url, biography, created_at)

@@ -1,11 +1,12 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { lifetimes } from '../src/context.js';
 import { consumeCode } from '../src/oauth/codes.js';
-import { cleanUpExpired } from '../src/storage/cleanup.js';
+import { type CleanupReport, cleanUpExpired } from '../src/storage/cleanup.js';
 import { SqlKv } from '../src/storage/kv/sql.js';
 import { authorizeCode, issueTokenPair } from '../src/tokens/service.js';
 import { cli, json } from './cli-harness.js';
 import { type TokenFixture, tokenFixture } from './token-fixture.js';
+import { CLEANUP_BACKLOG_PAUSE_MS, nextCleanupDelay } from '../src/main.js';
 
 const DAY = 24 * 60 * 60 * 1000;
 
@@ -64,5 +65,15 @@ describe('clean-up of expired rows', () => {
   it('runs from the CLI', async () => {
     const database = f.database;
     expect(json(await cli(database.env, 'cleanup', '--json'))).toMatchObject({ authorization_codes: expect.any(Number), kv: expect.any(Number) });
+  });
+});
+
+describe('the server’s clean-up schedule', () => {
+  const report = (complete: boolean) => ({ complete, deleted: {} as CleanupReport['deleted'] });
+  it('runs again soon after a pass whose budget ran out, and a minute after one that finished', () => {
+    expect(nextCleanupDelay(report(false))).toBe(CLEANUP_BACKLOG_PAUSE_MS);
+    expect(nextCleanupDelay(report(true))).toBe(60_000);
+    // a failed pass is not a backlog: it waits the minute
+    expect(nextCleanupDelay(undefined)).toBe(60_000);
   });
 });
