@@ -17,7 +17,7 @@ export interface ExchangeCodeOptions extends ClientCredentials {
   /**
    * the redirect URI the code went to: required when one was sent to /oauth/authorize
    * (standard dialect), and in both dialects when only a host pattern allows it (then a
-   * confidential app must send its secret too, beside any verifier)
+   * confidential app must send its secret: in the platform dialect, instead of the verifier)
    */
   redirectUri?: string;
   /** `standard` (RFC 6749 form, default) or `platform` (Mixin's JSON form) */

@@ -112,9 +112,8 @@ describe('the SDK against a running server', () => {
 
   it('sends the redirect URI in the platform dialect too: a host-pattern code needs it and the secret', async () => {
     const caught = 'https://shop.app.example/cb';
-    const pkce = createPkce();
-    const { code } = await f.code(f.confidential, { challenge: pkce.challenge, redirectUriSent: caught, redirectUriMatch: 'host_pattern' });
-    const grant = await exchangeCode({ issuer, clientId: f.confidential.clientId, clientSecret: f.confidential.secret ?? '', codeVerifier: pkce.verifier, redirectUri: caught, code, dialect: 'platform' });
+    const { code } = await f.code(f.confidential, { redirectUriSent: caught, redirectUriMatch: 'host_pattern' });
+    const grant = await exchangeCode({ issuer, clientId: f.confidential.clientId, clientSecret: f.confidential.secret ?? '', redirectUri: caught, code, dialect: 'platform' });
     expect(grant.accessToken).toEqual(expect.any(String));
   });
 

@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { serverKeyPair } from '../src/tokens/server-key.js';
 import { lookupAccessToken } from '../src/tokens/service.js';
 import { sha256Hex } from '../src/tokens/opaque.js';
-import { REDIRECT_URI, type TokenFixture, pkcePair, postJson, tokenFixture } from './token-fixture.js';
+import { REDIRECT_URI, type TokenFixture, pkcePair, postForm, postJson, tokenFixture } from './token-fixture.js';
 
 /** Mixin's JSON form of POST /oauth/token (PROTOCOL.md §7), answered in the platform envelope. */
 describe('POST /oauth/token, platform form', () => {
@@ -57,26 +57,16 @@ describe('POST /oauth/token, platform form', () => {
   });
 
   it.each([
-    ['neither a secret nor a verifier', {}],
-    ['a redirect_uri that is not a string', { redirect_uri: ['https://app.example/cb'] }],
+    ['both a secret and a verifier', (secret: string | undefined, verifier: string | undefined) => ({ client_secret: secret, code_verifier: verifier })],
+    ['neither a secret nor a verifier', () => ({})],
+    ['a redirect_uri that is not a string', (_secret: string | undefined, verifier: string | undefined) => ({ code_verifier: verifier, redirect_uri: ['https://app.example/cb'] })],
   ])('refuses %s with 10002 and leaves the code usable', async (_name, fields) => {
     const { code, verifier } = await f.code(f.confidential, { pkce: true });
-    const refused = await postJson(f.app, { client_id: f.confidential.clientId, code, ...fields });
+    const refused = await postJson(f.app, { client_id: f.confidential.clientId, code, ...fields(f.confidential.secret, verifier) });
     expect(refused.statusCode).toBe(400);
     expect(refused.json().error).toMatchObject({ code: 10002 });
     const retry = await postJson(f.app, { client_id: f.confidential.clientId, code, code_verifier: verifier });
     expect(retry.statusCode).toBe(200);
-  });
-
-  it('accepts a secret and a verifier together, and checks both', async () => {
-    const both = await f.code(f.confidential, { pkce: true });
-    const body = { client_id: f.confidential.clientId, code: both.code, client_secret: f.confidential.secret, code_verifier: both.verifier };
-    expect((await postJson(f.app, body)).statusCode).toBe(200);
-    const wrongVerifier = await f.code(f.confidential, { pkce: true });
-    const refused = await postJson(f.app, { ...body, code: wrongVerifier.code, code_verifier: pkcePair().verifier });
-    expect(refused.statusCode).toBe(401);
-    const wrongSecret = await f.code(f.confidential, { pkce: true });
-    expect((await postJson(f.app, { ...body, code: wrongSecret.code, code_verifier: wrongSecret.verifier, client_secret: 'c'.repeat(64) })).statusCode).toBe(401);
   });
 
   it('takes an optional redirect_uri: when sent it must be the one the code went to, or the code is spent', async () => {
@@ -163,7 +153,7 @@ describe('POST /oauth/token, platform form', () => {
       expect(refused.statusCode).toBe(401);
       expect(refused.json().error).toMatchObject({ code: 401, description: expect.stringMatching(/client_secret is required/) });
       expect(await spent(code)).toBe(true);
-      const retry = await postJson(f.app, { client_id: f.confidential.clientId, code, code_verifier: verifier, client_secret: f.confidential.secret, redirect_uri: CAUGHT });
+      const retry = await postJson(f.app, { client_id: f.confidential.clientId, code, client_secret: f.confidential.secret, redirect_uri: CAUGHT });
       expect(retry.statusCode).toBe(401);
     });
 
@@ -186,14 +176,18 @@ describe('POST /oauth/token, platform form', () => {
       expect(await spent(other.code)).toBe(true);
     });
 
-    it('answers the secret with the redirect_uri, and the verifier too when authorize had a challenge', async () => {
+    it('answers the secret with the redirect_uri; a code whose authorize had a challenge needs the standard form, which takes both', async () => {
       const plain = await patternCode(f.confidential, false);
       const answer = await postJson(f.app, { client_id: f.confidential.clientId, code: plain.code, client_secret: f.confidential.secret, redirect_uri: CAUGHT });
       expect(answer.statusCode).toBe(200);
       expect(answer.json().data.authorization_id).toBe(plain.authorizationId);
       const pkce = await patternCode();
-      const both = await postJson(f.app, { client_id: f.confidential.clientId, code: pkce.code, client_secret: f.confidential.secret, code_verifier: pkce.verifier, redirect_uri: CAUGHT });
-      expect(both.statusCode).toBe(200);
+      // the JSON form takes exactly one of secret and verifier (PROTOCOL.md §7), and PKCE is never skipped
+      const secretOnly = await postJson(f.app, { client_id: f.confidential.clientId, code: pkce.code, client_secret: f.confidential.secret, redirect_uri: CAUGHT });
+      expect(secretOnly.json().error.description).toMatch(/code_verifier is required/);
+      const standard = await f.code(f.confidential, { pkce: true, redirectUriSent: CAUGHT, redirectUriMatch: 'host_pattern' });
+      const form = await postForm(f.app, '/oauth/token', { grant_type: 'authorization_code', code: standard.code, redirect_uri: CAUGHT, code_verifier: standard.verifier }, f.confidential);
+      expect(form.statusCode).toBe(200);
     });
 
     it('lets a public app, which has no secret, redeem with its verifier and the redirect_uri only', async () => {

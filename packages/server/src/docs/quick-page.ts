@@ -64,8 +64,8 @@ export function quickDetailsPage(input: QuickDetailsInput): SafeHtml {
 <section aria-labelledby="grants"><h2 id="grants">Grants and client authentication</h2>
 <ul>
 ${input.grants.map((g) => html`<li><code>grant_type=${g}</code></li>`)}
-<li>The platform form (Mixin's): a JSON body <code>{"client_id","code","client_secret"?,"code_verifier"?,"redirect_uri"?,"ed25519"?}</code> to the same token endpoint, with the secret, the verifier or both.
-A code sent to a redirect URI that only a host pattern allows needs that <code>redirect_uri</code> and, for a confidential app, the secret.</li>
+<li>The platform form (Mixin's): a JSON body <code>{"client_id","code","client_secret" | "code_verifier","redirect_uri"?,"ed25519"?}</code> to the same token endpoint, with exactly one of the secret and the verifier.
+A code sent to a redirect URI that only a host pattern allows needs that <code>redirect_uri</code> and, for a confidential app, the secret (not the verifier).</li>
 </ul>
 <p>Client authentication: <code>client_secret_basic</code>, <code>client_secret_post</code>, and <code>none</code> for public apps (which must use PKCE).
 Only confidential apps may introspect, and only their own tokens.</p></section>

@@ -25,12 +25,12 @@ function requiredString(body: Record<string, unknown>, field: string): string {
 }
 
 /**
- * The platform (Mixin) code exchange: JSON `{client_id, code, client_secret?, code_verifier?,
+ * The platform (Mixin) code exchange: JSON `{client_id, code, client_secret | code_verifier,
  * redirect_uri?, ed25519?}`. Any app may prove itself with the PKCE verifier instead of its
  * secret (Mixin's rule for an app's client side); a public app has no secret, so it must.
  * Except for a code sent to a redirect URI that only a host pattern allows: that one needs
- * `redirect_uri` and, for a confidential app, the secret (redeemCode). A confidential app
- * that also sent a challenge then sends both, so both are accepted together.
+ * `redirect_uri` and, for a confidential app, the secret instead of the verifier (redeemCode):
+ * PROTOCOL.md §7's "exactly one" holds for every code.
  */
 export async function platformCodeExchange(
   context: RouteContext,
@@ -45,7 +45,9 @@ export async function platformCodeExchange(
   const code = requiredString(body, 'code');
   const secret = optionalString(body, 'client_secret');
   const codeVerifier = parseCodeVerifier(optionalString(body, 'code_verifier'));
-  if (secret === undefined && codeVerifier === undefined) throw invalidRequest('code_verifier', 'send client_secret, code_verifier, or both');
+  if ((secret === undefined) === (codeVerifier === undefined)) {
+    throw invalidRequest(secret === undefined ? 'code_verifier' : 'client_secret', 'send exactly one of client_secret and code_verifier');
+  }
   const redirectUri = optionalString(body, 'redirect_uri');
   const key = optionalString(body, 'ed25519');
   const clientPublicKeyHex = key === undefined ? undefined : parseClientPublicKey(key);

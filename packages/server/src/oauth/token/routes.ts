@@ -30,7 +30,7 @@ const tokenDocs: RouteDocs = {
       {
         client_id: Uuid,
         code: Type.String(),
-        client_secret: optionalString('client_secret, code_verifier, or both; the secret is required for a code sent to a redirect URI that only a host pattern allows'),
+        client_secret: optionalString('exactly one of client_secret and code_verifier; the secret is required for a code sent to a redirect URI that only a host pattern allows'),
         code_verifier: optionalString('required when authorize was sent a code_challenge'),
         redirect_uri: optionalString('required (and must match) for a code sent to a redirect URI that only a host pattern allows'),
         ed25519: optionalString("the client's ed25519 public key, base64url of the raw 32 bytes: binds it instead of issuing a bearer token"),
