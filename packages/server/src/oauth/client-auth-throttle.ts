@@ -2,6 +2,7 @@ import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { SignetError } from '../errors/errors.js';
 import { addressSubject } from '../storage/kv/address-subject.js';
 import type { Clock, Kv } from '../storage/kv/types.js';
+import { basicCredentials } from './client-auth.js';
 
 /**
  * Failed client authentication at the endpoints that authenticate clients, limited in the
@@ -23,11 +24,13 @@ const CLIENT_AUTH_ROUTES = new Set(['/oauth/token', '/oauth/revoke', '/oauth/int
 function claimedClientId(request: FastifyRequest): string | undefined {
   const body = request.body;
   if (body && typeof body === 'object' && 'client_id' in body && typeof body.client_id === 'string') return body.client_id;
-  const basic = /^basic\s+(\S+)$/i.exec(request.headers.authorization ?? '');
-  if (!basic?.[1]) return undefined;
-  const decoded = Buffer.from(basic[1], 'base64').toString('utf8');
-  const colon = decoded.indexOf(':');
-  return colon > 0 ? decoded.slice(0, colon) : undefined;
+  const header = request.headers.authorization;
+  try {
+    return header ? basicCredentials(header)?.clientId : undefined;
+  } catch {
+    // malformed Basic credentials name nobody; the route refuses them itself
+    return undefined;
+  }
 }
 
 interface FailureKeys {

@@ -25,7 +25,7 @@ function formDecode(value: string): string {
   }
 }
 
-function basicCredentials(header: string): { clientId: string; secret: string } | undefined {
+export function basicCredentials(header: string): { clientId: string; secret: string } | undefined {
   const match = /^basic(?:\s+(.*))?$/i.exec(header.trim());
   if (!match) return undefined;
   const decoded = Buffer.from(match[1] ?? '', 'base64').toString('utf8');
