@@ -1,3 +1,4 @@
+import { isUuid } from '@signet/protocol';
 import { signInUrl } from './local-path.js';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { RouteContext } from '../context.js';
@@ -13,16 +14,10 @@ import { listAuthorizedApps } from './authorized-apps.js';
 import { createKeystore, listKeystores, revokeKeystore } from './keystores.js';
 import { type ProfileField, type ProfileInput, updateProfile, validateProfile } from './profile.js';
 import type { UserView } from './service.js';
+import { formText } from './form-text.js';
 
 const SIGN_IN = signInUrl('/account');
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const PROFILE_FIELDS: readonly ProfileField[] = ['full_name', 'avatar_url', 'biography', 'phone'];
-
-function field(body: unknown, name: string): string {
-  if (typeof body !== 'object' || body === null) return '';
-  const value = (body as Record<string, unknown>)[name];
-  return typeof value === 'string' ? value : '';
-}
 
 function isNotice(value: unknown): value is NoticeKey {
   return typeof value === 'string' && Object.hasOwn(NOTICES, value);
@@ -61,7 +56,7 @@ export async function accountPageRoutes(app: FastifyInstance, context: RouteCont
   app.post('/account/profile', { preHandler: verifyCsrf, schema: { summary: 'Save the profile form', tags: ['pages'] } }, async (request, reply) => {
     const user = requireUser(request, reply);
     if (!user) return reply;
-    const typed = Object.fromEntries(PROFILE_FIELDS.map((name) => [name, field(request.body, name)])) as unknown as ProfileInput;
+    const typed = Object.fromEntries(PROFILE_FIELDS.map((name) => [name, formText(request.body, name)])) as unknown as ProfileInput;
     try {
       await updateProfile(context, user.user_id, validateProfile(typed));
     } catch (error) {
@@ -93,8 +88,8 @@ export async function accountPageRoutes(app: FastifyInstance, context: RouteCont
     async (request, reply) => {
       const user = requireUser(request, reply);
       if (!user) return reply;
-      const sessionId = field(request.body, 'session_id');
-      const ended = UUID.test(sessionId) ? await revokeKeystore(context, user.user_id, sessionId.toLowerCase()) : undefined;
+      const sessionId = formText(request.body, 'session_id');
+      const ended = isUuid(sessionId) ? await revokeKeystore(context, user.user_id, sessionId.toLowerCase()) : undefined;
       if (ended) {
         // the service logins the keystore signed ended with it
         const detail = { session_id: sessionId.toLowerCase(), via: 'account', ...(ended.length > 0 ? { authorization_ids: ended } : {}) };
@@ -110,7 +105,7 @@ export async function accountPageRoutes(app: FastifyInstance, context: RouteCont
     async (request, reply) => {
       const user = requireUser(request, reply);
       if (!user) return reply;
-      const clientId = field(request.body, 'client_id');
+      const clientId = formText(request.body, 'client_id');
       // only this user's rows are touched, so an id that is not theirs changes nothing
       if (clientId !== '') await revokeAppForUser(context, request, user.user_id, clientId, 'account');
       return reply.redirect('/account?notice=app-revoked', 303);

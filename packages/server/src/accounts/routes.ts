@@ -10,12 +10,7 @@ import { type UserRow, findUserByUsername } from './repo.js';
 import { toUserView, verifyCredentials } from './service.js';
 import { beginSignInAttempt } from './signin-throttle.js';
 import { isUsername } from './validation.js';
-
-function field(body: unknown, name: string): string {
-  if (typeof body !== 'object' || body === null) return '';
-  const value = (body as Record<string, unknown>)[name];
-  return typeof value === 'string' ? value : '';
-}
+import { formText } from './form-text.js';
 
 function renderSignIn(request: FastifyRequest, reply: FastifyReply, status: number, next: string, username: string, error?: string) {
   return sendPage(reply, signInPage({ csrf: csrfField(request), next, username, error }), status);
@@ -30,9 +25,9 @@ export async function accountRoutes(app: FastifyInstance, context: RouteContext)
   });
 
   app.post('/signin', { preHandler: verifyCsrf }, async (request, reply) => {
-    const username = field(request.body, 'username').trim();
-    const password = field(request.body, 'password');
-    const next = localPath(field(request.body, 'next'));
+    const username = formText(request.body, 'username').trim();
+    const password = formText(request.body, 'password');
+    const next = localPath(formText(request.body, 'next'));
     if (username === '' || password === '') {
       return renderSignIn(request, reply, 401, next, username, 'Enter your username and password.');
     }

@@ -1,3 +1,4 @@
+import { isUuid } from '@signet/protocol';
 import { randomUUID } from 'node:crypto';
 import { FieldConflictError, NotFoundError } from '../errors/errors.js';
 import { isUniqueViolation } from '../storage/dialect.js';
@@ -94,11 +95,9 @@ export async function insertBotUser(trx: Db, clock: Clock, userId: string, fullN
   return row;
 }
 
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-
 /** Is this a user_id rather than a username? (Usernames cannot be 36 characters long.) */
 export function isUserId(value: string): boolean {
-  return UUID.test(value);
+  return isUuid(value);
 }
 
 /** A username or a user_id, as the CLI's --owner and --user take them. */

@@ -9,12 +9,7 @@ import { localPath } from './local-path.js';
 import { createUser, toUserView } from './service.js';
 import { type SignUpPageInput, signUpPage } from './signup-page.js';
 import { allowSignUp } from './signup-throttle.js';
-
-function field(body: unknown, name: string): string {
-  if (typeof body !== 'object' || body === null) return '';
-  const value = (body as Record<string, unknown>)[name];
-  return typeof value === 'string' ? value : '';
-}
+import { formText } from './form-text.js';
 
 function render(request: FastifyRequest, reply: FastifyReply, status: number, input: Omit<SignUpPageInput, 'csrf'>): FastifyReply {
   return sendPage(reply, signUpPage({ csrf: csrfField(request), ...input }), status);
@@ -28,18 +23,18 @@ export async function signupRoutes(app: FastifyInstance, context: RouteContext):
 
   app.post('/signup', { preHandler: verifyCsrf }, async (request, reply) => {
     const values = {
-      username: field(request.body, 'username').trim(),
-      full_name: field(request.body, 'full_name'),
-      phone: field(request.body, 'phone').trim(),
+      username: formText(request.body, 'username').trim(),
+      full_name: formText(request.body, 'full_name'),
+      phone: formText(request.body, 'phone').trim(),
     };
-    const next = localPath(field(request.body, 'next'));
+    const next = localPath(formText(request.body, 'next'));
     if (context.config.rateLimits && !(await allowSignUp(context, request.ip))) {
       return render(request, reply, 429, { next, values, error: { field: 'username', message: 'Too many sign-ups from this address. Try again in an hour.' } });
     }
     try {
       const user = await createUser(context, {
         username: values.username,
-        password: field(request.body, 'password'),
+        password: formText(request.body, 'password'),
         fullName: values.full_name,
         phone: values.phone || undefined,
       });

@@ -1,3 +1,4 @@
+import { isUuid } from '@signet/protocol';
 import { signInUrl } from '../accounts/local-path.js';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { UserView } from '../accounts/service.js';
@@ -21,12 +22,10 @@ export function signedInUser(request: FastifyRequest): UserView {
   return user;
 }
 
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
-
 /** The app when the signed-in user owns it; someone else's app looks exactly like a missing one. */
 export async function ownedApp(db: Db, request: FastifyRequest, clientId: string): Promise<AppRow | null> {
-  if (!UUID.test(clientId)) return null;
-  const app = await findApp(db, clientId);
+  if (!isUuid(clientId)) return null;
+  const app = await findApp(db, clientId.toLowerCase());
   return app && app.owner_id === signedInUser(request).user_id ? app : null;
 }
 

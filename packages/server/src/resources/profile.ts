@@ -1,4 +1,4 @@
-import type { UserView } from '@signet/protocol';
+import { type UserView, isUuid } from '@signet/protocol';
 import { precompiledFirst } from '../storage/precompiled.js';
 import type { Db, UsersTable } from '../storage/tables.js';
 
@@ -9,7 +9,6 @@ export type ProfileRow = Pick<UsersTable, 'user_id' | 'kind' | 'identity_number'
 export type ProfileView = UserView;
 
 const NOT_MUTED = '0001-01-01T00:00:00Z';
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const IDENTITY_NUMBER = /^[0-9]{1,20}$/;
 const columns = ['user_id', 'kind', 'identity_number', 'full_name', 'phone', 'avatar_url', 'biography', 'created_at'] as const;
 
@@ -43,7 +42,7 @@ export function findProfileById(db: Db, userId: string): Promise<ProfileRow | un
 
 /** A user_id or an identity number; anything else names nobody (and costs no query). */
 export async function findProfile(db: Db, idOrNumber: string): Promise<ProfileRow | undefined> {
-  if (UUID.test(idOrNumber)) return findProfileById(db, idOrNumber);
+  if (isUuid(idOrNumber)) return findProfileById(db, idOrNumber);
   if (!IDENTITY_NUMBER.test(idOrNumber)) return undefined;
   return db.selectFrom('users').select(columns).where('identity_number', '=', idOrNumber).executeTakeFirst();
 }
