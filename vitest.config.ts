@@ -5,6 +5,8 @@ import { defineConfig } from 'vitest/config';
 export default defineConfig({
   resolve: {
     alias: {
+      // the more specific subpath first: the first alias that matches wins
+      '@signet/protocol/views': fileURLToPath(new URL('./packages/protocol/src/views/index.ts', import.meta.url)),
       '@signet/protocol': fileURLToPath(new URL('./packages/protocol/src/index.ts', import.meta.url)),
       '@signet/sdk': fileURLToPath(new URL('./packages/sdk/src/index.ts', import.meta.url)),
     },

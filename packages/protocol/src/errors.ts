@@ -1,3 +1,5 @@
+import type { PlatformError } from './views/envelopes.js';
+
 /** Platform (Mixin-compatible) error codes and their standard descriptions. */
 export const platformErrors = {
   400: 'The request body can’t be parsed as valid data.',
@@ -14,14 +16,8 @@ export const platformErrors = {
 
 export type PlatformErrorCode = keyof typeof platformErrors;
 
-/** The error body of the platform dialect: `{"error": PlatformErrorBody}`. */
-export interface PlatformErrorBody {
-  status: number;
-  code: PlatformErrorCode;
-  description: string;
-  extra?: Record<string, unknown>;
-  request_id?: string;
-}
+/** The error body of the platform dialect: `{"error": PlatformErrorBody}` (its schema: views/envelopes.ts). */
+export type PlatformErrorBody = PlatformError['error'];
 
 /** OAuth 2 error codes (RFC 6749 §4.1.2.1, §5.2; RFC 6750 §3.1; OpenID prompt=none errors). */
 export type OAuthErrorCode =

@@ -1,16 +1,13 @@
 import { ed25519 } from '@noble/curves/ed25519.js';
+import type { KeystoreFile } from '@signet/protocol';
 import { bytesToBase64Url, bytesToHex, hexToBytes, randomBytes } from './bytes.js';
 
-/** A user's (or an app bot's) session keystore, as `signet keystore create` prints it (PROTOCOL.md §3). */
-export interface SessionKeystore {
-  /** the user id; Mixin's SDKs call it app_id for bots, either is accepted */
-  user_id?: string;
-  app_id?: string;
-  session_id: string;
-  /** hex of the 32-byte ed25519 seed */
-  session_private_key: string;
-  server_public_key?: string;
-}
+/**
+ * A user's (or an app bot's) session keystore, as `signet keystore create` prints it
+ * (PROTOCOL.md §3). The user id may come as `user_id` or, as Mixin's SDKs name it for
+ * bots, `app_id`: either is accepted, and the server key is not needed to sign.
+ */
+export type SessionKeystore = Pick<KeystoreFile, 'session_id' | 'session_private_key'> & Partial<Pick<KeystoreFile, 'user_id' | 'app_id' | 'server_public_key'>>;
 
 /** An app's key for one authorization (the platform dialect with `ed25519`). */
 export interface OAuthKeystore {

@@ -1,3 +1,4 @@
+import type { PlatformTokenAnswer, PlatformTokenRequest, ServiceLoginUser, TokenAnswer } from '@signet/protocol';
 import { readEnvelope, readOAuth } from './errors.js';
 
 type Fetch = typeof globalThis.fetch;
@@ -38,31 +39,22 @@ export interface TokenGrant {
   serverPublicKey?: string;
 }
 
-interface StandardAnswer {
-  access_token: string;
-  refresh_token?: string;
-  expires_in: number;
-  scope: string;
-  authorization_id?: string;
-  ed25519?: string;
-}
-
 function basic(clientId: string, secret: string): string {
   const encode = (value: string) => encodeURIComponent(value).replace(/%20/g, '+');
   return `Basic ${btoa(`${encode(clientId)}:${encode(secret)}`)}`;
 }
 
-async function postForm(options: ClientCredentials, fields: Record<string, string | undefined>): Promise<StandardAnswer> {
+async function postForm(options: ClientCredentials, fields: Record<string, string | undefined>): Promise<TokenAnswer> {
   const body = new URLSearchParams();
   for (const [name, value] of Object.entries(fields)) if (value !== undefined) body.set(name, value);
   const headers: Record<string, string> = { 'Content-Type': 'application/x-www-form-urlencoded', Accept: 'application/json' };
   if (options.clientSecret) headers.Authorization = basic(options.clientId, options.clientSecret);
   else body.set('client_id', options.clientId);
   const response = await (options.fetch ?? fetch)(new URL('/oauth/token', options.issuer), { method: 'POST', headers, body });
-  return readOAuth<StandardAnswer>(response);
+  return readOAuth<TokenAnswer>(response);
 }
 
-function fromStandard(answer: StandardAnswer): TokenGrant {
+function fromStandard(answer: TokenAnswer): TokenGrant {
   const grant: TokenGrant = { authorizationId: answer.authorization_id ?? '', scope: answer.scope, accessToken: answer.access_token, expiresIn: answer.expires_in };
   if (answer.refresh_token) grant.refreshToken = answer.refresh_token;
   if (answer.ed25519) grant.serverPublicKey = answer.ed25519;
@@ -78,7 +70,7 @@ function fromStandard(answer: StandardAnswer): TokenGrant {
  */
 export async function exchangeCode(options: ExchangeCodeOptions): Promise<TokenGrant> {
   if (options.dialect === 'platform') {
-    const body = {
+    const body: PlatformTokenRequest = {
       client_id: options.clientId,
       code: options.code,
       client_secret: options.clientSecret,
@@ -91,10 +83,10 @@ export async function exchangeCode(options: ExchangeCodeOptions): Promise<TokenG
       headers: { 'Content-Type': 'application/json', Accept: 'application/json' },
       body: JSON.stringify(body),
     });
-    const data = await readEnvelope<{ access_token?: string; scope: string; authorization_id: string; ed25519?: string }>(response);
+    const data = await readEnvelope<PlatformTokenAnswer>(response);
     const grant: TokenGrant = { authorizationId: data.authorization_id, scope: data.scope };
-    if (data.access_token) grant.accessToken = data.access_token;
-    if (data.ed25519) grant.serverPublicKey = data.ed25519;
+    if ('access_token' in data && data.access_token) grant.accessToken = data.access_token;
+    if ('ed25519' in data && data.ed25519) grant.serverPublicKey = data.ed25519;
     return grant;
   }
   return fromStandard(
@@ -123,7 +115,7 @@ export interface ServiceLogin {
   accessToken: string;
   expiresIn: number;
   scope: string;
-  user: { user_id: string; identity_number: string; full_name: string; avatar_url: string };
+  user: ServiceLoginUser;
 }
 
 /**
@@ -136,10 +128,11 @@ export interface ServiceLogin {
  * createSession(login.user.user_id);
  */
 export async function verifyServiceLogin(options: ClientCredentials & { token: string }): Promise<ServiceLogin> {
-  const answer = (await postForm(options, {
+  const answer = await postForm(options, {
     grant_type: 'urn:ietf:params:oauth:grant-type:token-exchange',
     subject_token: options.token,
     subject_token_type: 'urn:ietf:params:oauth:token-type:jwt',
-  })) as StandardAnswer & { user: ServiceLogin['user'] };
-  return { accessToken: answer.access_token, expiresIn: answer.expires_in, scope: answer.scope, user: answer.user };
+  });
+  // a token exchange always names who logged in
+  return { accessToken: answer.access_token, expiresIn: answer.expires_in, scope: answer.scope, user: answer.user as ServiceLoginUser };
 }

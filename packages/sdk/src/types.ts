@@ -1,54 +1,23 @@
-/** The shapes the resource API answers (PROTOCOL.md §8, §10). */
-import type { AuthorizationView, UserView } from '@signet/protocol';
+/**
+ * The shapes the resource API answers (PROTOCOL.md §8, §10), under the SDK's names. Each is
+ * the type of the schema in @signet/protocol that the server builds its answers from.
+ */
+import type { AssetView, AuthorizationView, SnapshotQuery as SnapshotQueryShape, SnapshotView, TransferRequest, UserView } from '@signet/protocol';
 
 /** A user as `me()` and `user(id)` answer it. */
 export type User = UserView;
 
-export interface Asset {
-  type: 'asset';
-  asset_id: string;
-  symbol: string;
-  name: string;
-  icon_url: string;
-  /** a decimal string: never parse it into a float */
-  balance: string;
-  chain_id: string;
-  precision: number;
-}
+/** An asset with the caller's balance, a decimal string: never parse it into a float. */
+export type Asset = AssetView;
 
-export interface Snapshot {
-  type: 'snapshot';
-  snapshot_id: string;
-  asset_id: string;
-  /** negative for money leaving the account */
-  amount: string;
-  opening_balance: string;
-  closing_balance: string;
-  opponent_id: string | null;
-  trace_id: string;
-  memo: string;
-  created_at: string;
-}
+/** One movement of the caller's balance: `amount` is negative for money leaving the account. */
+export type Snapshot = SnapshotView;
 
-export interface SnapshotQuery {
-  /** at most 500 */
-  limit?: number;
-  /** an RFC 3339 timestamp cursor: the created_at of the last snapshot seen */
-  offset?: string;
-  order?: 'ASC' | 'DESC';
-  /** only this asset */
-  asset?: string;
-}
+/** `limit` is at most 500; `offset` is the created_at of the last snapshot seen; `asset` narrows to one asset. */
+export type SnapshotQuery = SnapshotQueryShape;
 
-export interface TransferInput {
-  asset_id: string;
-  opponent_id: string;
-  /** a positive decimal string */
-  amount: string;
-  /** a UUID you choose: sending the same one again never moves money twice */
-  trace_id: string;
-  memo?: string;
-}
+/** `amount` is a positive decimal string; `trace_id` a UUID you choose: sending the same one again never moves money twice. */
+export type TransferInput = TransferRequest;
 
 /** One of the user's authorizations, as `authorizations()` lists it. */
 export type Authorization = AuthorizationView;

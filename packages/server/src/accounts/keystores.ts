@@ -1,4 +1,5 @@
 import { generateKeyPairSync, randomUUID } from 'node:crypto';
+import type { KeystoreFile } from '@signet/protocol';
 import { type AuditOrigin, recordChange } from '../audit/service.js';
 import type { Clock, Kv } from '../storage/kv/types.js';
 import { announceChange } from '../storage/precompiled.js';
@@ -6,19 +7,8 @@ import type { Db } from '../storage/tables.js';
 import { announceRevocations } from '../tokens/service.js';
 import { revokeServiceLoginRows } from '../tokens/service-login.js';
 
-/**
- * The keystore file a user downloads (PROTOCOL.md §3). Mixin's SDKs call the user id
- * `app_id` for bots, so both names are written.
- */
-export interface Keystore {
-  user_id: string;
-  app_id: string;
-  session_id: string;
-  /** hex of the 32-byte ed25519 seed */
-  session_private_key: string;
-  /** hex of the server's 32-byte ed25519 public key */
-  server_public_key: string;
-}
+/** The keystore file a user downloads (PROTOCOL.md §3): its schema is in @signet/protocol. */
+export type Keystore = KeystoreFile;
 
 /**
  * Makes a key pair, keeps only its public half, and hands the private half out once.

@@ -1,5 +1,6 @@
 import { signInUrl } from '../accounts/local-path.js';
-import { Type } from '@sinclair/typebox';
+import { Exact, type Received } from '@signet/protocol/views';
+import { type Static, Type } from '@sinclair/typebox';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { publicIconUrl } from '../apps/logos.js';
 import { getApp, redirectUrisOf } from '../apps/service.js';
@@ -25,13 +26,13 @@ import {
   waitState,
 } from './device.js';
 
-/** What authorizationView answers (documentation only: see docs/route-docs.ts). */
-const PendingAuthorization = Type.Object({
+/** What authorizationView answers (the routes document it; see docs/route-docs.ts). */
+const PendingAuthorization = Exact({
   type: Type.Literal('authorization'),
   authorization_id: Uuid,
   scopes: Type.Array(Type.String(), { description: 'asked for (GET /codes) or granted (POST /oauth/authorize)' }),
   code_id: Type.String(),
-  app: Type.Object({
+  app: Exact({
     type: Type.Literal('app'),
     app_id: Uuid,
     name: Type.String(),
@@ -42,7 +43,7 @@ const PendingAuthorization = Type.Object({
     redirect_uris: Type.Array(Type.String()),
   }),
   created_at: Timestamp,
-  requester: Type.Object(
+  requester: Exact(
     {
       ip: Type.Union([Type.String(), Type.Null()], { description: 'the address of the browser that opened the request' }),
       device: Type.String({ description: 'its browser and system, from its User-Agent: "Chrome on Windows", or "an unknown device"' }),
@@ -56,10 +57,11 @@ const PendingAuthorization = Type.Object({
     description: 'old: opened more than 60 s ago; other_network: not from the caller’s network',
   }),
 });
+const DecideRequest = Type.Object({ authorization_id: Uuid, scopes: Type.Array(Type.String(), { description: 'the scopes approved; empty denies' }) });
 const docs = {
   code: { responses: { 200: dataOf(PendingAuthorization) }, errors: 'platform' },
   decide: {
-    body: { [JSON_TYPE]: Type.Object({ authorization_id: Uuid, scopes: Type.Array(Type.String(), { description: 'the scopes approved; empty denies' }) }) },
+    body: { [JSON_TYPE]: DecideRequest },
     responses: { 200: dataOf(PendingAuthorization) },
     errors: 'platform',
   },
@@ -70,7 +72,7 @@ const docs = {
  * `requester`, `match_code` and `warnings` came later (cross-device phishing): additive, so
  * Mixin's SDKs, which read the other fields, parse it as before. `approverIp` is the caller's.
  */
-async function authorizationView(context: RouteContext, pending: DeviceRequest, scopes: string[], approverIp: string) {
+async function authorizationView(context: RouteContext, pending: DeviceRequest, scopes: string[], approverIp: string): Promise<Static<typeof PendingAuthorization>> {
   const app = await getApp(context, pending.clientId);
   const requester = requesterView(pending.requester, approverIp, context.clock.now());
   return {
@@ -150,7 +152,7 @@ export async function deviceApiRoutes(app: FastifyInstance, context: RouteContex
   // the device's JSON API only: the browser's consent form posts to /oauth/authorize/decision
   app.post('/oauth/authorize', { onRequest: acceptBodies(JSON_TYPE), config: { openapi: docs.decide } }, async (request) => {
     const principal = await authenticateSession(context, request);
-    const body = (request.body ?? {}) as Record<string, unknown>;
+    const body = (request.body ?? {}) as Received<Static<typeof DecideRequest>>;
     const authorizationId = body.authorization_id;
     const scopes = stringArray(body.scopes ?? []);
     if (typeof authorizationId !== 'string') throw new SignetError(10002, 'authorization_id: is required', { extra: { field: 'authorization_id' } });

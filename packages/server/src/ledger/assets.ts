@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { isUuid } from '@signet/protocol';
+import { type AssetView, isUuid } from '@signet/protocol';
 import { FieldConflictError, NotFoundError } from '../errors/errors.js';
 import { isUniqueViolation } from '../storage/dialect.js';
 import type { Clock } from '../storage/kv/types.js';
@@ -13,18 +13,8 @@ export interface LedgerDeps {
   clock: Clock;
 }
 
-/** An asset as GET /assets answers it (Mixin's shape), with the caller's balance. */
-export interface AssetView {
-  type: 'asset';
-  asset_id: string;
-  chain_id: string;
-  symbol: string;
-  name: string;
-  icon_url: string;
-  balance: string;
-  precision: number;
-  created_at: string;
-}
+/** An asset as GET /assets answers it (Mixin's shape), with the caller's balance: its schema is in @signet/protocol. */
+export type { AssetView };
 
 export function toAssetView(row: AssetRow, balance: string): AssetView {
   return {

@@ -1,8 +1,9 @@
 import { FULL_SCOPE } from '@signet/protocol';
+import { AssetSnapshotsQuery, AssetView, type Received, SnapshotQuery, SnapshotView, TransferRequest } from '@signet/protocol/views';
 import { Type } from '@sinclair/typebox';
 import type { FastifyInstance } from 'fastify';
 import type { RouteContext } from '../context.js';
-import { JSON_TYPE, type RouteDocs, Timestamp, Uuid, dataOf } from '../docs/route-docs.js';
+import { JSON_TYPE, type RouteDocs, dataOf } from '../docs/route-docs.js';
 import { SignetError } from '../errors/errors.js';
 import { acceptBodies } from '../plugins/raw-body.js';
 import { guard } from '../resources/guard.js';
@@ -13,57 +14,17 @@ const ASSETS_READ = 'ASSETS:READ';
 const HISTORY_READ = [ASSETS_READ, 'SNAPSHOTS:READ'] as const;
 
 // Documentation only (docs/route-docs.ts): the routes validate by hand, amounts stay strings.
-const Asset = Type.Object({
-  type: Type.Literal('asset'),
-  asset_id: Uuid,
-  chain_id: Uuid,
-  symbol: Type.String(),
-  name: Type.String(),
-  icon_url: Type.String(),
-  balance: Type.String({ description: 'a decimal string' }),
-  precision: Type.Integer(),
-  created_at: Timestamp,
-});
-const Snapshot = Type.Object({
-  type: Type.Literal('snapshot'),
-  snapshot_id: Uuid,
-  user_id: Uuid,
-  asset_id: Uuid,
-  amount: Type.String({ description: 'a decimal string, negative for money leaving the account' }),
-  opening_balance: Type.String(),
-  closing_balance: Type.String(),
-  opponent_id: Type.String({ description: '"" for a deposit' }),
-  trace_id: Type.String(),
-  memo: Type.String(),
-  created_at: Timestamp,
-});
-const SnapshotQuery = Type.Object({
-  limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 500, default: 100 })),
-  offset: Type.Optional(Type.String({ format: 'date-time', description: 'a timestamp cursor: the created_at of the last snapshot seen' })),
-  order: Type.Optional(Type.Union([Type.Literal('DESC'), Type.Literal('ASC')], { default: 'DESC' })),
-});
-const TransferRequest = Type.Object({
-  asset_id: Uuid,
-  opponent_id: Uuid,
-  amount: Type.String({ description: 'a positive decimal string (a JSON number is refused, 10002 amount)', examples: ['0.1'] }),
-  trace_id: Uuid,
-  memo: Type.Optional(Type.String({ maxLength: 140 })),
-});
 const docs = {
-  assets: { responses: { 200: dataOf(Type.Array(Asset)) }, errors: 'platform' },
-  asset: { responses: { 200: dataOf(Asset) }, errors: 'platform' },
-  assetSnapshots: { query: SnapshotQuery, responses: { 200: dataOf(Type.Array(Snapshot)) }, errors: 'platform' },
-  snapshots: {
-    query: Type.Composite([SnapshotQuery, Type.Object({ asset: Type.Optional(Type.String({ format: 'uuid', description: 'only this asset' })) })]),
-    responses: { 200: dataOf(Type.Array(Snapshot)) },
-    errors: 'platform',
-  },
-  transfer: { body: { [JSON_TYPE]: TransferRequest }, responses: { 200: dataOf(Snapshot) }, errors: 'platform' },
+  assets: { responses: { 200: dataOf(Type.Array(AssetView)) }, errors: 'platform' },
+  asset: { responses: { 200: dataOf(AssetView) }, errors: 'platform' },
+  assetSnapshots: { query: AssetSnapshotsQuery, responses: { 200: dataOf(Type.Array(SnapshotView)) }, errors: 'platform' },
+  snapshots: { query: SnapshotQuery, responses: { 200: dataOf(Type.Array(SnapshotView)) }, errors: 'platform' },
+  transfer: { body: { [JSON_TYPE]: TransferRequest }, responses: { 200: dataOf(SnapshotView) }, errors: 'platform' },
 } satisfies Record<string, RouteDocs>;
 
-function bodyObject(body: unknown): Record<string, unknown> {
+function bodyObject(body: unknown): Received<TransferRequest> {
   if (typeof body !== 'object' || body === null || Array.isArray(body)) throw new SignetError(400, 'The request body must be a JSON object.');
-  return body as Record<string, unknown>;
+  return body as Received<TransferRequest>;
 }
 
 /** PROTOCOL.md §10: balances, histories and transfers. Every route goes through the one scope guard. */
@@ -96,11 +57,11 @@ export async function ledgerRoutes(app: FastifyInstance, context: RouteContext):
     // Mixin's SDKs add an encrypted `pin`: Signet has no PINs (a session key signs the request), so it is ignored
     const snapshot = await transfer(context, {
       userId: principal.userId,
-      assetId: body['asset_id'],
-      opponentId: body['opponent_id'],
-      amount: body['amount'],
-      traceId: body['trace_id'],
-      memo: body['memo'],
+      assetId: body.asset_id,
+      opponentId: body.opponent_id,
+      amount: body.amount,
+      traceId: body.trace_id,
+      memo: body.memo,
     });
     return { data: snapshot };
   });

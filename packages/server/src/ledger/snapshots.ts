@@ -1,25 +1,11 @@
+import type { Received, SnapshotQuery, SnapshotView } from '@signet/protocol';
 import { InvalidFieldError } from '../errors/errors.js';
 import type { Db } from '../storage/tables.js';
 import { type SnapshotRow, querySnapshots } from './repo.js';
 import { requireUuid } from './validation.js';
 
-/** A snapshot as the API answers it (Mixin's shape). */
-export interface SnapshotView {
-  type: 'snapshot';
-  snapshot_id: string;
-  user_id: string;
-  asset_id: string;
-  amount: string;
-  opening_balance: string;
-  closing_balance: string;
-  /** "" for a deposit, which has no other party */
-  opponent_id: string;
-  trace_id: string;
-  memo: string;
-  /** Mixin's name for what made the snapshot */
-  source: 'DEPOSIT_CONFIRMED' | 'TRANSFER_INITIALIZED';
-  created_at: string;
-}
+/** A snapshot as the API answers it (Mixin's shape): its schema is in @signet/protocol. */
+export type { SnapshotView };
 
 export function toSnapshotView(row: SnapshotRow): SnapshotView {
   return {
@@ -41,13 +27,8 @@ export function toSnapshotView(row: SnapshotRow): SnapshotView {
 export const DEFAULT_SNAPSHOT_LIMIT = 100;
 export const MAX_SNAPSHOT_LIMIT = 500;
 
-/** The query string of GET /snapshots, as received (every part optional). */
-export interface SnapshotParams {
-  limit?: unknown;
-  offset?: unknown;
-  order?: unknown;
-  asset?: unknown;
-}
+/** The query string of GET /snapshots, as received (every part optional, none checked yet). */
+export type SnapshotParams = Received<SnapshotQuery>;
 
 const RFC3339 = /^(\d{4}-\d{2}-\d{2})[Tt ](\d{2}:\d{2}:\d{2})(?:\.(\d+))?([Zz]|[+-]\d{2}:\d{2})$/;
 

@@ -1,4 +1,5 @@
-import { Type } from '@sinclair/typebox';
+import { Exact } from '@signet/protocol/views';
+import { type Static, Type } from '@sinclair/typebox';
 import type { FastifyInstance } from 'fastify';
 import type { RouteContext } from '../context.js';
 import { FORM_TYPE, type RouteDocs } from '../docs/route-docs.js';
@@ -8,37 +9,25 @@ import { invalidClient } from './errors.js';
 import { requiredFormParam, requireFormBody, useStandardEndpoint } from './form.js';
 
 /** RFC 7662 §2.2; an inactive token says nothing else. */
-export type IntrospectionAnswer =
-  | { active: false }
-  | {
-      active: true;
-      scope: string;
-      client_id: string;
-      sub: string;
-      exp: number;
-      iat: number;
-      token_type: 'Bearer';
-      authorization_id?: string;
-    };
+const IntrospectionAnswer = Type.Union([
+  Exact({ active: Type.Literal(false) }),
+  Exact({
+    active: Type.Literal(true),
+    scope: Type.String(),
+    client_id: Type.String(),
+    sub: Type.String({ description: 'the user_id; for a client-credentials token, the client_id (its bot user)' }),
+    exp: Type.Integer(),
+    iat: Type.Integer(),
+    token_type: Type.Literal('Bearer'),
+    authorization_id: Type.Optional(Type.String()),
+  }),
+]);
+export type IntrospectionAnswer = Static<typeof IntrospectionAnswer>;
 
-/** IntrospectionAnswer as a schema (documentation only: see docs/route-docs.ts). */
+/** Documentation only: see docs/route-docs.ts. */
 const introspectDocs: RouteDocs = {
   body: { [FORM_TYPE]: Type.Object({ token: Type.String(), client_id: Type.Optional(Type.String()), client_secret: Type.Optional(Type.String()) }) },
-  responses: {
-    200: Type.Union([
-      Type.Object({ active: Type.Literal(false) }),
-      Type.Object({
-        active: Type.Literal(true),
-        scope: Type.String(),
-        client_id: Type.String(),
-        sub: Type.String({ description: 'the user_id; for a client-credentials token, the client_id (its bot user)' }),
-        exp: Type.Integer(),
-        iat: Type.Integer(),
-        token_type: Type.Literal('Bearer'),
-        authorization_id: Type.Optional(Type.String()),
-      }),
-    ]),
-  },
+  responses: { 200: IntrospectionAnswer },
   errors: 'oauth',
 };
 

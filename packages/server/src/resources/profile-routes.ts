@@ -1,32 +1,16 @@
 import { ALWAYS_GRANTED_SCOPE } from '@signet/protocol';
-import { Type } from '@sinclair/typebox';
+import { UserView } from '@signet/protocol/views';
 import type { FastifyInstance } from 'fastify';
 import type { RouteContext } from '../context.js';
 import { NotFoundError } from '../errors/errors.js';
-import { type RouteDocs, Timestamp, Uuid, dataOf } from '../docs/route-docs.js';
+import { type RouteDocs, dataOf } from '../docs/route-docs.js';
 import { guard, holds } from './guard.js';
 import { findProfile, findProfileById, profileView } from './profile.js';
 
 const PHONE_READ = 'PHONE:READ';
 
 /** What profileView answers (documentation only: see docs/route-docs.ts). */
-const User = Type.Object({
-  type: Type.Literal('user'),
-  user_id: Uuid,
-  identity_number: Type.String(),
-  full_name: Type.String(),
-  biography: Type.String(),
-  avatar_url: Type.String(),
-  phone: Type.String({ description: '"" without PHONE:READ, and always "" on /users/:id' }),
-  relationship: Type.Union([Type.Literal('ME'), Type.Literal('STRANGER')]),
-  mute_until: Timestamp,
-  is_verified: Type.Boolean(),
-  is_scam: Type.Boolean(),
-  has_safe: Type.Boolean(),
-  created_at: Timestamp,
-  app_id: Type.Optional(Type.String({ description: 'a bot user: its app' })),
-});
-const userDocs: RouteDocs = { responses: { 200: dataOf(User) }, errors: 'platform' };
+const userDocs: RouteDocs = { responses: { 200: dataOf(UserView) }, errors: 'platform' };
 
 /** PROTOCOL.md §10: the caller's own profile and other users' public ones. */
 export async function profileRoutes(app: FastifyInstance, context: RouteContext): Promise<void> {

@@ -1,3 +1,4 @@
+import type { TokenAnswer } from '@signet/protocol';
 import type { AuditSource } from '../../audit/service.js';
 import type { RouteContext } from '../../context.js';
 import type { FormBody } from '../form.js';
@@ -11,21 +12,8 @@ export interface StandardTokenRequest {
   source: AuditSource;
 }
 
-/** RFC 6749 §5.1, plus Signet's authorization_id and the server key when one was bound. */
-export interface TokenAnswer {
-  access_token: string;
-  token_type: 'Bearer';
-  expires_in: number;
-  scope: string;
-  refresh_token?: string;
-  authorization_id?: string;
-  /** the server's ed25519 public key (base64url), when the client bound its own */
-  ed25519?: string;
-  /** token exchange (RFC 8693) */
-  issued_token_type?: string;
-  /** token exchange (PROTOCOL.md §11): who logged in */
-  user?: { user_id: string; identity_number: string; full_name: string; avatar_url: string };
-}
+/** RFC 6749 §5.1, plus Signet's authorization_id and the server key when one was bound: its schema is in @signet/protocol. */
+export type { TokenAnswer };
 
 export type GrantHandler = (context: RouteContext, request: StandardTokenRequest) => Promise<TokenAnswer>;
 

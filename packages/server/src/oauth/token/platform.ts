@@ -1,3 +1,4 @@
+import type { PlatformTokenAnswer, PlatformTokenRequest, Received } from '@signet/protocol';
 import type { AuditSource } from '../../audit/service.js';
 import type { RouteContext } from '../../context.js';
 import { InvalidFieldError } from '../../errors/errors.js';
@@ -7,18 +8,18 @@ import { invalidClient, invalidRequest } from '../errors.js';
 import { parseClientPublicKey, parseCodeVerifier, redeemCode, serverPublicKeyBase64url } from './authorization-code.js';
 
 /** Mixin's answer: a bound key gets the server's key back and no bearer token; otherwise a bearer token. */
-export type PlatformTokenAnswer =
-  | { authorization_id: string; scope: string; ed25519: string }
-  | { access_token: string; scope: string; authorization_id: string };
+export type { PlatformTokenAnswer };
 
-function optionalString(body: Record<string, unknown>, field: string): string | undefined {
+type Body = Received<PlatformTokenRequest>;
+
+function optionalString(body: Body, field: keyof Body): string | undefined {
   const value = body[field];
   if (value === undefined || value === null || value === '') return undefined;
   if (typeof value !== 'string') throw new InvalidFieldError(field, 'must be a string');
   return value;
 }
 
-function requiredString(body: Record<string, unknown>, field: string): string {
+function requiredString(body: Body, field: keyof Body): string {
   const value = optionalString(body, field);
   if (value === undefined) throw new InvalidFieldError(field, 'is required');
   return value;
@@ -40,7 +41,7 @@ export async function platformCodeExchange(
   if (request.authorization !== undefined && !/^bearer\b/i.test(request.authorization.trim())) {
     throw invalidRequest('Authorization', 'send the client credentials in the body');
   }
-  const body = typeof request.body === 'object' && request.body !== null ? (request.body as Record<string, unknown>) : {};
+  const body: Body = typeof request.body === 'object' && request.body !== null ? (request.body as Body) : {};
   const clientId = requiredString(body, 'client_id');
   const code = requiredString(body, 'code');
   const secret = optionalString(body, 'client_secret');

@@ -1,7 +1,8 @@
+import { PlatformTokenAnswer, PlatformTokenRequest, TokenAnswer } from '@signet/protocol/views';
 import { Type } from '@sinclair/typebox';
 import type { FastifyInstance } from 'fastify';
 import type { RouteContext } from '../../context.js';
-import { FORM_TYPE, JSON_TYPE, type RouteDocs, Uuid, dataOf } from '../../docs/route-docs.js';
+import { FORM_TYPE, JSON_TYPE, type RouteDocs, dataOf } from '../../docs/route-docs.js';
 import { PLATFORM_GRANT } from '../../metrics/metrics.js';
 import { acceptBodies } from '../../plugins/raw-body.js';
 import { unsupportedGrantType } from '../errors.js';
@@ -26,17 +27,7 @@ const optionalString = (description?: string) => Type.Optional(Type.String(descr
 /** Both request forms and both answers (documentation only: see docs/route-docs.ts). */
 const tokenDocs: RouteDocs = {
   body: {
-    [JSON_TYPE]: Type.Object(
-      {
-        client_id: Uuid,
-        code: Type.String(),
-        client_secret: optionalString('exactly one of client_secret and code_verifier; the secret is required for a code sent to a redirect URI that only a host pattern allows'),
-        code_verifier: optionalString('required when authorize was sent a code_challenge'),
-        redirect_uri: optionalString('required (and must match) for a code sent to a redirect URI that only a host pattern allows'),
-        ed25519: optionalString("the client's ed25519 public key, base64url of the raw 32 bytes: binds it instead of issuing a bearer token"),
-      },
-      { description: 'The platform form (Mixin): errors in the platform envelope' },
-    ),
+    [JSON_TYPE]: PlatformTokenRequest,
     [FORM_TYPE]: Type.Object(
       {
         grant_type: Type.String({ examples: ['authorization_code', 'refresh_token', 'client_credentials', TOKEN_EXCHANGE_GRANT] }),
@@ -54,30 +45,7 @@ const tokenDocs: RouteDocs = {
       { description: 'The standard form (RFC 6749): errors per RFC 6749 §5.2' },
     ),
   },
-  responses: {
-    200: Type.Union([
-      Type.Object(
-        {
-          access_token: Type.String(),
-          token_type: Type.Literal('Bearer'),
-          expires_in: Type.Integer(),
-          scope: Type.String(),
-          refresh_token: optionalString(),
-          authorization_id: Type.Optional(Uuid),
-          ed25519: optionalString("the server's public key, when the client bound one"),
-          issued_token_type: optionalString('token exchange'),
-          user: Type.Optional(Type.Object({ user_id: Uuid, identity_number: Type.String(), full_name: Type.String(), avatar_url: Type.String() })),
-        },
-        { description: 'The standard form' },
-      ),
-      dataOf(
-        Type.Union([
-          Type.Object({ authorization_id: Uuid, scope: Type.String(), ed25519: Type.String({ description: "the server's public key, base64url" }) }),
-          Type.Object({ access_token: Type.String(), scope: Type.String(), authorization_id: Uuid }),
-        ]),
-      ),
-    ]),
-  },
+  responses: { 200: Type.Union([TokenAnswer, dataOf(PlatformTokenAnswer)]) },
   errors: 'both',
 };
 
