@@ -33,7 +33,6 @@ import { viewsRoutes } from './plugins/views.js';
 import { webSessionPlugin } from './plugins/web-session.js';
 import type { Storage } from './storage/database.js';
 import type { Clock, Kv } from './storage/kv/index.js';
-import { CHANGES_CHANNEL, forgetCachedReads } from './storage/precompiled.js';
 
 export interface AppDeps {
   storage: Storage;
@@ -98,6 +97,7 @@ export async function buildApp(config: Config, deps: AppDeps): Promise<FastifyIn
     config,
     storage: deps.storage,
     db: deps.storage.db,
+    hot: deps.storage.hot,
     kv: deps.kv,
     clock: deps.clock,
     scopes: defaultScopeRegistry(),
@@ -113,7 +113,7 @@ export async function buildApp(config: Config, deps: AppDeps): Promise<FastifyIn
   // decided once: an http deployment (local development) gets no hook at all
   if (isHttpsIssuer(config.issuer)) app.addHook('onSend', strictTransportSecurity);
   // another instance's revocation (or profile edit) reaches this one's cached reads
-  const stopListening = await deps.kv.subscribe(CHANGES_CHANNEL, () => forgetCachedReads(deps.storage.db));
+  const stopListening = await deps.storage.hot.listen(deps.kv);
   app.addHook('onClose', async () => stopListening());
   app.setErrorHandler(handleError);
   app.setNotFoundHandler((request, reply) => handleError(new SignetError(404), request, reply));

@@ -2,6 +2,7 @@ import type { Config } from './config/schema.js';
 import type { ScopeRegistry } from './consent/scopes.js';
 import type { Metrics } from './metrics/metrics.js';
 import type { Storage } from './storage/database.js';
+import type { HotReads } from './storage/hot-reads.js';
 import type { Clock, Kv } from './storage/kv/types.js';
 import type { Db } from './storage/tables.js';
 
@@ -10,6 +11,8 @@ export interface RouteContext {
   config: Config;
   storage: Storage;
   db: Db;
+  /** the storage's precompiled reads and their cache (storage.hot) */
+  hot: HotReads;
   kv: Kv;
   clock: Clock;
   scopes: ScopeRegistry;

@@ -8,7 +8,7 @@ import { migrateToLatest } from '../src/storage/migrate.js';
 import { migrations } from '../src/storage/migrations/index.js';
 import type { Db } from '../src/storage/tables.js';
 import { serverKeyPair } from '../src/tokens/server-key.js';
-import { authorizeServiceLogin } from '../src/tokens/service-login.js';
+import { authorizeServiceLogin } from '../src/oauth/token/service-login.js';
 import { type TestDatabase, databaseBackends, migratorFor } from './backends.js';
 import { TestClock } from './clock.js';
 
@@ -28,7 +28,7 @@ describe.each(databaseBackends)('authorizations.key_session_id migration: $name'
 
   it('keeps the authorizations written before it (as code redemptions, of no session), and service logins name theirs', async () => {
     expect((await migratorFor(database).migrateTo(PREVIOUS)).error).toBeUndefined();
-    const deps = { db, clock, kv: new MemoryKv(clock) };
+    const deps = { db, hot: database.storage.hot, clock, kv: new MemoryKv(clock) };
     const userId = randomUUID();
     await db
       .insertInto('users')

@@ -2,7 +2,7 @@ import { randomBytes, randomUUID } from 'node:crypto';
 import type { LightMyRequestResponse } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { lifetimes } from '../src/context.js';
-import { revokeGrant } from '../src/tokens/service.js';
+import { revokeGrant } from '../src/consent/revoke-app.js';
 import { PHONE, type OAuthKeystore, type ResourceFixture, expectRefused, resourceFixture } from './resource-fixture.js';
 import { sessionClaims, sigFor, signJws } from './signing.js';
 import { postForm } from './token-fixture.js';

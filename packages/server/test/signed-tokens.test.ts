@@ -5,7 +5,8 @@ import { type Keystore, createKeystore, revokeKeystore } from '../src/accounts/k
 import { createUser } from '../src/accounts/service.js';
 import { createApp } from '../src/apps/service.js';
 import { MemoryKv } from '../src/storage/kv/memory.js';
-import { CACHE_TTL_MS, forgetCachedReads } from '../src/storage/precompiled.js';
+import { CACHE_TTL_MS } from '../src/storage/hot-reads.js';
+import type { Db } from '../src/storage/tables.js';
 import { revokeAuthorization } from '../src/tokens/service.js';
 import type { TokenFailure } from '../src/tokens/errors.js';
 import { type SignedRequestParts, type SignedTokenDeps, verifySignedToken } from '../src/tokens/signed.js';
@@ -18,6 +19,7 @@ const EDDSA = { alg: 'EdDSA', typ: 'JWT' };
 describe('request-signed tokens', () => {
   let database: TestDatabase;
   let deps: SignedTokenDeps;
+  let db: Db;
   let keystore: Keystore;
   let other: Keystore;
   const clock = new TestClock(Date.now());
@@ -26,11 +28,12 @@ describe('request-signed tokens', () => {
 
   beforeAll(async () => {
     database = await openTestDatabase();
-    deps = { db: database.storage.db, kv: new MemoryKv(clock), clock, maxAgeSeconds: 600 };
-    const user = await createUser({ db: deps.db, clock }, { username: 'signer', password: 'long enough' });
-    const otherUser = await createUser({ db: deps.db, clock }, { username: 'other', password: 'long enough' });
-    keystore = await createKeystore({ db: deps.db, clock }, user.user_id, randomBytes(32));
-    other = await createKeystore({ db: deps.db, clock }, otherUser.user_id, randomBytes(32));
+    db = database.storage.db;
+    deps = { hot: database.storage.hot, kv: new MemoryKv(clock), clock, maxAgeSeconds: 600 };
+    const user = await createUser({ db: db, clock }, { username: 'signer', password: 'long enough' });
+    const otherUser = await createUser({ db: db, clock }, { username: 'other', password: 'long enough' });
+    keystore = await createKeystore({ db: db, clock }, user.user_id, randomBytes(32));
+    other = await createKeystore({ db: db, clock }, otherUser.user_id, randomBytes(32));
   });
   afterAll(async () => database?.cleanup());
 
@@ -188,10 +191,10 @@ describe('request-signed tokens', () => {
   });
 
   it('refuses a revoked session', async () => {
-    const user = await createUser({ db: deps.db, clock }, { username: 'revoked', password: 'long enough' });
-    const gone = await createKeystore({ db: deps.db, clock }, user.user_id, randomBytes(32));
+    const user = await createUser({ db: db, clock }, { username: 'revoked', password: 'long enough' });
+    const gone = await createKeystore({ db: db, clock }, user.user_id, randomBytes(32));
     expect(await refusal(signJws(EDDSA, sessionClaims(gone, 'GET', '/me', '', now()), gone.session_private_key), get())).toBe('accepted');
-    await revokeKeystore({ db: deps.db, clock, kv: deps.kv }, user.user_id, gone.session_id);
+    await revokeKeystore({ db, hot: deps.hot, clock, kv: deps.kv }, user.user_id, gone.session_id);
     expect(await refusal(signJws(EDDSA, sessionClaims(gone, 'GET', '/me', '', now()), gone.session_private_key), get())).toBe('session');
   });
 
@@ -210,14 +213,14 @@ describe('request-signed tokens', () => {
     });
 
     beforeAll(async () => {
-      const { app } = await createApp({ db: deps.db, clock }, { ownerId: keystore.user_id, name: 'Reader' });
+      const { app } = await createApp({ db: db, clock }, { ownerId: keystore.user_id, name: 'Reader' });
       clientId = app.client_id;
       seed = randomBytes(32).toString('hex');
       const { createPublicKey, createPrivateKey } = await import('node:crypto');
       const priv = createPrivateKey({ key: Buffer.concat([Buffer.from('302e020100300506032b657004220420', 'hex'), Buffer.from(seed, 'hex')]), format: 'der', type: 'pkcs8' });
       const publicHex = Buffer.from(createPublicKey(priv).export({ format: 'jwk' }).x ?? '', 'base64url').toString('hex');
       authorizationId = randomUUID();
-      await deps.db
+      await db
         .insertInto('authorizations')
         .values({
           authorization_id: authorizationId,
@@ -247,16 +250,16 @@ describe('request-signed tokens', () => {
 
     it('refuses a revoked authorization on the next request', async () => {
       expect(await refusal(signJws(EDDSA, oauthClaims('PROFILE:READ'), seed), get())).toBe('accepted');
-      await revokeAuthorization({ db: deps.db, kv: deps.kv, clock }, authorizationId);
+      await revokeAuthorization({ db, hot: deps.hot, kv: deps.kv, clock }, authorizationId);
       expect(await refusal(signJws(EDDSA, oauthClaims('PROFILE:READ'), seed), get())).toBe('revoked');
     });
 
     it('refuses a revocation made behind its back (another process) once the cached read has expired', async () => {
       // restored as if nothing happened (the announcement stood in for by forgetting here)
-      await deps.db.updateTable('authorizations').set({ revoked_at: null }).where('authorization_id', '=', authorizationId).execute();
-      forgetCachedReads(deps.db);
+      await db.updateTable('authorizations').set({ revoked_at: null }).where('authorization_id', '=', authorizationId).execute();
+      database.storage.hot.forgetAll();
       expect(await refusal(signJws(EDDSA, oauthClaims('PROFILE:READ'), seed), get())).toBe('accepted');
-      await deps.db.updateTable('authorizations').set({ revoked_at: clock.now() }).where('authorization_id', '=', authorizationId).execute();
+      await db.updateTable('authorizations').set({ revoked_at: clock.now() }).where('authorization_id', '=', authorizationId).execute();
       // no announcement reached this process: only the cache's lifetime bounds how long it is believed
       await sleep(CACHE_TTL_MS + 50);
       expect(await refusal(signJws(EDDSA, oauthClaims('PROFILE:READ'), seed), get())).toBe('revoked');

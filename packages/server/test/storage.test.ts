@@ -23,7 +23,7 @@ describe.each(databaseBackends)('storage: $name', (backend) => {
   let db: Db;
   const clock = new TestClock();
   const kv = new MemoryKv(clock);
-  const deps = () => ({ db, clock, kv });
+  const deps = () => ({ db, hot: database.storage.hot, clock, kv });
 
   beforeAll(async () => {
     database = await backend.open();

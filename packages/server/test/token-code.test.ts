@@ -87,7 +87,8 @@ describe('POST /oauth/token grant_type=authorization_code', () => {
     const refresh = await postForm(f.app, '/oauth/token', { grant_type: 'refresh_token', refresh_token: first.refresh_token }, f.confidential);
     expect(refresh.json()).toMatchObject({ error: 'invalid_grant' });
     await new Promise((resolve) => setTimeout(resolve, 0));
-    expect(published).toContain(authorizationId);
+    // each message is the JSON list of what changed (storage/hot-reads.ts)
+    expect(published.flatMap((message) => JSON.parse(message) as string[])).toContain(`authorization:${authorizationId}`);
     await unsubscribe();
   });
 

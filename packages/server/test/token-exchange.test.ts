@@ -6,7 +6,8 @@ import { createApp } from '../src/apps/service.js';
 import { grantedScopes } from '../src/consent/grants.js';
 import { serverKeyPair } from '../src/tokens/server-key.js';
 import { lookupAccessToken } from '../src/tokens/service.js';
-import { authorizeServiceLogin, revokeServiceLoginRows } from '../src/tokens/service-login.js';
+import { authorizeServiceLogin } from '../src/oauth/token/service-login.js';
+import { revokeServiceLoginRows } from '../src/tokens/repo.js';
 import { sleep } from './clock.js';
 import { sessionClaims, sigFor, signJws } from './signing.js';
 import { type TestApp, type TokenFixture, postForm, tokenFixture } from './token-fixture.js';
@@ -200,7 +201,7 @@ describe('token exchange: the login is an authorization the user can see and rev
     // the revocation has looked for the session's logins and found none, but not committed yet
     await f.deps.db.transaction().execute(async (trx) => {
       await trx.updateTable('key_sessions').set({ revoked_at: f.clock.now() }).where('session_id', '=', otherKeystore.session_id).execute();
-      expect(await revokeServiceLoginRows(trx, otherKeystore.session_id, f.clock.now())).toEqual([]);
+      expect(await revokeServiceLoginRows({ db: trx, changed: [] }, otherKeystore.session_id, f.clock.now())).toEqual([]);
       attempt = authorizeServiceLogin(f.deps, login, {}).catch((error: unknown) => error);
       await sleep(100);
     });

@@ -46,7 +46,7 @@ export interface TokenFixture {
   app: FastifyInstance;
   clock: TestClock;
   kv: MemoryKv;
-  deps: { db: TestDatabase['storage']['db']; clock: TestClock; kv: MemoryKv };
+  deps: { db: TestDatabase['storage']['db']; hot: TestDatabase['storage']['hot']; clock: TestClock; kv: MemoryKv };
   user: UserRow;
   confidential: TestApp;
   other: TestApp;
@@ -67,7 +67,7 @@ export function pkcePair(): { verifier: string; challenge: string } {
 export async function tokenFixture(env: Record<string, string> = {}, clock = new TestClock(), open: () => Promise<TestDatabase> = openTestDatabase): Promise<TokenFixture> {
   const database = await open();
   const kv = new MemoryKv(clock);
-  const deps = { db: database.storage.db, clock, kv };
+  const deps = { db: database.storage.db, hot: database.storage.hot, clock, kv };
   const app = await buildApp(loadConfig({ LOG_LEVEL: 'silent', ...env }), { storage: database.storage, kv, clock });
   const user = await createUser(deps, { username: `alice${randomBytes(3).toString('hex')}`, password: 'correct horse battery' });
   const makeApp = async (name: string, type: 'confidential' | 'public'): Promise<TestApp> => {

@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { rotateSecret, deleteApp, createApp } from '../src/apps/service.js';
-import { CHANGES_CHANNEL } from '../src/storage/precompiled.js';
+import { CHANGES_CHANNEL } from '../src/storage/hot-reads.js';
 import { sha256Hex } from '../src/tokens/opaque.js';
 import { type AccessTokenRow, insertAccessToken, insertAccessTokenGrouped, insertRefreshToken } from '../src/tokens/repo.js';
 import { type TestApp, type TokenFixture, postForm, redeem, tokenFixture } from './token-fixture.js';
@@ -50,14 +50,14 @@ describe('token endpoint fast paths', () => {
     const good = [tokenRow(f.confidential.clientId), tokenRow(f.other.clientId)];
     const orphan = tokenRow('00000000-0000-4000-8000-000000000000');
     // all three in the same turn of the event loop: one batch
-    const outcomes = await Promise.allSettled([insertAccessTokenGrouped(f.deps.db, good[0]!), insertAccessTokenGrouped(f.deps.db, orphan), insertAccessTokenGrouped(f.deps.db, good[1]!)]);
+    const outcomes = await Promise.allSettled([insertAccessTokenGrouped(f.deps, good[0]!), insertAccessTokenGrouped(f.deps, orphan), insertAccessTokenGrouped(f.deps, good[1]!)]);
     expect(outcomes.map((outcome) => outcome.status)).toEqual(['fulfilled', 'rejected', 'fulfilled']);
     const stored = await f.deps.db.selectFrom('access_tokens').select('token_hash').where('token_hash', 'in', [...good, orphan].map((row) => row.token_hash)).execute();
     expect(stored.map((row) => row.token_hash).sort()).toEqual(good.map((row) => row.token_hash).sort());
   });
 
   it('refuses to batch a write that belongs to a transaction', async () => {
-    await expect(f.deps.db.transaction().execute((trx) => insertAccessTokenGrouped(trx, tokenRow(f.confidential.clientId)))).rejects.toThrow(/transaction/);
+    await expect(f.deps.db.transaction().execute((trx) => insertAccessTokenGrouped({ db: trx, hot: f.deps.hot }, tokenRow(f.confidential.clientId)))).rejects.toThrow(/transaction/);
   });
 
   it('refuses a rotated secret on the very next request, though the app was cached a moment before', async () => {

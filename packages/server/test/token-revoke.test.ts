@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { grantedScopes } from '../src/consent/grants.js';
-import { findActiveAccessToken, revokeGrant } from '../src/tokens/service.js';
+import { revokeGrant } from '../src/consent/revoke-app.js';
+import { findActiveAccessToken } from '../src/tokens/service.js';
 import { type TestApp, type TokenFixture, postForm, redeem, tokenFixture } from './token-fixture.js';
 
 describe('revocation, introspection and metadata', () => {
@@ -38,7 +39,8 @@ describe('revocation, introspection and metadata', () => {
         expect(await f.isActive(tokens.access_token)).toBe(false);
         expect((await refresh(f.confidential, tokens.refresh_token)).json()).toMatchObject({ error: 'invalid_grant' });
         await new Promise((resolve) => setTimeout(resolve, 0));
-        expect(published).toEqual([tokens.authorization_id]);
+        // one message, the JSON list of what changed (storage/hot-reads.ts)
+        expect(published.map((message) => JSON.parse(message) as string[])).toEqual([[`authorization:${tokens.authorization_id}`]]);
         await unsubscribe();
       }
     });
@@ -135,8 +137,9 @@ describe('revocation, introspection and metadata', () => {
     expect((await redeem(f, f.confidential, { code: pending.code })).json()).toMatchObject({ error: 'invalid_grant' });
     expect(await findActiveAccessToken(f.deps, otherApp.access_token)).toMatchObject({ clientId: f.other.clientId });
     await new Promise((resolve) => setTimeout(resolve, 0));
-    expect(published).toEqual(expect.arrayContaining([one.authorization_id, two.authorization_id]));
-    expect(published).not.toContain(otherApp.authorization_id);
+    const changed = published.flatMap((message) => JSON.parse(message) as string[]);
+    expect(changed).toEqual(expect.arrayContaining([`authorization:${one.authorization_id}`, `authorization:${two.authorization_id}`]));
+    expect(changed).not.toContain(`authorization:${otherApp.authorization_id}`);
     await unsubscribe();
   });
 

@@ -4,7 +4,8 @@ import { consumeCode } from '../src/oauth/codes.js';
 import type { Kv } from '../src/storage/kv/index.js';
 import { timedTokenKey } from '../src/tokens/opaque.js';
 import { type RotateResult, rotateRefreshToken } from '../src/tokens/rotation.js';
-import { type TokensDeps, authorizeCode, issueTokenPair, lookupAccessToken, revokeAuthorization, revokeCodeAuthorization } from '../src/tokens/service.js';
+import { authorizeCode } from '../src/oauth/token/authorization-code.js';
+import { type TokensDeps, issueTokenPair, lookupAccessToken, revokeAuthorization, revokeCodeAuthorization } from '../src/tokens/service.js';
 import { type TestKv, kvBackends } from './backends.js';
 import { sleep } from './clock.js';
 import { type TokenFixture, tokenFixture } from './token-fixture.js';
@@ -34,7 +35,7 @@ describe.each(kvBackends)('rotateRefreshToken on the $name kv', (backend) => {
     store = await backend.open(f.clock);
     const recorder = recording(store.kv);
     written = recorder.written;
-    deps = { db: f.deps.db, clock: f.clock, kv: recorder.kv };
+    deps = { db: f.deps.db, hot: f.deps.hot, clock: f.clock, kv: recorder.kv };
   });
   afterAll(async () => {
     await store?.cleanup();

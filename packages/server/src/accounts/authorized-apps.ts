@@ -2,6 +2,7 @@ import { parseScopes } from '@signet/protocol';
 import { listAuthorizations } from '../consent/authorizations.js';
 import type { Clock } from '../storage/kv/types.js';
 import type { Db } from '../storage/tables.js';
+import { listGrantsWithApps } from '../consent/repo.js';
 
 /** One app on the account page: what the user granted it and when it last acted. */
 export interface AuthorizedApp {
@@ -23,14 +24,7 @@ export interface AuthorizedApp {
  * see it to take it back.
  */
 export async function listAuthorizedApps(deps: { db: Db; clock: Clock }, userId: string): Promise<AuthorizedApp[]> {
-  const grants = await deps.db
-    .selectFrom('grants')
-    .innerJoin('apps', 'apps.client_id', 'grants.client_id')
-    .select(['grants.client_id', 'grants.scopes', 'grants.created_at', 'apps.name', 'apps.icon_url', 'apps.website'])
-    .where('grants.user_id', '=', userId)
-    .orderBy('apps.name')
-    .orderBy('grants.client_id')
-    .execute();
+  const grants = await listGrantsWithApps(deps.db, userId);
   const authorizations = await listAuthorizations(deps, userId);
   return grants.map((grant) => {
     const mine = authorizations.filter((a) => a.app.app_id === grant.client_id);

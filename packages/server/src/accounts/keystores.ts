@@ -1,11 +1,11 @@
 import { generateKeyPairSync, randomUUID } from 'node:crypto';
 import type { KeystoreFile } from '@signet/protocol';
 import { type AuditOrigin, recordChange } from '../audit/service.js';
-import type { Clock, Kv } from '../storage/kv/types.js';
-import { announceChange } from '../storage/precompiled.js';
+import type { Clock } from '../storage/kv/types.js';
 import type { Db } from '../storage/tables.js';
-import { announceRevocations } from '../tokens/service.js';
-import { revokeServiceLoginRows } from '../tokens/service-login.js';
+import { type ChangeStores, runInTransaction } from '../storage/transaction.js';
+import { insertKeySession, listLiveKeySessions, revokeKeySessionRow } from '../tokens/key-sessions-repo.js';
+import { revokeServiceLoginRows } from '../tokens/repo.js';
 
 /** The keystore file a user downloads (PROTOCOL.md §3): its schema is in @signet/protocol. */
 export type Keystore = KeystoreFile;
@@ -20,16 +20,13 @@ export async function createKeystore(deps: { db: Db; clock: Clock }, userId: str
   const raw = Buffer.from(publicKey.export({ format: 'jwk' }).x ?? '', 'base64url');
   const sessionId = randomUUID();
   await deps.db.transaction().execute(async (trx) => {
-    await trx
-      .insertInto('key_sessions')
-      .values({
-        session_id: sessionId,
-        user_id: userId,
-        public_key: raw.toString('hex'),
-        created_at: new Date(deps.clock.now()).toISOString(),
-        revoked_at: null,
-      })
-      .execute();
+    await insertKeySession(trx, {
+      session_id: sessionId,
+      user_id: userId,
+      public_key: raw.toString('hex'),
+      created_at: new Date(deps.clock.now()).toISOString(),
+      revoked_at: null,
+    });
     await recordChange({ db: trx, clock: deps.clock }, { type: 'keystore.created', userId, detail: { session_id: sessionId } }, origin);
   });
   return {
@@ -47,23 +44,12 @@ export async function createKeystore(deps: { db: Db; clock: Clock }, userId: str
  * Undefined when there was no live session of this user's to end; otherwise the
  * authorizations it ended.
  */
-export async function revokeKeystore(deps: { db: Db; clock: Clock; kv: Kv }, userId: string, sessionId: string): Promise<string[] | undefined> {
+export async function revokeKeystore(deps: ChangeStores & { clock: Clock }, userId: string, sessionId: string): Promise<string[] | undefined> {
   const now = deps.clock.now();
-  const ended = await deps.db.transaction().execute(async (trx) => {
-    const result = await trx
-      .updateTable('key_sessions')
-      .set({ revoked_at: now })
-      .where('session_id', '=', sessionId)
-      .where('user_id', '=', userId)
-      .where('revoked_at', 'is', null)
-      .executeTakeFirst();
-    if (Number(result.numUpdatedRows) === 0) return undefined;
-    return revokeServiceLoginRows(trx, sessionId, now);
+  return runInTransaction(deps, async (tx) => {
+    if (!(await revokeKeySessionRow(tx, userId, sessionId, now))) return undefined;
+    return revokeServiceLoginRows(tx, sessionId, now);
   });
-  if (!ended) return undefined;
-  await announceChange(deps, `session:${sessionId}`);
-  await announceRevocations(deps, ended);
-  return ended;
 }
 
 /** A session as the account page lists it: never its key. */
@@ -74,12 +60,5 @@ export interface KeystoreSummary {
 
 /** The user's live sessions, newest first. */
 export async function listKeystores(db: Db, userId: string): Promise<KeystoreSummary[]> {
-  return db
-    .selectFrom('key_sessions')
-    .select(['session_id', 'created_at'])
-    .where('user_id', '=', userId)
-    .where('revoked_at', 'is', null)
-    .orderBy('created_at', 'desc')
-    .orderBy('session_id')
-    .execute();
+  return listLiveKeySessions(db, userId);
 }

@@ -1,7 +1,6 @@
 import { InvalidFieldError } from '../errors/errors.js';
-import type { Kv } from '../storage/kv/types.js';
-import { announceChange } from '../storage/precompiled.js';
-import type { Db } from '../storage/tables.js';
+import type { ChangeStores } from '../storage/transaction.js';
+import { updateProfileRow } from './repo.js';
 import { validateFullName, validatePhone } from './validation.js';
 
 /**
@@ -61,8 +60,6 @@ export function validateProfile(input: ProfileInput): ProfileUpdate {
   };
 }
 
-export async function updateProfile(deps: { db: Db; kv: Kv }, userId: string, update: ProfileUpdate): Promise<void> {
-  await deps.db.updateTable('users').set(update).where('user_id', '=', userId).execute();
-  // GET /me caches profiles briefly
-  await announceChange(deps, `profile:${userId}`);
+export async function updateProfile(deps: ChangeStores, userId: string, update: ProfileUpdate): Promise<void> {
+  await updateProfileRow(deps, userId, update);
 }

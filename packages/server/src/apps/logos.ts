@@ -1,4 +1,7 @@
 import type { AppLogosTable, Db } from '../storage/tables.js';
+import { saveLogoRows } from './repo.js';
+
+export { findLogo } from './repo.js';
 
 /**
  * Uploaded app logos. The type is read from the bytes' signature, never from the
@@ -36,16 +39,5 @@ export function publicIconUrl(iconUrl: string, issuer: string): string {
 
 /** Stores (or replaces) the logo and points the app's icon_url at it, in one transaction. */
 export async function saveLogo(db: Db, clientId: string, type: LogoType, bytes: Buffer, now: string): Promise<void> {
-  await db.transaction().execute(async (trx) => {
-    await trx
-      .insertInto('app_logos')
-      .values({ client_id: clientId, content_type: type, bytes, updated_at: now })
-      .onConflict((oc) => oc.column('client_id').doUpdateSet({ content_type: type, bytes, updated_at: now }))
-      .execute();
-    await trx.updateTable('apps').set({ icon_url: logoPath(clientId), updated_at: now }).where('client_id', '=', clientId).execute();
-  });
-}
-
-export function findLogo(db: Db, clientId: string): Promise<Pick<AppLogosTable, 'content_type' | 'bytes'> | undefined> {
-  return db.selectFrom('app_logos').select(['content_type', 'bytes']).where('client_id', '=', clientId).executeTakeFirst();
+  await saveLogoRows(db, clientId, { content_type: type, bytes, updated_at: now }, logoPath(clientId));
 }

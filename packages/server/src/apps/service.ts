@@ -3,9 +3,10 @@ import { insertBotUser } from '../accounts/service.js';
 import { deleteUser, setFullName } from '../accounts/repo.js';
 import { type AuditOrigin, recordChange } from '../audit/service.js';
 import { InvalidFieldError, NotFoundError } from '../errors/errors.js';
+import type { HotReads } from '../storage/hot-reads.js';
 import type { Clock, Kv } from '../storage/kv/types.js';
-import { announceChange } from '../storage/precompiled.js';
 import type { Db } from '../storage/tables.js';
+import { runInTransaction } from '../storage/transaction.js';
 import * as repo from './repo.js';
 import type { AppRow } from './repo.js';
 import { hashClientSecret, newClientSecret } from './secrets.js';
@@ -21,7 +22,8 @@ import {
 export interface AppsDeps {
   db: Db;
   clock: Clock;
-  /** where a change to an app is announced, so every instance's cached client lookups forget it */
+  /** the storage's hot reads, and the kv a change to an app is announced on, so every instance's cached client lookups forget it */
+  hot: HotReads;
   kv: Kv;
 }
 
@@ -139,13 +141,12 @@ export function listApps(deps: Pick<AppsDeps, 'db'>, ownerId?: string): Promise<
 
 export async function updateApp(deps: AppsDeps, clientId: string, changes: Partial<AppFields>): Promise<AppRow> {
   const fields = validateFields(changes);
-  await deps.db.transaction().execute(async (trx) => {
-    const updated = await repo.updateApp(trx, clientId, { ...fields, updated_at: new Date(deps.clock.now()).toISOString() });
+  await runInTransaction(deps, async (tx) => {
+    const updated = await repo.updateApp(tx, clientId, { ...fields, updated_at: new Date(deps.clock.now()).toISOString() });
     if (!updated) throw new NotFoundError(`App ${clientId}`);
     // the bot user carries the app's name
-    if (fields.name !== undefined) await setFullName(trx, clientId, fields.name);
+    if (fields.name !== undefined) await setFullName(tx, clientId, fields.name);
   });
-  await announceChange(deps, `app:${clientId}`);
   return getApp(deps, clientId);
 }
 
@@ -154,25 +155,23 @@ export async function rotateSecret(deps: AppsDeps, clientId: string, origin: Aud
   const app = await getApp(deps, clientId);
   if (app.type === 'public') throw new InvalidFieldError('type', 'a public app has no client secret to rotate');
   const clientSecret = newClientSecret();
-  await deps.db.transaction().execute(async (trx) => {
-    await repo.updateApp(trx, clientId, {
+  await runInTransaction(deps, async (tx) => {
+    await repo.updateApp(tx, clientId, {
       secret_hash: hashClientSecret(clientSecret),
       updated_at: new Date(deps.clock.now()).toISOString(),
     });
-    await recordChange({ db: trx, clock: deps.clock }, { type: 'app.secret_rotated', userId: app.owner_id, clientId }, origin);
+    await recordChange({ db: tx.db, clock: deps.clock }, { type: 'app.secret_rotated', userId: app.owner_id, clientId }, origin);
   });
-  await announceChange(deps, `app:${clientId}`);
   return { app: await getApp(deps, clientId), clientSecret };
 }
 
 export async function deleteApp(deps: AppsDeps, clientId: string, origin: AuditOrigin = {}): Promise<void> {
-  await deps.db.transaction().execute(async (trx) => {
-    const deleted = await repo.deleteApp(trx, clientId);
+  // its authorizations and tokens go with it: their cached reads are tagged with the app
+  await runInTransaction(deps, async (tx) => {
+    const deleted = await repo.deleteApp(tx, clientId);
     if (!deleted) throw new NotFoundError(`App ${clientId}`);
-    await deleteUser(trx, clientId);
+    await deleteUser(tx, clientId);
     const event = { type: 'app.deleted', userId: deleted.owner_id, clientId, detail: { name: deleted.name } } as const;
-    await recordChange({ db: trx, clock: deps.clock }, event, origin);
+    await recordChange({ db: tx.db, clock: deps.clock }, event, origin);
   });
-  // its authorizations and tokens went with it
-  await announceChange(deps, `app:${clientId}`);
 }

@@ -104,7 +104,7 @@ export function appCommands(program: Command, io: CliIo): void {
   withFieldOptions(apps.command('update <client_id>').description('change an app’s fields').option('--name <name>', '1-64 characters')).action(
     async (clientId: string, options: AppFieldOptions) => {
       await withContextAndKv(io, async ({ storage, clock, kv, config }) => {
-        const view = viewOf(await updateApp({ db: storage.db, clock, kv }, clientId, fieldsFrom(options)), config);
+        const view = viewOf(await updateApp({ db: storage.db, hot: storage.hot, clock, kv }, clientId, fieldsFrom(options)), config);
         print(io, options.json, view, describeApp(view));
       });
     },
@@ -116,7 +116,7 @@ export function appCommands(program: Command, io: CliIo): void {
     .option('--json', 'print JSON')
     .action(async (clientId: string, options: { json?: boolean }) => {
       await withContextAndKv(io, async ({ storage, clock, kv }) => {
-        const { app, clientSecret } = await rotateSecret({ db: storage.db, clock, kv }, clientId, { via: 'cli' });
+        const { app, clientSecret } = await rotateSecret({ db: storage.db, hot: storage.hot, clock, kv }, clientId, { via: 'cli' });
         const result = { client_id: app.client_id, client_secret: clientSecret };
         print(io, options.json, result, describe(result));
       });
@@ -128,7 +128,7 @@ export function appCommands(program: Command, io: CliIo): void {
     .option('--json', 'print JSON')
     .action(async (clientId: string, options: { json?: boolean }) => {
       await withContextAndKv(io, async ({ storage, clock, kv }) => {
-        await deleteApp({ db: storage.db, clock, kv }, clientId, { via: 'cli' });
+        await deleteApp({ db: storage.db, hot: storage.hot, clock, kv }, clientId, { via: 'cli' });
         print(io, options.json, { client_id: clientId, deleted: true }, `deleted ${clientId}`);
       });
     });

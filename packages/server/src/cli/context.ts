@@ -33,7 +33,7 @@ export async function withContext<T>(io: CliIo, run: (ctx: CliContext) => Promis
 
 /**
  * withContext, plus the configured kv (Redis, or the database's): for commands whose change
- * running servers must hear about at once (their cached reads of it), as `announceChange` does.
+ * running servers must hear about at once (their cached reads of it): the owner repos announce it on the kv.
  */
 export async function withContextAndKv<T>(io: CliIo, run: (ctx: CliContext & { kv: Kv }) => Promise<T>): Promise<T> {
   return withContext(io, async (ctx) => {

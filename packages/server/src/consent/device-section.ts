@@ -1,6 +1,6 @@
 import QRCode from 'qrcode';
 import type { RouteContext } from '../context.js';
-import type { AuthorizeRequest } from '../oauth/authorize/request.js';
+import type { AuthorizeRequest } from '../oauth/authorize-request.js';
 import { type SafeHtml, html, trustedHtml } from '../plugins/html.js';
 import { addressSubject } from '../storage/kv/address-subject.js';
 import { withinWindowAllowance } from '../storage/kv/window-limit.js';

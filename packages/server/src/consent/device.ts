@@ -3,10 +3,11 @@ import { type AuditSource, recordAuditEventAfter } from '../audit/service.js';
 import { InvalidFieldError, SignetError } from '../errors/errors.js';
 import { type RouteContext, lifetimes } from '../context.js';
 import { issueCode } from '../oauth/codes.js';
-import { codeRedirectUrl, errorRedirectUrl } from '../oauth/authorize/redirect.js';
-import type { AuthorizeRequest } from '../oauth/authorize/request.js';
+import { codeRedirectUrl, errorRedirectUrl } from '../oauth/authorize-redirect.js';
+import type { AuthorizeRequest } from '../oauth/authorize-request.js';
 import type { DeviceRequestsTable } from '../storage/tables.js';
 import { sha256Hex } from '../tokens/opaque.js';
+import { decidePendingRequest, findDeviceRequest, insertDeviceRequest } from './device-repo.js';
 import { recordGrant } from './grants.js';
 import { type RequesterRecord, newMatchCode } from './requester.js';
 import { withAlwaysGranted } from './scopes.js';
@@ -90,7 +91,7 @@ export async function openDeviceRequest(deps: DeviceDeps, request: AuthorizeRequ
     requester_device: describeUserAgent(requester.userAgent),
     match_code: newMatchCode(),
   };
-  await deps.db.insertInto('device_requests').values(row).execute();
+  await insertDeviceRequest(deps.db, row);
   return toDeviceRequest(row);
 }
 
@@ -101,7 +102,7 @@ export class DeviceRequestExpiredError extends SignetError {
 }
 
 async function findRow(deps: DeviceDeps, column: 'code_id' | 'authorization_id', value: string): Promise<DeviceRequestsTable> {
-  const row = await deps.db.selectFrom('device_requests').selectAll().where(column, '=', value).executeTakeFirst();
+  const row = await findDeviceRequest(deps.db, column, value);
   if (!row) throw new SignetError(404, 'No such authorization request.');
   return row;
 }
@@ -133,14 +134,7 @@ export async function decideDeviceRequest(
   if (beyond.length > 0) throw new SignetError(10002, `scopes: ${beyond.join(' ')} was not requested`, { extra: { field: 'scopes' } });
   const approve = chosen.length > 0;
   const now = deps.clock.now();
-  const result = await deps.db
-    .updateTable('device_requests')
-    .set({ status: approve ? 'approved' : 'denied', user_id: userId, decided_at: now })
-    .where('authorization_id', '=', authorizationId)
-    .where('status', '=', 'pending')
-    .where('expires_at', '>', now)
-    .executeTakeFirst();
-  if (Number(result.numUpdatedRows) === 0) {
+  if (!(await decidePendingRequest(deps.db, authorizationId, approve ? 'approved' : 'denied', userId, now))) {
     if (row.expires_at <= now) throw new DeviceRequestExpiredError();
     throw new SignetError(403, 'This authorization request was already decided.');
   }

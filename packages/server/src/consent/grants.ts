@@ -2,6 +2,7 @@ import { formatScopes, parseScopes } from '@signet/protocol';
 import { type AuditOrigin, recordChange } from '../audit/service.js';
 import type { Clock } from '../storage/kv/types.js';
 import type { Db } from '../storage/tables.js';
+import { findGrantScopes, upsertGrant } from './repo.js';
 
 export interface GrantsDeps {
   db: Db;
@@ -9,13 +10,8 @@ export interface GrantsDeps {
 }
 
 export async function grantedScopes(db: Db, userId: string, clientId: string): Promise<string[]> {
-  const row = await db
-    .selectFrom('grants')
-    .select('scopes')
-    .where('user_id', '=', userId)
-    .where('client_id', '=', clientId)
-    .executeTakeFirst();
-  return row ? parseScopes(row.scopes) : [];
+  const scopes = await findGrantScopes(db, userId, clientId);
+  return scopes === undefined ? [] : parseScopes(scopes);
 }
 
 /** Does the user's grant to this app already cover every requested scope? */
@@ -42,11 +38,7 @@ export async function recordGrant(deps: GrantsDeps, userId: string, clientId: st
 export async function writeGrant(deps: GrantsDeps, userId: string, clientId: string, approved: readonly string[], origin: ConsentOrigin = {}): Promise<void> {
   const now = new Date(deps.clock.now()).toISOString();
   const merged = [...new Set([...(await grantedScopes(deps.db, userId, clientId)), ...approved])];
-  await deps.db
-    .insertInto('grants')
-    .values({ user_id: userId, client_id: clientId, scopes: formatScopes(merged), created_at: now, updated_at: now })
-    .onConflict((oc) => oc.columns(['user_id', 'client_id']).doUpdateSet({ scopes: formatScopes(merged), updated_at: now }))
-    .execute();
+  await upsertGrant(deps.db, userId, clientId, formatScopes(merged), now);
   const detail = { granted: [...approved], asked: [...(origin.asked ?? approved)] };
   await recordChange(deps, { type: 'consent.granted', userId, clientId, detail }, origin);
 }

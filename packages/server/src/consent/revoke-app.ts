@@ -1,7 +1,24 @@
 import { type AuditSource, recordAuditEventAfter } from '../audit/service.js';
+import { spendPendingCodes } from '../oauth/codes-repo.js';
+import { runInTransaction } from '../storage/transaction.js';
+import { authorizationIdsOf, revokeAuthorizationRows } from '../tokens/repo.js';
 import type { TokensDeps } from '../tokens/service.js';
-import { revokeGrant } from '../tokens/service.js';
 import { grantedScopes } from './grants.js';
+import { deleteGrant } from './repo.js';
+
+/**
+ * Revokes the app for the user (PROTOCOL.md §8): the grant goes, and every authorization,
+ * token and not-yet-redeemed code under it ends at once. Returns the authorizations it ended.
+ */
+export async function revokeGrant(deps: TokensDeps, userId: string, clientId: string): Promise<string[]> {
+  const now = deps.clock.now();
+  return runInTransaction(deps, async (tx) => {
+    await deleteGrant(tx.db, userId, clientId);
+    await spendPendingCodes(tx.db, userId, clientId, now);
+    const all = await authorizationIdsOf(tx.db, userId, clientId);
+    return revokeAuthorizationRows(tx, all, now);
+  });
+}
 
 /**
  * A user takes an app's access away (the account page, or POST /oauth/cancel): the grant,

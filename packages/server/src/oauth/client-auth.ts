@@ -1,6 +1,6 @@
 import { type AppRow, findAppForClientAuth } from '../apps/repo.js';
 import { clientSecretMatches } from '../apps/secrets.js';
-import type { Db } from '../storage/tables.js';
+import type { HotReads } from '../storage/hot-reads.js';
 import { invalidClient, invalidRequest } from './errors.js';
 import { type FormBody, formParam } from './form.js';
 
@@ -72,6 +72,6 @@ export function verifyClient(app: AppRow | undefined, credentials: ClientCredent
   return app;
 }
 
-export async function authenticateClient(db: Db, credentials: ClientCredentials): Promise<AppRow> {
-  return verifyClient(await findAppForClientAuth(db, credentials.clientId), credentials);
+export async function authenticateClient(hot: HotReads, credentials: ClientCredentials): Promise<AppRow> {
+  return verifyClient(await findAppForClientAuth(hot, credentials.clientId), credentials);
 }

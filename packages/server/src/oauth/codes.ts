@@ -2,8 +2,11 @@ import { randomUUID } from 'node:crypto';
 import { formatScopes } from '@signet/protocol';
 import type { RedirectUriMatch } from '../apps/redirects.js';
 import type { Clock } from '../storage/kv/types.js';
-import type { AuthorizationCodesTable, Db } from '../storage/tables.js';
+import type { Db } from '../storage/tables.js';
 import { newOpaqueToken, sha256Hex } from '../tokens/opaque.js';
+import { type CodeRow, findCode, insertCode, spendCode } from './codes-repo.js';
+
+export type { CodeRow };
 
 export const CODE_LIFETIME_MS = 10 * 60 * 1000;
 
@@ -23,30 +26,25 @@ export interface CodeRequest {
   authorizationId?: string;
 }
 
-export type CodeRow = AuthorizationCodesTable;
-
 /** Issues a single-use code (256 random bits) bound to app, user, redirect URI (and how it was allowed), challenge and scopes. */
 export async function issueCode(deps: { db: Db; clock: Clock }, request: CodeRequest): Promise<{ code: string; authorizationId: string }> {
   const code = newOpaqueToken(32);
   const now = deps.clock.now();
   const authorizationId = request.authorizationId ?? randomUUID();
-  await deps.db
-    .insertInto('authorization_codes')
-    .values({
-      code_hash: sha256Hex(code),
-      authorization_id: authorizationId,
-      client_id: request.clientId,
-      user_id: request.userId,
-      redirect_uri_sent: request.redirectUriSent ?? null,
-      redirect_uri: request.redirectUri,
-      redirect_uri_match: request.redirectUriMatch,
-      code_challenge: request.codeChallenge ?? null,
-      scopes: formatScopes(request.scopes),
-      created_at: now,
-      expires_at: now + CODE_LIFETIME_MS,
-      used_at: null,
-    })
-    .execute();
+  await insertCode(deps.db, {
+    code_hash: sha256Hex(code),
+    authorization_id: authorizationId,
+    client_id: request.clientId,
+    user_id: request.userId,
+    redirect_uri_sent: request.redirectUriSent ?? null,
+    redirect_uri: request.redirectUri,
+    redirect_uri_match: request.redirectUriMatch,
+    code_challenge: request.codeChallenge ?? null,
+    scopes: formatScopes(request.scopes),
+    created_at: now,
+    expires_at: now + CODE_LIFETIME_MS,
+    used_at: null,
+  });
   return { code, authorizationId };
 }
 
@@ -64,14 +62,8 @@ export type ConsumeResult =
 export async function consumeCode(deps: { db: Db; clock: Clock }, code: string): Promise<ConsumeResult> {
   const now = deps.clock.now();
   const codeHash = sha256Hex(code);
-  const row = await deps.db
-    .updateTable('authorization_codes')
-    .set({ used_at: now })
-    .where('code_hash', '=', codeHash)
-    .where('used_at', 'is', null)
-    .returningAll()
-    .executeTakeFirst();
+  const row = await spendCode(deps.db, codeHash, now);
   if (row) return row.expires_at > now ? { status: 'consumed', row } : { status: 'expired', row };
-  const spent = await deps.db.selectFrom('authorization_codes').selectAll().where('code_hash', '=', codeHash).executeTakeFirst();
+  const spent = await findCode(deps.db, codeHash);
   return spent ? { status: 'replayed', row: spent } : { status: 'unknown' };
 }

@@ -44,7 +44,7 @@ export async function introspectRoutes(app: FastifyInstance, context: RouteConte
     const body = requireFormBody(request);
     const credentials = readClientCredentials(request.headers.authorization, body);
     const token = requiredFormParam(body, 'token');
-    const client = await authenticateClient(context.db, credentials);
+    const client = await authenticateClient(context.hot, credentials);
     if (client.type !== 'confidential') throw invalidClient('Only a confidential app may introspect tokens.');
 
     const info = await lookupAccessToken(context, token);

@@ -34,7 +34,7 @@ export async function revokeRoutes(app: FastifyInstance, context: RouteContext):
     const body = requireFormBody(request);
     const credentials = readClientCredentials(request.headers.authorization, body);
     const token = requiredFormParam(body, 'token');
-    const client = await authenticateClient(context.db, credentials);
+    const client = await authenticateClient(context.hot, credentials);
     const refreshToken = async () => {
       const authorizationId = await revokeByRefreshToken(context, token, client.client_id);
       if (authorizationId === undefined) return false;

@@ -1,4 +1,5 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { deleteWebSession, findWebSessionUser, insertWebSession } from '../accounts/repo.js';
 import { type UserView, toUserView } from '../accounts/service.js';
 import { isHttpsIssuer } from '../config/schema.js';
 import { type RouteContext, lifetimes } from '../context.js';
@@ -82,20 +83,14 @@ export function currentUser(request: FastifyRequest): UserView | null {
 }
 
 async function findSignedIn(context: RouteContext, sid: string): Promise<UserView | null> {
-  const row = await context.db
-    .selectFrom('web_sessions')
-    .innerJoin('users', 'users.user_id', 'web_sessions.user_id')
-    .selectAll('users')
-    .where('web_sessions.session_hash', '=', sha256Hex(sid))
-    .where('web_sessions.expires_at', '>', context.clock.now())
-    .executeTakeFirst();
+  const row = await findWebSessionUser(context.db, sha256Hex(sid), context.clock.now());
   return row ? toUserView(row) : null;
 }
 
 /** A fresh id replaces the old one: an id planted before sign-in is worth nothing after it. */
 async function rotate(reply: FastifyReply, context: RouteContext, maxAgeSeconds?: number): Promise<BrowserState & { sid: string }> {
   const browser = state(reply.request);
-  if (browser.sid) await context.db.deleteFrom('web_sessions').where('session_hash', '=', sha256Hex(browser.sid)).execute();
+  if (browser.sid) await deleteWebSession(context.db, sha256Hex(browser.sid));
   const sid = newOpaqueToken();
   browser.sid = sid;
   browser.user = null;
@@ -107,10 +102,7 @@ async function rotate(reply: FastifyReply, context: RouteContext, maxAgeSeconds?
 export async function signIn(reply: FastifyReply, context: RouteContext, user: UserView): Promise<void> {
   const browser = await rotate(reply, context, Math.floor(lifetimes.webSessionMs / 1000));
   const now = context.clock.now();
-  await context.db
-    .insertInto('web_sessions')
-    .values({ session_hash: sha256Hex(browser.sid), user_id: user.user_id, created_at: now, expires_at: now + lifetimes.webSessionMs })
-    .execute();
+  await insertWebSession(context.db, { session_hash: sha256Hex(browser.sid), user_id: user.user_id, created_at: now, expires_at: now + lifetimes.webSessionMs });
   browser.user = user;
 }
 

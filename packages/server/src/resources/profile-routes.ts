@@ -16,7 +16,7 @@ const userDocs: RouteDocs = { responses: { 200: dataOf(UserView) }, errors: 'pla
 export async function profileRoutes(app: FastifyInstance, context: RouteContext): Promise<void> {
   app.get('/me', { config: { openapi: userDocs } }, async (request) => {
     const principal = await guard(context, request, ALWAYS_GRANTED_SCOPE);
-    const row = await findProfileById(context.db, principal.userId);
+    const row = await findProfileById(context, principal.userId);
     // the token outlived its user (an account deleted under it)
     if (!row) throw new NotFoundError('User');
     return { data: profileView(row, { self: true, withPhone: holds(principal, PHONE_READ) }) };
@@ -24,7 +24,7 @@ export async function profileRoutes(app: FastifyInstance, context: RouteContext)
 
   app.get<{ Params: { id: string } }>('/users/:id', { config: { openapi: userDocs } }, async (request) => {
     const principal = await guard(context, request, ALWAYS_GRANTED_SCOPE);
-    const row = await findProfile(context.db, request.params.id);
+    const row = await findProfile(context, request.params.id);
     if (!row) throw new NotFoundError('User');
     // a public profile never carries the phone, not even the caller's own (that is /me)
     return { data: profileView(row, { self: row.user_id === principal.userId, withPhone: false }) };

@@ -6,7 +6,8 @@ import pg from 'pg';
 import type { Sealer } from '../keys/sealer.js';
 import type { DatabaseDialect } from './dialect.js';
 import { type StorageLog, reasonOf, silentLog } from './log.js';
-import { useSqliteReader } from './precompiled.js';
+import { HotReads } from './hot-reads.js';
+import { type Clock, systemClock } from './kv/types.js';
 import { checkpointInBackground } from './sqlite-checkpoints.js';
 import { withStatementCache } from './sqlite-statements.js';
 import type { Database, Db } from './tables.js';
@@ -22,10 +23,14 @@ export interface DatabaseOptions {
   backgroundCheckpoints?: boolean;
   /** Where a lost PostgreSQL connection is reported (the app's logger); the kv opened on this storage uses it too. */
   log?: StorageLog;
+  /** What the hot-read cache measures its lifetimes by; the system clock by default. */
+  clock?: Clock;
 }
 
 export interface Storage {
   db: Db;
+  /** This database's precompiled reads, their cache and turn batches (storage/hot-reads.ts). */
+  hot: HotReads;
   dialect: DatabaseDialect;
   /** Seals and opens what this database keeps encrypted: it travels with the database it belongs to. */
   sealer: Sealer;
@@ -88,18 +93,19 @@ async function openSqlite(url: string, options: DatabaseOptions): Promise<Storag
     if (reader) {
       reader.pragma('busy_timeout = 10000');
       reader.pragma(`cache_size = ${PAGE_CACHE}`);
-      useSqliteReader(db, reader);
     }
+    const hot = new HotReads(db, reader, options.clock ?? systemClock);
     const stopCheckpoints = options.backgroundCheckpoints && file ? await checkpointInBackground(sqlite, file) : undefined;
     return {
       db,
+      hot,
       dialect: 'sqlite',
       sealer: options.sealer,
       sqlitePath: file,
       log: options.log ?? silentLog,
       close: async () => {
         await stopCheckpoints?.();
-        reader?.close();
+        hot.close();
         await db.destroy();
       },
     };
@@ -153,6 +159,7 @@ async function openPostgres(url: string, options: DatabaseOptions): Promise<Stor
   const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
   return {
     db,
+    hot: new HotReads(db, undefined, options.clock ?? systemClock),
     dialect: 'postgres',
     sealer: options.sealer,
     schema,

@@ -1,65 +1,43 @@
-import type BetterSqlite3 from 'better-sqlite3';
-import { type Compilable, CompiledQuery } from 'kysely';
-import type { Kv } from './kv/types.js';
+import type { Compilable, CompiledQuery } from 'kysely';
 import type { Db } from './tables.js';
 
 /*
- * The request hot path (token and key lookups, the profile) runs a handful of fixed
- * SELECTs on every API call. Building and compiling them through Kysely's query builder
- * each time cost more than running them, so they are compiled once, by Kysely, from
- * placeholder arguments, and each call only binds its values.
- *
- * On SQLite they run on a second, read-only connection: synchronous, and outside the
- * main connection's transactions, so they only ever see committed rows (WAL lets a
- * reader run beside the writer). Raw statements on the main connection could not be
- * used safely: they would run inside whatever transaction another request has open.
- *
- * A read may also be cached, per process, for at most CACHE_TTL_MS. ARCHITECTURE.md allows
- * a cache of keys and authorizations only if a revocation reaches every instance within
- * one second: the short lifetime guarantees that on its own, whatever path made the change
- * (even another process's CLI command), and `announceChange` makes it immediate, here at
- * once and elsewhere through the kv's publish/subscribe.
+ * Definitions of the fixed statements of the request hot path (token and key lookups, the
+ * profile, client authentication, the grouped inserts). Building and compiling them through
+ * Kysely's query builder each time cost more than running them, so each is defined once, at
+ * module level in its repo, and compiled by Kysely from placeholder arguments; each call only
+ * binds its values. What a definition compiles to, and what it read, is kept per database by
+ * that storage's HotReads (storage/hot-reads.ts), which runs it.
  */
 
-const sqliteReaders = new WeakMap<Db, BetterSqlite3.Database>();
-
-/** Lets precompiled reads of `db` use this read-only connection to the same SQLite file. */
-export function useSqliteReader(db: Db, reader: BetterSqlite3.Database): void {
-  sqliteReaders.set(db, reader);
-}
-
-const PLACEHOLDER = '\u0000signet-argument-';
+export const PLACEHOLDER = '\u0000signet-argument-';
 
 type Binding = { argument: number } | { constant: unknown };
 
-interface Compiled {
+/** A statement compiled from placeholders, and where each bound value comes from. */
+export interface CompiledFirst {
   query: CompiledQuery;
   bindings: Binding[];
-  statement: BetterSqlite3.Statement | undefined;
-  cache: ReadCache | undefined;
 }
 
-/** How long a cached read may be served; well under the one second a revocation may take. */
-export const CACHE_TTL_MS = 500;
-const CACHE_MAX_ENTRIES = 10_000;
-
-type ReadCache = Map<string, { row: unknown; until: number }>;
-const cachesOfDb = new WeakMap<Db, Set<ReadCache>>();
-
-/** Forgets every cached read of `db` in this process. */
-export function forgetCachedReads(db: Db): void {
-  for (const cache of cachesOfDb.get(db) ?? []) cache.clear();
+/**
+ * A SELECT answering its first row, built by `build`, which receives placeholders in place of
+ * its string arguments (every hot-path key is a string). With `tagsOf`, a found row is cached
+ * (a miss never is) under the tags it returns, `<what>:<id>` strings such as `app:<client id>`:
+ * a change announced under one of them forgets the row (storage/hot-reads.ts).
+ */
+export interface PrecompiledFirst<A extends string[], R> {
+  readonly arity: A['length'];
+  readonly build: (db: Db, ...args: A) => Compilable<R>;
+  readonly tagsOf: ((row: R, args: A) => string[]) | undefined;
 }
 
-function newCache(db: Db): ReadCache {
-  const cache: ReadCache = new Map();
-  let caches = cachesOfDb.get(db);
-  if (!caches) {
-    caches = new Set();
-    cachesOfDb.set(db, caches);
-  }
-  caches.add(cache);
-  return cache;
+export function precompiledFirst<A extends string[], R>(
+  arity: A['length'],
+  build: (db: Db, ...args: A) => Compilable<R>,
+  options: { cache?: (row: R, args: A) => string[] } = {},
+): PrecompiledFirst<A, R> {
+  return { arity, build, tagsOf: options.cache };
 }
 
 function bindingOf(value: unknown): Binding {
@@ -67,53 +45,60 @@ function bindingOf(value: unknown): Binding {
   return { constant: value };
 }
 
+export function compileFirst<A extends string[], R>(definition: PrecompiledFirst<A, R>, db: Db): CompiledFirst {
+  const placeholders = Array.from({ length: definition.arity }, (_, i) => `${PLACEHOLDER}${i}`) as A;
+  const query = definition.build(db, ...placeholders).compile();
+  return { query, bindings: query.parameters.map(bindingOf) };
+}
+
+/** The values to bind for `args`, in the statement's order. */
+export function parametersOf(compiled: CompiledFirst, args: readonly string[]): unknown[] {
+  return compiled.bindings.map((binding) => ('argument' in binding ? args[binding.argument] : binding.constant));
+}
+
 /**
- * A SELECT built once per database by `build`, which receives placeholders in place of
- * its string arguments; the returned function runs it with real values and answers the
- * first row. Only string arguments are supported: every hot-path key is a string.
- * With `cache`, a found row is kept for CACHE_TTL_MS (a miss is never kept).
+ * A multi-row INSERT for a write hot path, built by `build` (conflict clause, RETURNING and all)
+ * and compiled by Kysely from placeholders; each call only binds the rows' values, read in
+ * `columns` order, then `extras` (values the statement uses outside the rows). Building each
+ * batch's INSERT through the query builder was 5% of a client-credentials grant's CPU (a third
+ * of what SQLite took to run it); bound to a kept text, it is under 1%. Run by HotReads.insert.
  */
-export function precompiledFirst<A extends string[], R>(
-  arity: A['length'],
-  build: (db: Db, ...args: A) => Compilable<R>,
-  options: { cache?: boolean } = {},
-): (db: Db, ...args: A) => Promise<R | undefined> {
-  const perDb = new WeakMap<Db, Compiled>();
-  const placeholders = Array.from({ length: arity }, (_, i) => `${PLACEHOLDER}${i}`) as A;
+export interface PrecompiledInsert<Row, Extras extends unknown[], Answer> {
+  readonly columns: readonly (keyof Row & string)[];
+  readonly build: (db: Db, rows: Row[], ...extras: Extras) => Compilable<unknown>;
+  readonly extraArity: Extras['length'];
+  /** never set: carries the type of the RETURNING rows */
+  readonly answer?: Answer;
+}
 
-  function compiledFor(db: Db): Compiled {
-    let compiled = perDb.get(db);
-    if (!compiled) {
-      const query = build(db, ...placeholders).compile();
-      const reader = sqliteReaders.get(db);
-      compiled = { query, bindings: query.parameters.map(bindingOf), statement: reader?.prepare(query.sql), cache: options.cache ? newCache(db) : undefined };
-      perDb.set(db, compiled);
-    }
-    return compiled;
+export function precompiledInsert<Row, Extras extends unknown[] = [], Answer = unknown>(
+  columns: readonly (keyof Row & string)[],
+  build: (db: Db, rows: Row[], ...extras: Extras) => Compilable<unknown>,
+  extraArity: Extras['length'] = 0,
+): PrecompiledInsert<Row, Extras, Answer> {
+  return { columns, build, extraArity };
+}
+
+/** The SQL text of `definition` for `rowCount` rows, compiled on `db`. */
+export function compileInsert<Row, Extras extends unknown[]>(definition: PrecompiledInsert<Row, Extras, unknown>, db: Db, rowCount: number): string {
+  let next = 0;
+  const placeholder = () => `${PLACEHOLDER}${next++}`;
+  const rows = Array.from({ length: rowCount }, () => Object.fromEntries(definition.columns.map((column) => [column, placeholder()])) as Row);
+  const extras = Array.from({ length: definition.extraArity }, placeholder) as Extras;
+  const query = definition.build(db, rows, ...extras).compile();
+  // the values are bound in the order they were handed out; anything else is a bug here
+  if (query.parameters.some((parameter, i) => parameter !== `${PLACEHOLDER}${i}`) || query.parameters.length !== next) {
+    throw new Error('precompiledInsert: the statement binds values other than its rows and extras, or out of order');
   }
+  return query.sql;
+}
 
-  async function run(compiled: Compiled, db: Db, args: A): Promise<R | undefined> {
-    const parameters = compiled.bindings.map((binding) => ('argument' in binding ? args[binding.argument] : binding.constant));
-    if (compiled.statement) return compiled.statement.get(parameters) as R | undefined;
-    const result = await db.executeQuery<R>({ ...compiled.query, parameters });
-    return result.rows[0];
-  }
-
-  return async (db, ...args) => {
-    const compiled = compiledFor(db);
-    const { cache } = compiled;
-    if (!cache) return run(compiled, db, args);
-    const key = args.join('\u0000');
-    const now = Date.now();
-    const hit = cache.get(key);
-    if (hit && hit.until > now) return hit.row as R;
-    const row = await run(compiled, db, args);
-    if (row !== undefined) {
-      if (cache.size >= CACHE_MAX_ENTRIES) cache.clear();
-      cache.set(key, { row, until: now + CACHE_TTL_MS });
-    }
-    return row;
-  };
+/** One chunk's values: each row's in `columns` order, then the extras. */
+export function insertValues<Row>(columns: readonly (keyof Row & string)[], rows: readonly Row[], extras: readonly unknown[]): unknown[] {
+  const values: unknown[] = [];
+  for (const row of rows) for (const column of columns) values.push(row[column]);
+  values.push(...extras);
+  return values;
 }
 
 // the largest statement: 512 rows (4,096 values at eight a row, under SQLite's 32,766 and
@@ -121,73 +106,11 @@ export function precompiledFirst<A extends string[], R>(
 const LARGEST_CHUNK = 512;
 
 /**
- * A multi-row INSERT for a write hot path, built by `build` (conflict clause, RETURNING and all)
- * and compiled by Kysely from placeholders; each call only binds the rows' values, read in
- * `columns` order, then `extras` (values the statement uses outside the rows). Building each
- * batch's INSERT through the query builder was 5% of a client-credentials grant's CPU (a third
- * of what SQLite took to run it); bound to a kept text, it is under 1%.
- *
- * Rows go in chunks of powers of two (37 rows: 32, 4 and 1), so a statement type has at most ten
- * texts, compiled once each: one per batch size would keep a new text, and SQLite statement,
- * for every size a load happens to produce, and memory grew for minutes. The chunks of one call
- * go in one transaction: if one fails, none is stored.
- */
-export function precompiledInsert<Row, Extras extends unknown[] = []>(
-  columns: readonly (keyof Row & string)[],
-  build: (db: Db, rows: Row[], ...extras: Extras) => Compilable<unknown>,
-  extraArity: Extras['length'] = 0,
-): <R = unknown>(db: Db, rows: readonly Row[], ...extras: Extras) => Promise<R[]> {
-  const perDb = new WeakMap<Db, Map<number, string>>();
-
-  function sqlFor(db: Db, rowCount: number): string {
-    let bySize = perDb.get(db);
-    if (!bySize) {
-      bySize = new Map();
-      perDb.set(db, bySize);
-    }
-    let sql = bySize.get(rowCount);
-    if (sql === undefined) {
-      let next = 0;
-      const placeholder = () => `${PLACEHOLDER}${next++}`;
-      const rows = Array.from({ length: rowCount }, () => Object.fromEntries(columns.map((column) => [column, placeholder()])) as Row);
-      const extras = Array.from({ length: extraArity }, placeholder) as Extras;
-      const query = build(db, rows, ...extras).compile();
-      // the values are bound in the order they were handed out; anything else is a bug here
-      if (query.parameters.some((parameter, i) => parameter !== `${PLACEHOLDER}${i}`) || query.parameters.length !== next) {
-        throw new Error('precompiledInsert: the statement binds values other than its rows and extras, or out of order');
-      }
-      sql = query.sql;
-      bySize.set(rowCount, sql);
-    }
-    return sql;
-  }
-
-  /** Runs on `target`, the database or a transaction of it; texts are kept per database (a transaction is new each time). */
-  async function insertChunk<R>(db: Db, target: Db, rows: readonly Row[], extras: Extras): Promise<R[]> {
-    const values: unknown[] = [];
-    for (const row of rows) for (const column of columns) values.push(row[column]);
-    values.push(...extras);
-    const result = await target.executeQuery<R>(CompiledQuery.raw(sqlFor(db, rows.length), values));
-    return result.rows;
-  }
-
-  return async <R>(db: Db, rows: readonly Row[], ...extras: Extras): Promise<R[]> => {
-    const chunks = powerOfTwoChunks(rows);
-    const insertAll = async (target: Db): Promise<R[]> => {
-      const answered: R[] = [];
-      for (const chunk of chunks) answered.push(...(await insertChunk<R>(db, target, chunk, extras)));
-      return answered;
-    };
-    if (chunks.length <= 1 || db.isTransaction) return insertAll(db);
-    // One commit for the batch, and all or nothing. Committed chunk by chunk, each commit wrote
-    // the same last pages of the table and its indexes to the WAL again (37 rows: three commits).
-    return db.transaction().execute(insertAll);
-  };
-}
-
-/**
  * `items` cut into runs of 512, 256, ... 1 (at most one of each below 512): the statements
- * precompiledInsert runs. A batch that is one run already comes back as it is, uncopied.
+ * HotReads.insert runs. Powers of two (37 rows: 32, 4 and 1) give a statement type at most ten
+ * texts, compiled once each: one per batch size would keep a new text, and SQLite statement,
+ * for every size a load happens to produce, and memory grew for minutes. A batch that is one
+ * run already comes back as it is, uncopied.
  */
 export function powerOfTwoChunks<T>(items: readonly T[]): (readonly T[])[] {
   const chunks: (readonly T[])[] = [];
@@ -199,17 +122,4 @@ export function powerOfTwoChunks<T>(items: readonly T[]): (readonly T[])[] {
     }
   }
   return chunks;
-}
-
-/** The kv channel on which a change to cached rows is announced (revocations among them). */
-export const CHANGES_CHANNEL = 'revocations';
-
-/**
- * After a committed change to rows that hot reads may have cached (a revocation, a
- * profile edit): forgets them here, then tells the other instances. Pass the database
- * the change was made on, not a transaction.
- */
-export async function announceChange(deps: { db: Db; kv: Kv }, message: string): Promise<void> {
-  forgetCachedReads(deps.db);
-  await deps.kv.publish(CHANGES_CHANNEL, message);
 }

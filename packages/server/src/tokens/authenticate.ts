@@ -64,7 +64,7 @@ function signedBody(request: FastifyRequest): string {
 async function authenticateSigned(context: RouteContext, request: FastifyRequest, token: string): Promise<SignedPrincipal> {
   const requestId = request.headers['x-request-id'];
   const principal = await verifySignedToken(
-    { db: context.db, kv: context.kv, clock: context.clock, maxAgeSeconds: context.config.signedTokenMaxAge },
+    { hot: context.hot, kv: context.kv, clock: context.clock, maxAgeSeconds: context.config.signedTokenMaxAge },
     token,
     { method: request.method, target: request.url, body: signedBody(request), requestId: typeof requestId === 'string' ? requestId : undefined },
   );

@@ -1,11 +1,10 @@
 import { formatScopes, parseScopes } from '@signet/protocol';
 import { lifetimes } from '../context.js';
-import type { CodeRow } from '../oauth/codes.js';
-import { invalidGrant } from '../oauth/errors.js';
 import { isUniqueViolation } from '../storage/dialect.js';
-import { announceChange } from '../storage/precompiled.js';
+import type { HotReads } from '../storage/hot-reads.js';
 import type { Clock, Kv } from '../storage/kv/types.js';
-import type { Db } from '../storage/tables.js';
+import type { AuthorizationCodesTable, Db } from '../storage/tables.js';
+import { runInTransaction } from '../storage/transaction.js';
 import { newTimedToken, timedTokenKey } from './opaque.js';
 import * as repo from './repo.js';
 import type { AuthorizationRow } from './repo.js';
@@ -14,12 +13,17 @@ export type { AuthorizationRow } from './repo.js';
 
 export interface TokensDeps {
   db: Db;
+  /** the storage's hot reads (storage.hot): token lookups, and what a revocation forgets */
+  hot: HotReads;
   kv: Kv;
   clock: Clock;
 }
 
 /** What writing rows needs (a transaction may stand in for `db`). */
-export type WriteDeps = Omit<TokensDeps, 'kv'>;
+export type WriteDeps = Pick<TokensDeps, 'db' | 'clock'>;
+
+/** A redeemed code: what its authorization is made of. */
+export type RedeemedCode = AuthorizationCodesTable;
 
 export interface IssuedAccessToken {
   accessToken: string;
@@ -33,7 +37,7 @@ export interface IssuedTokenPair extends IssuedAccessToken {
 }
 
 /** Creates the authorization a redeemed code stands for, with the client's key if one was bound. */
-export async function createAuthorization(deps: WriteDeps, code: CodeRow, clientPublicKeyHex?: string): Promise<AuthorizationRow> {
+export async function createAuthorization(deps: WriteDeps, code: RedeemedCode, clientPublicKeyHex?: string): Promise<AuthorizationRow> {
   const now = deps.clock.now();
   const row: AuthorizationRow = {
     authorization_id: code.authorization_id,
@@ -79,23 +83,23 @@ export async function issueTokenPair(deps: WriteDeps, authorization: Authorizati
 
 /**
  * Creates the authorization of a redeemed code and what `issue` issues under it, in one
- * transaction: a failure leaves no authorization without its tokens.
+ * transaction: a failure leaves no authorization without its tokens. `replayed`: a replay got
+ * here first and left a revoked authorization in this one's place.
  */
-export async function authorizeCode<T>(
+export async function createCodeAuthorization<T>(
   deps: WriteDeps,
-  code: CodeRow,
+  code: RedeemedCode,
   clientPublicKeyHex: string | undefined,
   issue: (deps: WriteDeps, authorization: AuthorizationRow) => Promise<T>,
-): Promise<{ authorization: AuthorizationRow; issued: T }> {
+): Promise<{ status: 'authorized'; authorization: AuthorizationRow; issued: T } | { status: 'replayed' }> {
   try {
     return await deps.db.transaction().execute(async (trx) => {
       const inTransaction = { db: trx, clock: deps.clock };
       const authorization = await createAuthorization(inTransaction, code, clientPublicKeyHex);
-      return { authorization, issued: await issue(inTransaction, authorization) };
+      return { status: 'authorized' as const, authorization, issued: await issue(inTransaction, authorization) };
     });
   } catch (error) {
-    // a replay got here first and left a revoked authorization in this one's place
-    if (isUniqueViolation(error)) throw invalidGrant('The authorization code was used twice.');
+    if (isUniqueViolation(error)) return { status: 'replayed' };
     throw error;
   }
 }
@@ -105,23 +109,8 @@ export async function authorizeCode<T>(
  * writing its authorization: a revoked row put in that place first makes its insert
  * fail, so nothing issued from a replayed code survives, whatever the interleaving.
  */
-export async function revokeCodeAuthorization(deps: TokensDeps, code: CodeRow): Promise<void> {
-  const now = deps.clock.now();
-  await deps.db
-    .insertInto('authorizations')
-    .values({
-      authorization_id: code.authorization_id,
-      user_id: code.user_id,
-      client_id: code.client_id,
-      scopes: code.scopes,
-      ed25519_public_key: null,
-      created_at: new Date(now).toISOString(),
-      accessed_at: null,
-      expires_at: now,
-      revoked_at: now,
-    })
-    .onConflict((oc) => oc.column('authorization_id').doNothing())
-    .execute();
+export async function revokeCodeAuthorization(deps: TokensDeps, code: RedeemedCode): Promise<void> {
+  await repo.insertRevokedAuthorization(deps.db, code, deps.clock.now());
   await revokeAuthorization(deps, code.authorization_id);
 }
 
@@ -139,11 +128,11 @@ async function insertRefreshToken(db: Db, now: number, authorization: Authorizat
 }
 
 /** A token under no authorization: client credentials, the app acting as its own bot user (user_id = client_id). */
-export async function issueClientToken(deps: WriteDeps, clientId: string, scopes: readonly string[]): Promise<IssuedAccessToken> {
+export async function issueClientToken(deps: Pick<TokensDeps, 'db' | 'hot' | 'clock'>, clientId: string, scopes: readonly string[]): Promise<IssuedAccessToken> {
   const now = deps.clock.now();
   const { token: accessToken, key } = newTimedToken(now);
   const expiresAt = now + lifetimes.accessTokenMs;
-  await repo.insertAccessTokenGrouped(deps.db, {
+  await repo.insertAccessTokenGrouped(deps, {
     token_hash: key,
     client_id: clientId,
     user_id: clientId,
@@ -160,36 +149,14 @@ export function isAuthorizationActive(authorization: AuthorizationRow | undefine
   return authorization !== undefined && authorization.revoked_at === null && authorization.expires_at > now;
 }
 
-/** Tells every instance (their caches) which authorizations this call ended; already-revoked ones were announced before. */
-export async function announceRevocations(deps: Pick<TokensDeps, 'db' | 'kv'>, authorizationIds: readonly string[]): Promise<void> {
-  for (const id of authorizationIds) await announceChange(deps, id);
-}
-
 async function revokeAuthorizations(deps: TokensDeps, authorizationIds: readonly string[]): Promise<void> {
   const now = deps.clock.now();
-  const revoked = await deps.db.transaction().execute((trx) => repo.revokeAuthorizationRows(trx, authorizationIds, now));
-  await announceRevocations(deps, revoked);
+  await runInTransaction(deps, (tx) => repo.revokeAuthorizationRows(tx, authorizationIds, now));
 }
 
 /** Ends one authorization and every token under it. Unknown or already revoked: nothing happens. */
 export async function revokeAuthorization(deps: TokensDeps, authorizationId: string): Promise<void> {
   await revokeAuthorizations(deps, [authorizationId]);
-}
-
-/**
- * Revokes the app for the user (PROTOCOL.md §8): the grant goes, and every authorization,
- * token and not-yet-redeemed code under it ends at once. Returns the authorizations it ended.
- */
-export async function revokeGrant(deps: TokensDeps, userId: string, clientId: string): Promise<string[]> {
-  const now = deps.clock.now();
-  const ids = await deps.db.transaction().execute(async (trx) => {
-    await repo.deleteGrant(trx, userId, clientId);
-    await repo.spendPendingCodes(trx, userId, clientId, now);
-    const all = await repo.authorizationIdsOf(trx, userId, clientId);
-    return repo.revokeAuthorizationRows(trx, all, now);
-  });
-  await announceRevocations(deps, ids);
-  return ids;
 }
 
 /** What a stored access token says about itself (introspection, bearer authentication). */
@@ -207,8 +174,8 @@ export interface AccessTokenInfo {
 }
 
 /** Looks an access token up by its value; undefined when it was never issued. */
-export async function lookupAccessToken(deps: Pick<TokensDeps, 'db' | 'clock'>, accessToken: string): Promise<AccessTokenInfo | undefined> {
-  const row = await repo.findAccessToken(deps.db, timedTokenKey(accessToken));
+export async function lookupAccessToken(deps: Pick<TokensDeps, 'hot' | 'clock'>, accessToken: string): Promise<AccessTokenInfo | undefined> {
+  const row = await repo.findAccessToken(deps.hot, timedTokenKey(accessToken));
   if (!row) return undefined;
   const now = deps.clock.now();
   const authorizationLive =
@@ -226,18 +193,17 @@ export async function lookupAccessToken(deps: Pick<TokensDeps, 'db' | 'clock'>, 
 }
 
 /** For bearer authentication: the token's facts only while it is active. */
-export async function findActiveAccessToken(deps: Pick<TokensDeps, 'db' | 'clock'>, accessToken: string): Promise<AccessTokenInfo | undefined> {
+export async function findActiveAccessToken(deps: Pick<TokensDeps, 'hot' | 'clock'>, accessToken: string): Promise<AccessTokenInfo | undefined> {
   const info = await lookupAccessToken(deps, accessToken);
   return info?.active ? info : undefined;
 }
 
 /** RFC 7009 for an access token: ends that token only. Returns false when it is not this client's. */
-export async function revokeAccessToken(deps: Pick<TokensDeps, 'db' | 'clock' | 'kv'>, accessToken: string, clientId: string): Promise<boolean> {
+export async function revokeAccessToken(deps: TokensDeps, accessToken: string, clientId: string): Promise<boolean> {
   const tokenHash = timedTokenKey(accessToken);
-  const row = await repo.findAccessToken(deps.db, tokenHash);
+  const row = await repo.findAccessToken(deps.hot, tokenHash);
   if (!row || row.client_id !== clientId) return false;
-  await repo.revokeAccessTokenRow(deps.db, tokenHash, deps.clock.now());
-  await announceChange(deps, `access-token:${tokenHash}`);
+  await repo.revokeAccessTokenRow(deps, tokenHash, deps.clock.now());
   return true;
 }
 

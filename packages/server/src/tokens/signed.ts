@@ -1,10 +1,11 @@
 import { FULL_SCOPE, type ParsedJws, isUuid, parseCompactJws, parseScopes, signatureBase } from '@signet/protocol';
 import type { Clock, Kv } from '../storage/kv/types.js';
-import { precompiledFirst } from '../storage/precompiled.js';
-import type { Db } from '../storage/tables.js';
+import type { HotReads } from '../storage/hot-reads.js';
 import { verifyEd25519 } from './ed25519.js';
 import { sha256Hex } from './opaque.js';
 import { InvalidTokenError } from './errors.js';
+import { findKeySession } from './key-sessions-repo.js';
+import { findSigningAuthorization } from './repo.js';
 
 /** What a request-signed token proves: who acts, for whom, with which scopes. */
 export type SignedPrincipal =
@@ -22,25 +23,13 @@ export interface SignedRequestParts {
 }
 
 export interface SignedTokenDeps {
-  db: Db;
+  /** the storage's hot reads: every signed call looks its key up there */
+  hot: HotReads;
   kv: Kv;
   clock: Clock;
   /** how old `iat` may be, in seconds */
   maxAgeSeconds: number;
 }
-
-// every signed API call runs one of these two: compiled once (storage/precompiled.ts)
-const findKeySession = precompiledFirst(1, (db, sessionId: string) =>
-  db.selectFrom('key_sessions').select(['public_key', 'user_id', 'revoked_at']).where('session_id', '=', sessionId),
-  { cache: true },
-);
-const findSigningAuthorization = precompiledFirst(1, (db, authorizationId: string) =>
-  db
-    .selectFrom('authorizations')
-    .select(['client_id', 'user_id', 'scopes', 'ed25519_public_key', 'revoked_at', 'expires_at'])
-    .where('authorization_id', '=', authorizationId),
-  { cache: true },
-);
 
 const FUTURE_SKEW_SECONDS = 60;
 
@@ -65,12 +54,12 @@ function checkTimes(jws: ParsedJws, nowSeconds: number, maxAgeSeconds: number): 
   if (iat < nowSeconds - maxAgeSeconds) throw new InvalidTokenError('iat', 'iat is too old');
 }
 
-async function keyFor(db: Db, jws: ParsedJws, nowMs: number): Promise<{ publicKey: Buffer; principal: SignedPrincipal }> {
+async function keyFor(hot: HotReads, jws: ParsedJws, nowMs: number): Promise<{ publicKey: Buffer; principal: SignedPrincipal }> {
   const { uid, sid, iss, aid, scp, aud } = jws.claims;
   if (typeof uid === 'string' && typeof sid === 'string') {
     // checked before the lookup: a malformed token costs no query
     if (scp !== FULL_SCOPE) throw new InvalidTokenError('scp', 'a session token must carry scp FULL');
-    const session = await findKeySession(db, sid);
+    const session = await findKeySession(hot, sid);
     if (!session || session.user_id !== uid || session.revoked_at !== null) throw new InvalidTokenError('session', 'unknown or revoked session');
     return {
       publicKey: Buffer.from(session.public_key, 'hex'),
@@ -79,7 +68,7 @@ async function keyFor(db: Db, jws: ParsedJws, nowMs: number): Promise<{ publicKe
   }
   if (typeof iss === 'string' && typeof aid === 'string') {
     if (aud !== undefined) throw new InvalidTokenError('aud', 'an OAuth token cannot carry aud');
-    const authorization = await findSigningAuthorization(db, aid);
+    const authorization = await findSigningAuthorization(hot, aid);
     if (!authorization || authorization.client_id !== iss) throw new InvalidTokenError('authorization', 'unknown authorization');
     if (authorization.revoked_at !== null || authorization.expires_at <= nowMs) throw new InvalidTokenError('revoked', 'the authorization is revoked or expired');
     if (!authorization.ed25519_public_key) throw new InvalidTokenError('authorization', 'no key is bound to this authorization');
@@ -130,7 +119,7 @@ export async function verifySignedToken(
     if (expect.audience === undefined) throw new InvalidTokenError('aud', 'a token minted for a service is not accepted here');
     throw new InvalidTokenError('aud', jws.claims.aud === undefined ? 'the token names no audience' : 'the token is for another audience');
   }
-  const { publicKey, principal } = await keyFor(deps.db, jws, nowMs);
+  const { publicKey, principal } = await keyFor(deps.hot, jws, nowMs);
   if (!verifyEd25519(publicKey, Buffer.from(jws.signingInput, 'utf8'), jws.signature)) {
     throw new InvalidTokenError('signature', 'bad signature');
   }

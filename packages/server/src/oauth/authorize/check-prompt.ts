@@ -1,4 +1,4 @@
-import type { AuthorizeRequest } from './request.js';
+import type { AuthorizeRequest } from '../authorize-request.js';
 import { type AuthorizeCheck, redirectError, redirectableParam } from './check.js';
 
 const PROMPTS: ReadonlySet<string> = new Set(['none', 'login', 'consent']);

@@ -3,7 +3,7 @@ import type { RedirectUriMatch } from '../../apps/redirects.js';
 import type { AppRow } from '../../apps/repo.js';
 import type { RouteContext } from '../../context.js';
 import { SignetError } from '../../errors/errors.js';
-import type { AuthorizeRequest } from './request.js';
+import type { AuthorizeRequest } from '../authorize-request.js';
 
 /** The raw parameters of an authorize request (query string, or the consent form's hidden fields). */
 export type AuthorizeParams = Readonly<Record<string, unknown>>;

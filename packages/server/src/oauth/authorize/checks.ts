@@ -8,7 +8,7 @@ import { checkPrompt } from './check-prompt.js';
 import { checkRedirectUri } from './check-redirect-uri.js';
 import { checkResponseType } from './check-response-type.js';
 import { checkScope } from './check-scope.js';
-import type { AuthorizeRequest } from './request.js';
+import type { AuthorizeRequest } from '../authorize-request.js';
 
 /**
  * PROTOCOL.md §5, in order. The first two decide where errors may go: until the

@@ -1,7 +1,7 @@
 import { issueCode } from '../codes.js';
 import type { RouteContext } from '../../context.js';
-import type { AuthorizeRequest } from './request.js';
-import { codeRedirectUrl } from './redirect.js';
+import type { AuthorizeRequest } from '../authorize-request.js';
+import { codeRedirectUrl } from '../authorize-redirect.js';
 
 /**
  * Issues the code for an approved request and gives the URL to send the browser to.

@@ -14,8 +14,8 @@ import { browserId, currentUser } from '../../plugins/web-session.js';
 import { type AuthorizeOutcome, pickAuthorizeParams, runAuthorizeChecks } from './checks.js';
 import { redirectError } from './check.js';
 import { approvedRedirectUrl } from './issue.js';
-import { errorRedirectUrl } from './redirect.js';
-import type { AuthorizeRequest } from './request.js';
+import { errorRedirectUrl } from '../authorize-redirect.js';
+import type { AuthorizeRequest } from '../authorize-request.js';
 
 type Failure = Extract<AuthorizeOutcome, { ok: false }>;
 

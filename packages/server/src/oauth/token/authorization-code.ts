@@ -3,7 +3,7 @@ import { findAppForClientAuth } from '../../apps/repo.js';
 import { type AuditSource, recordAuditEventAfter } from '../../audit/service.js';
 import type { RouteContext } from '../../context.js';
 import { serverKeyPair } from '../../tokens/server-key.js';
-import { type AuthorizationRow, authorizeCode, issueTokenPair, revokeCodeAuthorization } from '../../tokens/service.js';
+import { type AuthorizationRow, type WriteDeps, createCodeAuthorization, issueTokenPair, revokeCodeAuthorization } from '../../tokens/service.js';
 import { readClientCredentials, verifyClient } from '../client-auth.js';
 import { type CodeRow, consumeCode } from '../codes.js';
 import { expiredCode, invalidGrant, invalidRequest } from '../errors.js';
@@ -104,12 +104,27 @@ export async function redeemCode(context: RouteContext, redemption: CodeRedempti
   }
   const { row } = result;
   if (row.client_id !== redemption.clientId) throw invalidGrant('The authorization code was issued to another client.');
-  const app = redemption.authenticate(await findAppForClientAuth(context.db, redemption.clientId));
+  const app = redemption.authenticate(await findAppForClientAuth(context.hot, redemption.clientId));
   checkRedirectUri(row, redemption);
   checkSecretWhenNeeded(row, app, redemption.withSecret);
   checkPkce(row, redemption.codeVerifier);
   if (result.status === 'expired') throw expiredCode();
   return row;
+}
+
+/**
+ * Creates the authorization of a redeemed code and what `issue` issues under it, in one
+ * transaction (tokens/service.ts); a replay that got there first makes it invalid_grant.
+ */
+export async function authorizeCode<T>(
+  deps: WriteDeps,
+  row: CodeRow,
+  clientPublicKeyHex: string | undefined,
+  issue: (deps: WriteDeps, authorization: AuthorizationRow) => Promise<T>,
+): Promise<{ authorization: AuthorizationRow; issued: T }> {
+  const result = await createCodeAuthorization(deps, row, clientPublicKeyHex, issue);
+  if (result.status === 'replayed') throw invalidGrant('The authorization code was used twice.');
+  return result;
 }
 
 export async function serverPublicKeyBase64url(context: RouteContext): Promise<string> {

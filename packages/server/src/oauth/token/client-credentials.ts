@@ -15,7 +15,7 @@ import { expiresIn } from './answer.js';
 export async function clientCredentialsGrant(context: RouteContext, request: StandardTokenRequest): Promise<TokenAnswer> {
   const credentials = readClientCredentials(request.authorization, request.body);
   const requested = parseScopes(formParam(request.body, 'scope'));
-  const app = await authenticateClient(context.db, credentials);
+  const app = await authenticateClient(context.hot, credentials);
   if (app.type !== 'confidential') throw unauthorizedClient('client_credentials is for confidential apps only.');
   const unknown = unknownScopes(context.scopes, requested);
   if (unknown.length > 0) throw invalidScope(`Unknown scope: ${unknown.join(' ')}.`);

@@ -2,10 +2,10 @@ import type { PlatformTokenAnswer, PlatformTokenRequest, Received } from '@signe
 import type { AuditSource } from '../../audit/service.js';
 import type { RouteContext } from '../../context.js';
 import { InvalidFieldError } from '../../errors/errors.js';
-import { authorizeCode, issueAccessToken } from '../../tokens/service.js';
+import { issueAccessToken } from '../../tokens/service.js';
 import { verifyClient } from '../client-auth.js';
 import { invalidClient, invalidRequest } from '../errors.js';
-import { parseClientPublicKey, parseCodeVerifier, redeemCode, serverPublicKeyBase64url } from './authorization-code.js';
+import { authorizeCode, parseClientPublicKey, parseCodeVerifier, redeemCode, serverPublicKeyBase64url } from './authorization-code.js';
 
 /** Mixin's answer: a bound key gets the server's key back and no bearer token; otherwise a bearer token. */
 export type { PlatformTokenAnswer };

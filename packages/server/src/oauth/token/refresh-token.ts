@@ -20,7 +20,7 @@ export async function refreshTokenGrant(context: RouteContext, request: Standard
   const scopeParam = formParam(request.body, 'scope');
   const scopes = scopeParam === undefined ? undefined : parseScopes(scopeParam);
   // a failed client login must not spend the token
-  const app = await authenticateClient(context.db, credentials);
+  const app = await authenticateClient(context.hot, credentials);
 
   const policy = { graceMs: context.config.refreshReuseGrace * 1000, log: request.source.log };
   const result = await rotateRefreshToken(context, { refreshToken, clientId: app.client_id, scopes }, policy);

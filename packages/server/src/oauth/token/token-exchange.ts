@@ -3,7 +3,7 @@ import { findUserById } from '../../accounts/repo.js';
 import type { RouteContext } from '../../context.js';
 import { SignetError } from '../../errors/errors.js';
 import { InvalidTokenError } from '../../tokens/errors.js';
-import { authorizeServiceLogin } from '../../tokens/service-login.js';
+import { authorizeServiceLogin } from './service-login.js';
 import { verifySignedToken } from '../../tokens/signed.js';
 import { authenticateClient, readClientCredentials } from '../client-auth.js';
 import { invalidGrant, invalidRequest, unauthorizedClient } from '../errors.js';
@@ -27,14 +27,14 @@ export async function tokenExchangeGrant(context: RouteContext, request: Standar
   if (requiredFormParam(request.body, 'subject_token_type') !== JWT_TOKEN_TYPE) {
     throw invalidRequest('subject_token_type', `must be ${JWT_TOKEN_TYPE}`);
   }
-  const app = await authenticateClient(context.db, credentials);
+  const app = await authenticateClient(context.hot, credentials);
   // a public client proves no identity, so any token "for" it could be replayed by anyone
   if (app.type !== 'confidential') throw unauthorizedClient('Token exchange is for confidential apps only.');
 
   let principal;
   try {
     principal = await verifySignedToken(
-      { db: context.db, kv: context.kv, clock: context.clock, maxAgeSeconds: context.config.signedTokenMaxAge },
+      { hot: context.hot, kv: context.kv, clock: context.clock, maxAgeSeconds: context.config.signedTokenMaxAge },
       subjectToken,
       // the token must have been signed for GET /me, the request a user makes to show who they are
       { method: 'GET', target: '/me', body: '', requestId: undefined },

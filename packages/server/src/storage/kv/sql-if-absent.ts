@@ -1,5 +1,6 @@
 import { precompiledInsert } from '../precompiled.js';
-import type { Db, KvTable, SpentRequestIdsTable } from '../tables.js';
+import type { HotReads } from '../hot-reads.js';
+import type { KvTable, SpentRequestIdsTable } from '../tables.js';
 import { TurnBatches } from '../turn-batches.js';
 import type { Clock } from './types.js';
 import { requestIdHex } from './request-ids.js';
@@ -11,7 +12,7 @@ interface Entry<Row> {
 
 /**
  * Inserts-if-absent for the SQL kv, grouped: the calls made in one turn of the event loop go
- * into a few multi-row INSERT ... ON CONFLICT ... RETURNING statements (precompiledInsert's
+ * into a few multi-row INSERT ... ON CONFLICT ... RETURNING statements (HotReads.insert's
  * chunks). Each request-signed API call spends its `jti` here, and one commit per call was the
  * largest cost of the signed hot path on SQLite. Each statement decides alone which of its keys
  * were stored (the RETURNING rows), so the answer stays atomic across instances.
@@ -39,7 +40,7 @@ class IfAbsentBatches<Row> {
 }
 
 // in both tables, only an expired entry may be taken over
-const insertKvIfAbsent = precompiledInsert<KvTable, [now: number]>(
+const insertKvIfAbsent = precompiledInsert<KvTable, [now: number], { key: string }>(
   ['key', 'value', 'expires_at'],
   (db, rows, now) =>
     db
@@ -55,7 +56,7 @@ const insertKvIfAbsent = precompiledInsert<KvTable, [now: number]>(
   1,
 );
 
-const insertRequestIdsIfAbsent = precompiledInsert<SpentRequestIdsTable, [now: number]>(
+const insertRequestIdsIfAbsent = precompiledInsert<SpentRequestIdsTable, [now: number], { id: Buffer }>(
   ['id', 'expires_at'],
   (db, rows, now) =>
     db
@@ -72,17 +73,17 @@ const insertRequestIdsIfAbsent = precompiledInsert<SpentRequestIdsTable, [now: n
 );
 
 /** `setIfAbsent` of the SQL kv: the kv table. */
-export function kvSetIfAbsent(db: Db, clock: Clock): (key: string, value: string, ttlMs: number) => Promise<boolean> {
+export function kvSetIfAbsent(hot: HotReads, clock: Clock): (key: string, value: string, ttlMs: number) => Promise<boolean> {
   const batches = new IfAbsentBatches<KvTable>(async (rows) =>
-    (await insertKvIfAbsent<{ key: string }>(db, rows, clock.now())).map((row) => row.key),
+    (await hot.insert(insertKvIfAbsent, hot.db, rows, clock.now())).map((row) => row.key),
   );
   return (key, value, ttlMs) => batches.add(key, { key, value, expires_at: clock.now() + ttlMs });
 }
 
 /** `spendRequestId` of the SQL kv: the spent_request_ids table, keyed by the id's bytes. */
-export function kvSpendRequestId(db: Db, clock: Clock): (id: string, ttlMs: number) => Promise<boolean> {
+export function kvSpendRequestId(hot: HotReads, clock: Clock): (id: string, ttlMs: number) => Promise<boolean> {
   const batches = new IfAbsentBatches<SpentRequestIdsTable>(async (rows) =>
-    (await insertRequestIdsIfAbsent<{ id: Buffer }>(db, rows, clock.now())).map((row) => row.id.toString('hex')),
+    (await hot.insert(insertRequestIdsIfAbsent, hot.db, rows, clock.now())).map((row) => row.id.toString('hex')),
   );
   return async (id, ttlMs) => {
     // the batch tells ids apart by the hex the RETURNING rows come back as

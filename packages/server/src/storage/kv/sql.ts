@@ -20,8 +20,8 @@ export class SqlKv implements Kv {
     private readonly clock: Clock = systemClock,
   ) {
     this.db = storage.db;
-    this.setIfAbsent = kvSetIfAbsent(storage.db, clock);
-    this.spendRequestId = kvSpendRequestId(storage.db, clock);
+    this.setIfAbsent = kvSetIfAbsent(storage.hot, clock);
+    this.spendRequestId = kvSpendRequestId(storage.hot, clock);
     this.channel =
       storage.dialect === 'postgres' && storage.newPgClient
         ? new PostgresChannel(storage.newPgClient, storage.schema ?? 'public', this.subscribers, storage.log)

@@ -1,31 +1,18 @@
 import { ALWAYS_GRANTED_SCOPE } from '@signet/protocol';
 import { randomUUID } from 'node:crypto';
-import type { AuditOrigin } from '../audit/service.js';
-import { grantCovers, writeGrant } from '../consent/grants.js';
-import { lifetimes } from '../context.js';
-import { invalidGrant } from '../oauth/errors.js';
-import { dialectOf } from '../storage/dialect.js';
-import type { Db } from '../storage/tables.js';
-import * as repo from './repo.js';
-import { type AuthorizationRow, type IssuedAccessToken, type WriteDeps, issueAccessToken } from './service.js';
+import type { AuditOrigin } from '../../audit/service.js';
+import { grantCovers, writeGrant } from '../../consent/grants.js';
+import { lifetimes } from '../../context.js';
+import { lockLiveKeySession } from '../../tokens/key-sessions-repo.js';
+import * as repo from '../../tokens/repo.js';
+import { type AuthorizationRow, type IssuedAccessToken, type WriteDeps, issueAccessToken } from '../../tokens/service.js';
+import { invalidGrant } from '../errors.js';
 
 /** Who logs in to which service, and with which keystore session's token (PROTOCOL.md §11). */
 export interface ServiceLogin {
   userId: string;
   clientId: string;
   sessionId: string;
-}
-
-/**
- * Inside a transaction that writes under this session: is it still live? On PostgreSQL the
- * row stays share-locked until the transaction ends, so a revocation either waits for it
- * (and then finds what it wrote) or was committed first and is seen here; on SQLite
- * writers take turns anyway.
- */
-async function lockLiveKeySession(trx: Db, sessionId: string): Promise<boolean> {
-  const query = trx.selectFrom('key_sessions').select('session_id').where('session_id', '=', sessionId).where('revoked_at', 'is', null);
-  const row = await (dialectOf(trx) === 'postgres' ? query.forShare() : query).executeTakeFirst();
-  return row !== undefined;
 }
 
 /**
@@ -64,9 +51,4 @@ export async function authorizeServiceLogin(
     }
     return { authorization, issued: await issueAccessToken(inTransaction, authorization) };
   });
-}
-
-/** Inside a keystore's revocation: ends the service logins its session signed. Announce the ids it returns once committed. */
-export async function revokeServiceLoginRows(trx: Db, sessionId: string, now: number): Promise<string[]> {
-  return repo.revokeAuthorizationRows(trx, await repo.authorizationIdsOfKeySession(trx, sessionId), now);
 }

@@ -1,4 +1,4 @@
-import type { RedirectUriMatch } from '../../apps/redirects.js';
+import type { RedirectUriMatch } from '../apps/redirects.js';
 
 /** An /oauth/authorize request after every check has passed (PROTOCOL.md §5). */
 export interface AuthorizeRequest {

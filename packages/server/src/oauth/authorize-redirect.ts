@@ -1,5 +1,5 @@
-import type { SignetError } from '../../errors/errors.js';
-import type { AuthorizeRequest } from './request.js';
+import type { SignetError } from '../errors/errors.js';
+import type { AuthorizeRequest } from './authorize-request.js';
 
 /**
  * Adds parameters to a redirect URI, keeping its own query exactly as registered
