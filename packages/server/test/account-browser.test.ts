@@ -1,7 +1,4 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createUser } from '../src/accounts/service.js';
-import { createApp } from '../src/apps/service.js';
-import { systemClock } from '../src/storage/kv/index.js';
 import { type BrowserRig, SCREENSHOTS, startBrowserRig, watchedPage } from './browser-rig.js';
 import { basic, pkcePair } from './token-fixture.js';
 
@@ -14,17 +11,10 @@ describe('the account page in a real browser', () => {
 
   beforeAll(async () => {
     rig = await startBrowserRig();
-    const deps = { db: rig.database.storage.db, clock: systemClock };
-    const user = await createUser(deps, { username: 'alice', password: 'correct horse battery', fullName: 'Alice Liddell', phone: '+441234567890' });
-    const created = await createApp(deps, {
-      name: 'Photo Printer',
-      description: 'Prints the photos you choose.',
-      website: 'https://printer.example',
-      ownerId: user.user_id,
-      redirectUris: [rig.callbackUri],
-    });
-    clientId = created.app.client_id;
-    clientSecret = created.clientSecret ?? '';
+    ({ clientId, clientSecret } = await rig.registerApp(
+      { username: 'alice', fullName: 'Alice Liddell', phone: '+441234567890' },
+      { name: 'Photo Printer', description: 'Prints the photos you choose.', website: 'https://printer.example' },
+    ));
   });
   afterAll(async () => rig?.close());
 

@@ -3,7 +3,9 @@ import { type Server, createServer } from 'node:http';
 import { type AddressInfo, createServer as createNetServer } from 'node:net';
 import type { FastifyInstance } from 'fastify';
 import { type Browser, type BrowserContext, type Page, chromium } from 'playwright-core';
+import { createUser } from '../src/accounts/service.js';
 import { buildApp } from '../src/app.js';
+import { createApp } from '../src/apps/service.js';
 import { loadConfig } from '../src/config/load.js';
 import { MemoryKv, systemClock } from '../src/storage/kv/index.js';
 import { type TestDatabase, openTestDatabase } from './backends.js';
@@ -26,7 +28,14 @@ export interface BrowserRig {
   database: TestDatabase;
   browser: Browser;
   callbackUri: string;
+  /** Registers a user (password `correct horse battery`) and an app of theirs that calls back to callbackUri. */
+  registerApp(owner: { username: string; fullName: string; phone?: string }, app: { name: string; description: string; website: string }): Promise<RegisteredApp>;
   close(): Promise<void>;
+}
+
+export interface RegisteredApp {
+  clientId: string;
+  clientSecret: string;
 }
 
 export async function startBrowserRig(): Promise<BrowserRig> {
@@ -54,6 +63,12 @@ export async function startBrowserRig(): Promise<BrowserRig> {
     database,
     browser,
     callbackUri,
+    async registerApp(owner, details) {
+      const deps = { db: database.storage.db, clock: systemClock };
+      const user = await createUser(deps, { ...owner, password: 'correct horse battery' });
+      const created = await createApp(deps, { ...details, ownerId: user.user_id, redirectUris: [callbackUri] });
+      return { clientId: created.app.client_id, clientSecret: created.clientSecret ?? '' };
+    },
     close: async () => {
       await browser.close();
       await new Promise<void>((resolve) => callback.close(() => resolve()));

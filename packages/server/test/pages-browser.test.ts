@@ -1,8 +1,5 @@
 import * as oauth from 'oauth4webapi';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createUser } from '../src/accounts/service.js';
-import { createApp } from '../src/apps/service.js';
-import { systemClock } from '../src/storage/kv/index.js';
 import { sha256Hex } from '../src/tokens/opaque.js';
 import { type BrowserRig, SCREENSHOTS, startBrowserRig, watchedPage } from './browser-rig.js';
 
@@ -15,17 +12,10 @@ describe('sign-in and consent in a real browser, with oauth4webapi as the app', 
 
   beforeAll(async () => {
     rig = await startBrowserRig();
-    const deps = { db: rig.database.storage.db, clock: systemClock };
-    const owner = await createUser(deps, { username: 'alice', password: 'correct horse battery', fullName: 'Alice Liddell' });
-    const created = await createApp(deps, {
-      name: 'Loopback Demo',
-      description: 'A test app on this machine.',
-      website: 'https://demo.example.com',
-      ownerId: owner.user_id,
-      redirectUris: [rig.callbackUri],
-    });
-    clientId = created.app.client_id;
-    clientSecret = created.clientSecret ?? '';
+    ({ clientId, clientSecret } = await rig.registerApp(
+      { username: 'alice', fullName: 'Alice Liddell' },
+      { name: 'Loopback Demo', description: 'A test app on this machine.', website: 'https://demo.example.com' },
+    ));
   });
   afterAll(async () => rig?.close());
 

@@ -12,8 +12,6 @@ describe('POST /oauth/token grant_type=authorization_code', () => {
     await f?.close();
   });
 
-  const authorizationRow = (id: string) =>
-    f.deps.db.selectFrom('authorizations').selectAll().where('authorization_id', '=', id).executeTakeFirst();
 
   it('answers tokens for a code, with PKCE and client_secret_basic, never cached', async () => {
     const { code, verifier, authorizationId } = await f.code(f.confidential, { pkce: true });
@@ -36,7 +34,7 @@ describe('POST /oauth/token grant_type=authorization_code', () => {
       authorizationId,
       scopes: ['PROFILE:READ', 'PHONE:READ'],
     });
-    expect(await authorizationRow(authorizationId)).toMatchObject({ scopes: 'PROFILE:READ PHONE:READ', ed25519_public_key: null });
+    expect(await f.authorizationRow(authorizationId)).toMatchObject({ scopes: 'PROFILE:READ PHONE:READ', ed25519_public_key: null });
   });
 
   it('accepts client_secret_post without PKCE when authorize had no challenge', async () => {
@@ -68,7 +66,7 @@ describe('POST /oauth/token grant_type=authorization_code', () => {
     const response = await redeem(f, f.confidential, { code, ed25519: key.toString('base64url') });
     expect(response.statusCode).toBe(200);
     expect(response.json().ed25519).toMatch(/^[A-Za-z0-9_-]{43}$/);
-    expect((await authorizationRow(authorizationId))?.ed25519_public_key).toBe(key.toString('hex'));
+    expect((await f.authorizationRow(authorizationId))?.ed25519_public_key).toBe(key.toString('hex'));
   });
 
   it('refuses a replayed code and revokes every token the first redemption issued', async () => {
@@ -83,7 +81,7 @@ describe('POST /oauth/token grant_type=authorization_code', () => {
     expect(replay.json()).toMatchObject({ error: 'invalid_grant' });
     expect(replay.headers['cache-control']).toBe('no-store');
     expect(await f.isActive(first.access_token)).toBe(false);
-    expect((await authorizationRow(authorizationId))?.revoked_at).not.toBeNull();
+    expect((await f.authorizationRow(authorizationId))?.revoked_at).not.toBeNull();
     const refresh = await postForm(f.app, '/oauth/token', { grant_type: 'refresh_token', refresh_token: first.refresh_token }, f.confidential);
     expect(refresh.json()).toMatchObject({ error: 'invalid_grant' });
     await new Promise((resolve) => setTimeout(resolve, 0));

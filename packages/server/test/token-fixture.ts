@@ -1,3 +1,4 @@
+import { type AuthorizationRow, findAuthorization } from '../src/tokens/repo.js';
 import { createHash, randomBytes } from 'node:crypto';
 import type { FastifyInstance, LightMyRequestResponse } from 'fastify';
 import type { UserRow } from '../src/accounts/repo.js';
@@ -54,6 +55,8 @@ export interface TokenFixture {
   code(app: TestApp, options?: CodeOptions): Promise<IssuedCode>;
   /** Is this access token still active (not revoked, expired, or under a revoked authorization)? */
   isActive(accessToken: string): Promise<boolean>;
+  /** The authorization row as stored now. */
+  authorizationRow(authorizationId: string): Promise<AuthorizationRow | undefined>;
   close(): Promise<void>;
 }
 
@@ -106,6 +109,9 @@ export async function tokenFixture(env: Record<string, string> = {}, clock = new
     },
     async isActive(accessToken) {
       return (await lookupAccessToken(deps, accessToken))?.active ?? false;
+    },
+    authorizationRow(authorizationId) {
+      return findAuthorization(deps.db, authorizationId);
     },
     async close() {
       await app.close();

@@ -14,8 +14,6 @@ describe('POST /oauth/token, platform form', () => {
     await f?.close();
   });
 
-  const authorizationRow = (id: string) =>
-    f.deps.db.selectFrom('authorizations').selectAll().where('authorization_id', '=', id).executeTakeFirst();
   const spent = async (code: string) =>
     (await f.deps.db.selectFrom('authorization_codes').select('used_at').where('code_hash', '=', sha256Hex(code)).executeTakeFirstOrThrow()).used_at !== null;
 
@@ -45,7 +43,7 @@ describe('POST /oauth/token, platform form', () => {
     expect(response.json()).toEqual({
       data: { authorization_id: authorizationId, scope: 'PROFILE:READ PHONE:READ', ed25519: server.publicKey.toString('base64url') },
     });
-    expect((await authorizationRow(authorizationId))?.ed25519_public_key).toBe(clientKey.toString('hex'));
+    expect((await f.authorizationRow(authorizationId))?.ed25519_public_key).toBe(clientKey.toString('hex'));
     const tokens = await f.deps.db.selectFrom('access_tokens').select('token_hash').where('authorization_id', '=', authorizationId).execute();
     expect(tokens).toEqual([]);
   });
