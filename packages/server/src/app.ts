@@ -6,7 +6,7 @@ import { authorizationsRoutes } from './consent/authorizations-routes.js';
 import { deviceApiRoutes } from './consent/device-routes.js';
 import { defaultScopeRegistry } from './consent/scopes.js';
 import type { RouteContext } from './context.js';
-import { SignetError } from './errors/errors.js';
+import { NotFound } from './errors/platform.js';
 import { handleError } from './errors/handler.js';
 import { healthRoutes } from './health/routes.js';
 import { throttleClientAuthentication } from './oauth/client-auth-throttle.js';
@@ -116,7 +116,7 @@ export async function buildApp(config: Config, deps: AppDeps): Promise<FastifyIn
   const stopListening = await deps.kv.subscribe(CHANGES_CHANNEL, () => forgetCachedReads(deps.storage.db));
   app.addHook('onClose', async () => stopListening());
   app.setErrorHandler(handleError);
-  app.setNotFoundHandler((request, reply) => handleError(new SignetError(404), request, reply));
+  app.setNotFoundHandler((request, reply) => handleError(new NotFound(), request, reply));
 
   keepRawJsonBody(app);
   await app.register(formbody);

@@ -7,7 +7,7 @@ import { createApp } from '../src/apps/service.js';
 import { MemoryKv } from '../src/storage/kv/memory.js';
 import { CACHE_TTL_MS, forgetCachedReads } from '../src/storage/precompiled.js';
 import { revokeAuthorization } from '../src/tokens/service.js';
-import type { TokenFailure } from '../src/tokens/errors.js';
+import type { TokenFailure } from '../src/errors/oauth.js';
 import { type SignedRequestParts, type SignedTokenDeps, verifySignedToken } from '../src/tokens/signed.js';
 import { type TestDatabase, openTestDatabase } from './backends.js';
 import { TestClock, sleep } from './clock.js';

@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { insertBotUser } from '../accounts/service.js';
 import { deleteUser, setFullName } from '../accounts/repo.js';
 import { type AuditOrigin, recordChange } from '../audit/service.js';
-import { InvalidFieldError, NotFoundError } from '../errors/errors.js';
+import { InvalidField, NotFound } from '../errors/platform.js';
 import type { Clock, Kv } from '../storage/kv/types.js';
 import { announceChange } from '../storage/precompiled.js';
 import type { Db } from '../storage/tables.js';
@@ -129,7 +129,7 @@ export async function createApp(deps: Pick<AppsDeps, 'db' | 'clock'>, input: New
 
 export async function getApp(deps: Pick<AppsDeps, 'db'>, clientId: string): Promise<AppRow> {
   const app = await repo.findApp(deps.db, clientId);
-  if (!app) throw new NotFoundError(`App ${clientId}`);
+  if (!app) throw new NotFound(`App ${clientId} not found.`);
   return app;
 }
 
@@ -141,7 +141,7 @@ export async function updateApp(deps: AppsDeps, clientId: string, changes: Parti
   const fields = validateFields(changes);
   await deps.db.transaction().execute(async (trx) => {
     const updated = await repo.updateApp(trx, clientId, { ...fields, updated_at: new Date(deps.clock.now()).toISOString() });
-    if (!updated) throw new NotFoundError(`App ${clientId}`);
+    if (!updated) throw new NotFound(`App ${clientId} not found.`);
     // the bot user carries the app's name
     if (fields.name !== undefined) await setFullName(trx, clientId, fields.name);
   });
@@ -152,7 +152,7 @@ export async function updateApp(deps: AppsDeps, clientId: string, changes: Parti
 /** A new secret replaces the old one at once; public apps have none to rotate. */
 export async function rotateSecret(deps: AppsDeps, clientId: string, origin: AuditOrigin = {}): Promise<{ app: AppRow; clientSecret: string }> {
   const app = await getApp(deps, clientId);
-  if (app.type === 'public') throw new InvalidFieldError('type', 'a public app has no client secret to rotate');
+  if (app.type === 'public') throw new InvalidField('type', 'a public app has no client secret to rotate');
   const clientSecret = newClientSecret();
   await deps.db.transaction().execute(async (trx) => {
     await repo.updateApp(trx, clientId, {
@@ -168,7 +168,7 @@ export async function rotateSecret(deps: AppsDeps, clientId: string, origin: Aud
 export async function deleteApp(deps: AppsDeps, clientId: string, origin: AuditOrigin = {}): Promise<void> {
   await deps.db.transaction().execute(async (trx) => {
     const deleted = await repo.deleteApp(trx, clientId);
-    if (!deleted) throw new NotFoundError(`App ${clientId}`);
+    if (!deleted) throw new NotFound(`App ${clientId} not found.`);
     await deleteUser(trx, clientId);
     const event = { type: 'app.deleted', userId: deleted.owner_id, clientId, detail: { name: deleted.name } } as const;
     await recordChange({ db: trx, clock: deps.clock }, event, origin);

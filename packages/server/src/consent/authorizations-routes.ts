@@ -3,7 +3,7 @@ import type { FastifyInstance } from 'fastify';
 import { publicIconUrl } from '../apps/logos.js';
 import type { RouteContext } from '../context.js';
 import { JSON_TYPE, type RouteDocs, Timestamp, Uuid, dataOf } from '../docs/route-docs.js';
-import { InvalidFieldError } from '../errors/errors.js';
+import { InvalidField } from '../errors/platform.js';
 import { acceptBodies } from '../plugins/raw-body.js';
 import { authenticateSession } from '../tokens/authenticate.js';
 import { listAuthorizations } from './authorizations.js';
@@ -40,7 +40,7 @@ export async function authorizationsRoutes(app: FastifyInstance, context: RouteC
   app.post('/oauth/cancel', { onRequest: acceptBodies(JSON_TYPE), config: { openapi: docs.cancel } }, async (request) => {
     const principal = await authenticateSession(context, request);
     const clientId = (request.body as { client_id?: unknown } | undefined)?.client_id;
-    if (typeof clientId !== 'string' || clientId === '') throw new InvalidFieldError('client_id', 'is required');
+    if (typeof clientId !== 'string' || clientId === '') throw new InvalidField('client_id', 'is required');
     await revokeAppForUser(context, request, principal.userId, clientId, 'api');
     return { data: {} };
   });

@@ -2,7 +2,7 @@ import type {} from '@fastify/multipart';
 import type { FastifyRequest } from 'fastify';
 import type { AppFields } from '../apps/service.js';
 import { type LogoType, MAX_LOGO_BYTES, sniffLogoType } from '../apps/logos.js';
-import { InvalidFieldError } from '../errors/errors.js';
+import { InvalidField } from '../errors/platform.js';
 import { hasValidCsrfToken } from '../plugins/csrf.js';
 
 /** What the app form posts, kept as typed so a refused form can show it again. */
@@ -23,7 +23,7 @@ export interface PostedAppForm {
   /** a checked logo, when one was uploaded */
   logo?: { type: LogoType; bytes: Buffer };
   /** the logo was refused: the form is shown again with this next to the file input */
-  logoError?: InvalidFieldError;
+  logoError?: InvalidField;
 }
 
 // Generous for the text fields; the file is capped by MAX_LOGO_BYTES. Past these the
@@ -52,7 +52,7 @@ async function readRaw(request: FastifyRequest): Promise<RawForm> {
       // an empty file input still sends a part, with no name and no bytes
       if (part.fieldname === 'logo' && (bytes.length > 0 || part.filename !== '')) raw.file = { bytes, truncated: part.file.truncated };
     } else if (typeof part.value === 'string') {
-      if (part.valueTruncated) throw new InvalidFieldError(part.fieldname, 'is too long');
+      if (part.valueTruncated) throw new InvalidField(part.fieldname, 'is too long');
       raw.fields[part.fieldname] = part.value;
     }
   }
@@ -60,9 +60,9 @@ async function readRaw(request: FastifyRequest): Promise<RawForm> {
 }
 
 function checkLogo(file: { bytes: Buffer; truncated: boolean }): { type: LogoType; bytes: Buffer } {
-  if (file.truncated || file.bytes.length > MAX_LOGO_BYTES) throw new InvalidFieldError('logo', `must be at most ${MAX_LOGO_BYTES / 1024} KiB`);
+  if (file.truncated || file.bytes.length > MAX_LOGO_BYTES) throw new InvalidField('logo', `must be at most ${MAX_LOGO_BYTES / 1024} KiB`);
   const type = sniffLogoType(file.bytes);
-  if (!type) throw new InvalidFieldError('logo', 'must be a PNG, JPEG or WebP image (SVG is not accepted)');
+  if (!type) throw new InvalidField('logo', 'must be a PNG, JPEG or WebP image (SVG is not accepted)');
   return { type, bytes: file.bytes };
 }
 
@@ -84,7 +84,7 @@ export async function readAppForm(request: FastifyRequest): Promise<PostedAppFor
     try {
       posted.logo = checkLogo(raw.file);
     } catch (error) {
-      if (!(error instanceof InvalidFieldError)) throw error;
+      if (!(error instanceof InvalidField)) throw error;
       posted.logoError = error;
     }
   }

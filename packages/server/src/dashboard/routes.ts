@@ -5,7 +5,7 @@ import { saveLogo } from '../apps/logos.js';
 import type { AppRow } from '../apps/repo.js';
 import { createApp, deleteApp, rotateSecret, toAppView, updateApp } from '../apps/service.js';
 import type { RouteContext } from '../context.js';
-import { InvalidFieldError } from '../errors/errors.js';
+import { InvalidField } from '../errors/platform.js';
 import { csrfField, verifyCsrf } from '../plugins/csrf.js';
 import { applySecurityHeaders, errorPage, sendPage } from '../plugins/views.js';
 import { serverKeyPair } from '../tokens/server-key.js';
@@ -23,7 +23,7 @@ type AppParams = { Params: { client_id: string } };
 
 /** The service's refusal as a message beside the field at fault; anything else is not a form error. */
 function asFormError(error: unknown): FormError {
-  if (!(error instanceof InvalidFieldError) || !APP_FORM_FIELDS.includes(error.field)) throw error;
+  if (!(error instanceof InvalidField) || !APP_FORM_FIELDS.includes(error.field)) throw error;
   return formError(error.field, String(error.extra?.['reason'] ?? 'is invalid'));
 }
 
@@ -36,7 +36,7 @@ async function postedForm(request: FastifyRequest, reply: FastifyReply): Promise
     return await readAppForm(request);
   } catch (error) {
     const status = (error as { statusCode?: unknown }).statusCode;
-    if (!(error instanceof InvalidFieldError) && status !== 413) throw error;
+    if (!(error instanceof InvalidField) && status !== 413) throw error;
     return sendPage(reply, errorPage('Form too large', 'A field or the file is larger than this form accepts. Go back and shorten it.'), 413);
   }
 }

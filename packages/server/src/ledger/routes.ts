@@ -3,7 +3,7 @@ import { Type } from '@sinclair/typebox';
 import type { FastifyInstance } from 'fastify';
 import type { RouteContext } from '../context.js';
 import { JSON_TYPE, type RouteDocs, Timestamp, Uuid, dataOf } from '../docs/route-docs.js';
-import { SignetError } from '../errors/errors.js';
+import { BadRequest } from '../errors/platform.js';
 import { acceptBodies } from '../plugins/raw-body.js';
 import { guard } from '../resources/guard.js';
 import { type SnapshotParams, assetWithBalance, listBalances, listSnapshots, transfer } from './service.js';
@@ -62,7 +62,7 @@ const docs = {
 } satisfies Record<string, RouteDocs>;
 
 function bodyObject(body: unknown): Record<string, unknown> {
-  if (typeof body !== 'object' || body === null || Array.isArray(body)) throw new SignetError(400, 'The request body must be a JSON object.');
+  if (typeof body !== 'object' || body === null || Array.isArray(body)) throw new BadRequest('The request body must be a JSON object.');
   return body as Record<string, unknown>;
 }
 

@@ -2,7 +2,7 @@ import { ALWAYS_GRANTED_SCOPE, FULL_SCOPE } from '@signet/protocol';
 import type { FastifyRequest } from 'fastify';
 import type { RouteContext } from '../context.js';
 import { type Principal, authenticate } from '../tokens/authenticate.js';
-import { InsufficientScopeError } from '../tokens/errors.js';
+import { InsufficientScope } from '../errors/oauth.js';
 
 /** What a protected route needs: a scope, any one of several scopes, or FULL (the user's own session). */
 export type Need = string | readonly string[];
@@ -26,6 +26,6 @@ export function holds(principal: Principal, scope: string): boolean {
  */
 export async function guard(context: RouteContext, request: FastifyRequest, need: Need): Promise<Principal> {
   const principal = await authenticate(context, request);
-  if (!satisfies(principal, need)) throw new InsufficientScopeError(typeof need === 'string' ? need : need.join(' '));
+  if (!satisfies(principal, need)) throw new InsufficientScope(typeof need === 'string' ? need : need.join(' '));
   return principal;
 }

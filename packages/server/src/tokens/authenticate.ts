@@ -1,7 +1,7 @@
 import type { FastifyRequest } from 'fastify';
 import type { RouteContext } from '../context.js';
 import { FULL_SCOPE } from '@signet/protocol';
-import { InsufficientScopeError, InvalidTokenError } from './errors.js';
+import { InsufficientScope, InvalidToken } from '../errors/oauth.js';
 import { carriesBody } from '../plugins/raw-body.js';
 import { noteAccess } from './accessed.js';
 import { findActiveAccessToken } from './service.js';
@@ -37,7 +37,7 @@ export function bearerToken(request: FastifyRequest): string | undefined {
  */
 export async function authenticate(context: RouteContext, request: FastifyRequest): Promise<Principal> {
   const token = bearerToken(request);
-  if (!token) throw new InvalidTokenError('missing', 'no access token');
+  if (!token) throw new InvalidToken('missing', 'no access token');
   const principal = looksLikeJws(token) ? await authenticateSigned(context, request, token) : await authenticateBearer(context, token);
   if (principal.kind !== 'session' && principal.authorizationId) noteAccess(context, principal.authorizationId);
   return principal;
@@ -45,7 +45,7 @@ export async function authenticate(context: RouteContext, request: FastifyReques
 
 async function authenticateBearer(context: RouteContext, token: string): Promise<BearerPrincipal> {
   const info = await findActiveAccessToken(context, token);
-  if (!info) throw new InvalidTokenError('unknown', 'unknown, expired or revoked access token');
+  if (!info) throw new InvalidToken('unknown', 'unknown, expired or revoked access token');
   return { kind: 'bearer', userId: info.userId, clientId: info.clientId, authorizationId: info.authorizationId, full: false, scopes: info.scopes, audience: undefined };
 }
 
@@ -57,7 +57,7 @@ async function authenticateBearer(context: RouteContext, token: string): Promise
  */
 function signedBody(request: FastifyRequest): string {
   if (request.rawBody !== undefined) return request.rawBody;
-  if (carriesBody(request.headers)) throw new InvalidTokenError('sig', 'sig cannot cover this body: send it as application/json');
+  if (carriesBody(request.headers)) throw new InvalidToken('sig', 'sig cannot cover this body: send it as application/json');
   return '';
 }
 
@@ -74,6 +74,6 @@ async function authenticateSigned(context: RouteContext, request: FastifyRequest
 /** For FULL routes: only a user's (or bot's) own session token will do; an app's token is 403. */
 export async function authenticateSession(context: RouteContext, request: FastifyRequest): Promise<Principal & { kind: 'session' }> {
   const principal = await authenticate(context, request);
-  if (principal.kind !== 'session') throw new InsufficientScopeError(FULL_SCOPE);
+  if (principal.kind !== 'session') throw new InsufficientScope(FULL_SCOPE);
   return principal;
 }

@@ -3,7 +3,7 @@ import { randomUUID } from 'node:crypto';
 import type { AuditOrigin } from '../audit/service.js';
 import { grantCovers, writeGrant } from '../consent/grants.js';
 import { lifetimes } from '../context.js';
-import { invalidGrant } from '../oauth/errors.js';
+import { InvalidGrant } from '../errors/oauth.js';
 import { dialectOf } from '../storage/dialect.js';
 import type { Db } from '../storage/tables.js';
 import * as repo from './repo.js';
@@ -58,7 +58,7 @@ export async function authorizeServiceLogin(
     // written first: on SQLite the first write takes the write lock, so the check below sees every revocation committed before it
     await repo.insertAuthorization(trx, authorization);
     // the subject token's check may have read a cached session: this read decides
-    if (!(await lockLiveKeySession(trx, login.sessionId))) throw invalidGrant('The subject token’s keystore session was revoked.');
+    if (!(await lockLiveKeySession(trx, login.sessionId))) throw new InvalidGrant('The subject token’s keystore session was revoked.');
     if (!(await grantCovers(trx, login.userId, login.clientId, [ALWAYS_GRANTED_SCOPE]))) {
       await writeGrant(inTransaction, login.userId, login.clientId, [ALWAYS_GRANTED_SCOPE], { ...origin, via: 'token_exchange' });
     }

@@ -1,7 +1,7 @@
 import { formatScopes, parseScopes } from '@signet/protocol';
 import { lifetimes } from '../context.js';
 import type { CodeRow } from '../oauth/codes.js';
-import { invalidGrant } from '../oauth/errors.js';
+import { InvalidGrant } from '../errors/oauth.js';
 import { isUniqueViolation } from '../storage/dialect.js';
 import { announceChange } from '../storage/precompiled.js';
 import type { Clock, Kv } from '../storage/kv/types.js';
@@ -95,7 +95,7 @@ export async function authorizeCode<T>(
     });
   } catch (error) {
     // a replay got here first and left a revoked authorization in this one's place
-    if (isUniqueViolation(error)) throw invalidGrant('The authorization code was used twice.');
+    if (isUniqueViolation(error)) throw new InvalidGrant('The authorization code was used twice.');
     throw error;
   }
 }

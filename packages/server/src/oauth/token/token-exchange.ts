@@ -1,12 +1,11 @@
 import { ALWAYS_GRANTED_SCOPE } from '@signet/protocol';
 import { findUserById } from '../../accounts/repo.js';
 import type { RouteContext } from '../../context.js';
-import { SignetError } from '../../errors/errors.js';
-import { InvalidTokenError } from '../../tokens/errors.js';
+import { InvalidField, ServerError } from '../../errors/platform.js';
+import { InvalidGrant, InvalidToken, UnauthorizedClient } from '../../errors/oauth.js';
 import { authorizeServiceLogin } from '../../tokens/service-login.js';
 import { verifySignedToken } from '../../tokens/signed.js';
 import { authenticateClient, readClientCredentials } from '../client-auth.js';
-import { invalidGrant, invalidRequest, unauthorizedClient } from '../errors.js';
 import { requiredFormParam } from '../form.js';
 import { type StandardTokenRequest, type TokenAnswer, expiresIn } from './answer.js';
 
@@ -25,11 +24,11 @@ export async function tokenExchangeGrant(context: RouteContext, request: Standar
   const credentials = readClientCredentials(request.authorization, request.body);
   const subjectToken = requiredFormParam(request.body, 'subject_token');
   if (requiredFormParam(request.body, 'subject_token_type') !== JWT_TOKEN_TYPE) {
-    throw invalidRequest('subject_token_type', `must be ${JWT_TOKEN_TYPE}`);
+    throw new InvalidField('subject_token_type', `must be ${JWT_TOKEN_TYPE}`);
   }
   const app = await authenticateClient(context.db, credentials);
   // a public client proves no identity, so any token "for" it could be replayed by anyone
-  if (app.type !== 'confidential') throw unauthorizedClient('Token exchange is for confidential apps only.');
+  if (app.type !== 'confidential') throw new UnauthorizedClient('Token exchange is for confidential apps only.');
 
   let principal;
   try {
@@ -42,16 +41,16 @@ export async function tokenExchangeGrant(context: RouteContext, request: Standar
       { audience: app.client_id },
     );
   } catch (error) {
-    if (error instanceof InvalidTokenError) {
+    if (error instanceof InvalidToken) {
       // answered as invalid_grant, so the error hook never sees it: count the refusal here
       context.metrics.tokenRefused(error.reason);
-      throw invalidGrant(`The subject token was refused: ${error.reason}.`);
+      throw new InvalidGrant(`The subject token was refused: ${error.reason}.`);
     }
     throw error;
   }
-  if (principal.kind !== 'session') throw invalidGrant('The subject token must be a user’s session token.');
+  if (principal.kind !== 'session') throw new InvalidGrant('The subject token must be a user’s session token.');
   const user = await findUserById(context.db, principal.userId);
-  if (!user) throw new SignetError(500);
+  if (!user) throw new ServerError();
 
   const { issued } = await authorizeServiceLogin(context, { userId: user.user_id, clientId: app.client_id, sessionId: principal.sessionId }, { ip: request.source.ip });
   return {
