@@ -5,7 +5,7 @@ import type { RouteContext } from '../context.js';
 import { JSON_TYPE, type RouteDocs, Timestamp, Uuid, dataOf } from '../docs/route-docs.js';
 import { InvalidField } from '../errors/platform.js';
 import { acceptBodies } from '../plugins/raw-body.js';
-import { authenticateSession } from '../tokens/authenticate.js';
+import { authenticateSession } from '../plugins/authenticate.js';
 import { listAuthorizations } from './authorizations.js';
 import { revokeAppForUser } from './revoke-app.js';
 

@@ -15,7 +15,7 @@ import { browserId, currentUser } from '../plugins/web-session.js';
 import { DECISION_FIELD, GRANTED_FIELD, consentPage } from './pages.js';
 import { requesterNotice } from './requester-notice.js';
 import { REQUESTER_WARNINGS, requesterView } from './requester.js';
-import { authenticateSession } from '../tokens/authenticate.js';
+import { authenticateSession } from '../plugins/authenticate.js';
 import {
   type DeviceRequest,
   type WaitState,

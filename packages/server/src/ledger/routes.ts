@@ -5,7 +5,7 @@ import type { RouteContext } from '../context.js';
 import { JSON_TYPE, type RouteDocs, Timestamp, Uuid, dataOf } from '../docs/route-docs.js';
 import { BadRequest } from '../errors/platform.js';
 import { acceptBodies } from '../plugins/raw-body.js';
-import { guard } from '../resources/guard.js';
+import { guard } from '../plugins/authenticate.js';
 import { type SnapshotParams, assetWithBalance, listBalances, listSnapshots, transfer } from './service.js';
 
 const ASSETS_READ = 'ASSETS:READ';

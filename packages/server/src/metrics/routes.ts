@@ -28,7 +28,7 @@ function scrapeCheck(access: MetricsRouteOptions['access']): ((request: FastifyR
   }
   const expected = sha256Hex(access.token);
   return (request) => {
-    const given = bearerToken(request);
+    const given = bearerToken(request.headers);
     if (given === undefined || !matchesSha256Hex(expected, given)) {
       throw new Unauthorized('Unauthorized: /metrics needs its bearer token.', { 'WWW-Authenticate': 'Bearer realm="signet-metrics"' });
     }

@@ -4,7 +4,8 @@ import type { FastifyInstance } from 'fastify';
 import type { RouteContext } from '../context.js';
 import { NotFound } from '../errors/platform.js';
 import { type RouteDocs, Timestamp, Uuid, dataOf } from '../docs/route-docs.js';
-import { guard, holds } from './guard.js';
+import { guard } from '../plugins/authenticate.js';
+import { satisfies } from './scopes.js';
 import { findProfile, findProfileById, profileView } from './profile.js';
 
 const PHONE_READ = 'PHONE:READ';
@@ -35,7 +36,7 @@ export async function profileRoutes(app: FastifyInstance, context: RouteContext)
     const row = await findProfileById(context.db, principal.userId);
     // the token outlived its user (an account deleted under it)
     if (!row) throw new NotFound('User not found.');
-    return { data: profileView(row, { self: true, withPhone: holds(principal, PHONE_READ) }) };
+    return { data: profileView(row, { self: true, withPhone: satisfies(principal, PHONE_READ) }) };
   });
 
   app.get<{ Params: { id: string } }>('/users/:id', { config: { openapi: userDocs } }, async (request) => {

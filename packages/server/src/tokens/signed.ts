@@ -4,7 +4,7 @@ import { precompiledFirst } from '../storage/precompiled.js';
 import type { Db } from '../storage/tables.js';
 import { verifyEd25519 } from './ed25519.js';
 import { sha256Hex } from './opaque.js';
-import { InvalidToken } from '../errors/oauth.js';
+import type { TokenFailure } from '../errors/oauth.js';
 
 /** What a request-signed token proves: who acts, for whom, with which scopes. */
 export type SignedPrincipal =
@@ -44,6 +44,19 @@ const findSigningAuthorization = precompiledFirst(1, (db, authorizationId: strin
 
 const FUTURE_SKEW_SECONDS = 60;
 
+/** A verification's answer: the principal, or why the token was refused (the caller maps it to an HTTP error). */
+export type TokenVerdict<P> = { ok: true; principal: P } | { ok: false; reason: TokenFailure; detail: string };
+
+/** Stops a verification; caught in verifySignedToken and returned as a refusal, never thrown past it. */
+class Refused extends Error {
+  constructor(
+    readonly reason: TokenFailure,
+    readonly detail: string,
+  ) {
+    super(detail);
+  }
+}
+
 /** The `sig` claim must hash this request; the path alone is accepted too (one Go client signs that). */
 function signatureMatches(sig: unknown, request: SignedRequestParts): boolean {
   if (typeof sig !== 'string') return false;
@@ -53,36 +66,36 @@ function signatureMatches(sig: unknown, request: SignedRequestParts): boolean {
 }
 
 function checkHeader(jws: ParsedJws): void {
-  if (jws.header.alg !== 'EdDSA') throw new InvalidToken('alg', 'only EdDSA tokens are accepted');
-  if (jws.header.typ !== undefined && jws.header.typ !== 'JWT') throw new InvalidToken('typ', 'typ must be JWT when present');
+  if (jws.header.alg !== 'EdDSA') throw new Refused('alg', 'only EdDSA tokens are accepted');
+  if (jws.header.typ !== undefined && jws.header.typ !== 'JWT') throw new Refused('typ', 'typ must be JWT when present');
 }
 
 function checkTimes(jws: ParsedJws, nowSeconds: number, maxAgeSeconds: number): void {
   const { iat, exp } = jws.claims;
-  if (typeof exp !== 'number' || typeof iat !== 'number') throw new InvalidToken('claims', 'iat and exp are required');
-  if (exp <= nowSeconds) throw new InvalidToken('expired', 'the token has expired');
-  if (iat > nowSeconds + FUTURE_SKEW_SECONDS) throw new InvalidToken('iat', 'iat is in the future');
-  if (iat < nowSeconds - maxAgeSeconds) throw new InvalidToken('iat', 'iat is too old');
+  if (typeof exp !== 'number' || typeof iat !== 'number') throw new Refused('claims', 'iat and exp are required');
+  if (exp <= nowSeconds) throw new Refused('expired', 'the token has expired');
+  if (iat > nowSeconds + FUTURE_SKEW_SECONDS) throw new Refused('iat', 'iat is in the future');
+  if (iat < nowSeconds - maxAgeSeconds) throw new Refused('iat', 'iat is too old');
 }
 
 async function keyFor(db: Db, jws: ParsedJws, nowMs: number): Promise<{ publicKey: Buffer; principal: SignedPrincipal }> {
   const { uid, sid, iss, aid, scp, aud } = jws.claims;
   if (typeof uid === 'string' && typeof sid === 'string') {
     // checked before the lookup: a malformed token costs no query
-    if (scp !== FULL_SCOPE) throw new InvalidToken('scp', 'a session token must carry scp FULL');
+    if (scp !== FULL_SCOPE) throw new Refused('scp', 'a session token must carry scp FULL');
     const session = await findKeySession(db, sid);
-    if (!session || session.user_id !== uid || session.revoked_at !== null) throw new InvalidToken('session', 'unknown or revoked session');
+    if (!session || session.user_id !== uid || session.revoked_at !== null) throw new Refused('session', 'unknown or revoked session');
     return {
       publicKey: Buffer.from(session.public_key, 'hex'),
       principal: { kind: 'session', userId: uid, sessionId: sid, full: true, scopes: [FULL_SCOPE], audience: typeof aud === 'string' ? aud : undefined },
     };
   }
   if (typeof iss === 'string' && typeof aid === 'string') {
-    if (aud !== undefined) throw new InvalidToken('aud', 'an OAuth token cannot carry aud');
+    if (aud !== undefined) throw new Refused('aud', 'an OAuth token cannot carry aud');
     const authorization = await findSigningAuthorization(db, aid);
-    if (!authorization || authorization.client_id !== iss) throw new InvalidToken('authorization', 'unknown authorization');
-    if (authorization.revoked_at !== null || authorization.expires_at <= nowMs) throw new InvalidToken('revoked', 'the authorization is revoked or expired');
-    if (!authorization.ed25519_public_key) throw new InvalidToken('authorization', 'no key is bound to this authorization');
+    if (!authorization || authorization.client_id !== iss) throw new Refused('authorization', 'unknown authorization');
+    if (authorization.revoked_at !== null || authorization.expires_at <= nowMs) throw new Refused('revoked', 'the authorization is revoked or expired');
+    if (!authorization.ed25519_public_key) throw new Refused('authorization', 'no key is bound to this authorization');
     const granted = new Set(parseScopes(authorization.scopes));
     const claimed = typeof scp === 'string' ? parseScopes(scp) : [];
     return {
@@ -99,7 +112,7 @@ async function keyFor(db: Db, jws: ParsedJws, nowMs: number): Promise<{ publicKe
       },
     };
   }
-  throw new InvalidToken('claims', 'neither uid/sid nor iss/aid');
+  throw new Refused('claims', 'neither uid/sid nor iss/aid');
 }
 
 /**
@@ -113,32 +126,41 @@ export async function verifySignedToken(
   request: SignedRequestParts,
   /** token exchange only: the `aud` the token must carry (the calling service) */
   expect: { audience?: string } = {},
-): Promise<SignedPrincipal> {
+): Promise<TokenVerdict<SignedPrincipal>> {
+  try {
+    return { ok: true, principal: await verify(deps, token, request, expect) };
+  } catch (error) {
+    if (error instanceof Refused) return { ok: false, reason: error.reason, detail: error.detail };
+    throw error;
+  }
+}
+
+async function verify(deps: SignedTokenDeps, token: string, request: SignedRequestParts, expect: { audience?: string }): Promise<SignedPrincipal> {
   const jws = parseCompactJws(token);
-  if (!jws) throw new InvalidToken('malformed', 'not a compact JWS in the one form accepted: canonical base64url, each name once, no extensions (crit, b64)');
+  if (!jws) throw new Refused('malformed', 'not a compact JWS in the one form accepted: canonical base64url, each name once, no extensions (crit, b64)');
   checkHeader(jws);
   const nowMs = deps.clock.now();
   const nowSeconds = Math.floor(nowMs / 1000);
   checkTimes(jws, nowSeconds, deps.maxAgeSeconds);
   const { jti } = jws.claims;
-  if (!isUuid(jti)) throw new InvalidToken('jti', 'jti must be a UUID');
-  if (request.requestId !== undefined && request.requestId !== jti) throw new InvalidToken('jti', 'X-Request-Id does not match jti');
-  if (!signatureMatches(jws.claims.sig, request)) throw new InvalidToken('sig', 'sig does not match this request');
+  if (!isUuid(jti)) throw new Refused('jti', 'jti must be a UUID');
+  if (request.requestId !== undefined && request.requestId !== jti) throw new Refused('jti', 'X-Request-Id does not match jti');
+  if (!signatureMatches(jws.claims.sig, request)) throw new Refused('sig', 'sig does not match this request');
   // a token minted for a service is good for that service's token exchange only, and
   // is refused elsewhere before its jti is spent
   if (jws.claims.aud !== expect.audience) {
-    if (expect.audience === undefined) throw new InvalidToken('aud', 'a token minted for a service is not accepted here');
-    throw new InvalidToken('aud', jws.claims.aud === undefined ? 'the token names no audience' : 'the token is for another audience');
+    if (expect.audience === undefined) throw new Refused('aud', 'a token minted for a service is not accepted here');
+    throw new Refused('aud', jws.claims.aud === undefined ? 'the token names no audience' : 'the token is for another audience');
   }
   const { publicKey, principal } = await keyFor(deps.db, jws, nowMs);
   if (!verifyEd25519(publicKey, Buffer.from(jws.signingInput, 'utf8'), jws.signature)) {
-    throw new InvalidToken('signature', 'bad signature');
+    throw new Refused('signature', 'bad signature');
   }
   // single use across instances for as long as the token could be accepted: checkTimes takes it
   // until the whole second after iat + maxAge (or its exp, if sooner), whenever it was first used
   const { iat, exp } = jws.claims as { iat: number; exp: number };
   const ttlMs = Math.min(exp, iat + deps.maxAgeSeconds + 1) * 1000 - nowMs;
-  if (!(await deps.kv.spendRequestId(jti, ttlMs))) throw new InvalidToken('replay', 'this request id was already used');
+  if (!(await deps.kv.spendRequestId(jti, ttlMs))) throw new Refused('replay', 'this request id was already used');
   return principal;
 }
 

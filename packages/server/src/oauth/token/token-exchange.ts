@@ -2,7 +2,7 @@ import { ALWAYS_GRANTED_SCOPE } from '@signet/protocol';
 import { findUserById } from '../../accounts/repo.js';
 import type { RouteContext } from '../../context.js';
 import { InvalidField, ServerError } from '../../errors/platform.js';
-import { InvalidGrant, InvalidToken, UnauthorizedClient } from '../../errors/oauth.js';
+import { InvalidGrant, UnauthorizedClient } from '../../errors/oauth.js';
 import { authorizeServiceLogin } from '../../tokens/service-login.js';
 import { verifySignedToken } from '../../tokens/signed.js';
 import { authenticateClient, readClientCredentials } from '../client-auth.js';
@@ -30,24 +30,20 @@ export async function tokenExchangeGrant(context: RouteContext, request: Standar
   // a public client proves no identity, so any token "for" it could be replayed by anyone
   if (app.type !== 'confidential') throw new UnauthorizedClient('Token exchange is for confidential apps only.');
 
-  let principal;
-  try {
-    principal = await verifySignedToken(
-      { db: context.db, kv: context.kv, clock: context.clock, maxAgeSeconds: context.config.signedTokenMaxAge },
-      subjectToken,
-      // the token must have been signed for GET /me, the request a user makes to show who they are
-      { method: 'GET', target: '/me', body: '', requestId: undefined },
-      // `aud` is checked before the jti is spent, so a token for another service stays unused
-      { audience: app.client_id },
-    );
-  } catch (error) {
-    if (error instanceof InvalidToken) {
-      // answered as invalid_grant, so the error hook never sees it: count the refusal here
-      context.metrics.tokenRefused(error.reason);
-      throw new InvalidGrant(`The subject token was refused: ${error.reason}.`);
-    }
-    throw error;
+  const verdict = await verifySignedToken(
+    { db: context.db, kv: context.kv, clock: context.clock, maxAgeSeconds: context.config.signedTokenMaxAge },
+    subjectToken,
+    // the token must have been signed for GET /me, the request a user makes to show who they are
+    { method: 'GET', target: '/me', body: '', requestId: undefined },
+    // `aud` is checked before the jti is spent, so a token for another service stays unused
+    { audience: app.client_id },
+  );
+  if (!verdict.ok) {
+    // answered as invalid_grant, so the error hook never sees it: count the refusal here
+    context.metrics.tokenRefused(verdict.reason);
+    throw new InvalidGrant(`The subject token was refused: ${verdict.reason}.`);
   }
+  const { principal } = verdict;
   if (principal.kind !== 'session') throw new InvalidGrant('The subject token must be a user’s session token.');
   const user = await findUserById(context.db, principal.userId);
   if (!user) throw new ServerError();
