@@ -15,7 +15,7 @@ export async function docsRoutes(app: FastifyInstance, context: RouteContext): P
   const tags = ['docs'];
 
   app.get('/', { schema: { summary: 'Home page for people: what this deployment is, and where to go', tags } }, async (request, reply) => {
-    if (asksForJson(request)) throw new NotFound();
+    if (asksForJson(request.headers)) throw new NotFound();
     return sendPage(reply, homePage(issuer));
   });
 

@@ -3,7 +3,7 @@ import { TemporarilyUnavailable } from '../errors/oauth.js';
 import { SignetError } from '../errors/signet-error.js';
 import { addressSubject } from '../storage/kv/address-subject.js';
 import type { Clock, Kv } from '../storage/kv/types.js';
-import { basicCredentials } from './client-auth.js';
+import { basicCredentials } from '../oauth/client-auth.js';
 
 /**
  * Failed client authentication at the endpoints that authenticate clients, limited in the
