@@ -2,7 +2,7 @@ import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildApp } from '../src/app.js';
 import { loadConfig } from '../src/config/load.js';
-import { InvalidFieldError } from '../src/errors/errors.js';
+import { InvalidField } from '../src/errors/platform.js';
 import { MemoryKv, systemClock } from '../src/storage/kv/index.js';
 import { type TestDatabase, openTestDatabase } from './backends.js';
 
@@ -15,7 +15,7 @@ describe('the app', () => {
     app = await buildApp(loadConfig({ LOG_LEVEL: 'silent' }), { storage: database.storage, kv: new MemoryKv(), clock: systemClock });
     // a route that fails on purpose, to see both error conventions
     app.get('/test/invalid', async () => {
-      throw new InvalidFieldError('amount', 'must be positive');
+      throw new InvalidField('amount', 'must be positive');
     });
     app.get('/test/crash', async () => {
       throw new Error('boom');

@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { CLIENT_AUTH_WINDOW_MS, MAX_CLIENT_AUTH_FAILURES_PER_ADDRESS, MAX_CLIENT_AUTH_FAILURES_PER_CLIENT } from '../src/oauth/client-auth-throttle.js';
+import { CLIENT_AUTH_WINDOW_MS, MAX_CLIENT_AUTH_FAILURES_PER_ADDRESS, MAX_CLIENT_AUTH_FAILURES_PER_CLIENT } from '../src/plugins/client-auth-throttle.js';
 import { type TestApp, type TokenFixture, tokenFixture } from './token-fixture.js';
 
 /** Failed client authentication is limited per address and per client (RATE_LIMITS). */

@@ -8,8 +8,8 @@ import { MemoryKv } from '../src/storage/kv/memory.js';
 import { CACHE_TTL_MS } from '../src/storage/hot-reads.js';
 import type { Db } from '../src/storage/tables.js';
 import { revokeAuthorization } from '../src/tokens/service.js';
-import type { TokenFailure } from '../src/tokens/errors.js';
-import { type SignedRequestParts, type SignedTokenDeps, verifySignedToken } from '../src/tokens/signed.js';
+import type { TokenFailure } from '../src/errors/oauth.js';
+import { type SignedPrincipal, type SignedRequestParts, type SignedTokenDeps, verifySignedToken } from '../src/tokens/signed.js';
 import { type TestDatabase, openTestDatabase } from './backends.js';
 import { TestClock, sleep } from './clock.js';
 import { jsonSegment, sessionClaims, sigFor, signJws, signJwsInput } from './signing.js';
@@ -38,18 +38,21 @@ describe('request-signed tokens', () => {
   afterAll(async () => database?.cleanup());
 
   async function refusal(token: string, request: SignedRequestParts): Promise<TokenFailure | 'accepted'> {
-    try {
-      await verifySignedToken(deps, token, request);
-      return 'accepted';
-    } catch (error) {
-      return (error as { reason: TokenFailure }).reason;
-    }
+    const verdict = await verifySignedToken(deps, token, request);
+    return verdict.ok ? 'accepted' : verdict.reason;
+  }
+
+  /** The principal of a token that must be accepted. */
+  async function accepted(token: string, request: SignedRequestParts, options?: { audience?: string }): Promise<SignedPrincipal> {
+    const verdict = await verifySignedToken(deps, token, request, options);
+    if (!verdict.ok) throw new Error(`refused (${verdict.reason}): ${verdict.detail}`);
+    return verdict.principal;
   }
 
   it('accepts a session token signed by the real Mixin SDK, with its X-Request-Id, once', async () => {
     const requestId = randomUUID();
     const token = signAccessToken('GET', '/me', '', requestId, keystore);
-    const principal = await verifySignedToken(deps, token, get('/me', requestId));
+    const principal = await accepted(token, get('/me', requestId));
     expect(principal).toMatchObject({ kind: 'session', userId: keystore.user_id, sessionId: keystore.session_id, full: true });
     expect(await refusal(token, get('/me', requestId))).toBe('replay');
   });
@@ -59,7 +62,7 @@ describe('request-signed tokens', () => {
     const body = { authorization_id: randomUUID(), scopes: ['PROFILE:READ'] };
     const token = signAccessToken('POST', '/oauth/authorize', body, requestId, keystore);
     const request = { method: 'POST', target: '/oauth/authorize', body: JSON.stringify(body), requestId };
-    expect((await verifySignedToken(deps, token, request)).kind).toBe('session');
+    expect((await accepted(token, request)).kind).toBe('session');
   });
 
   it('accepts any claim order and a missing typ, since it checks the raw segments', async () => {
@@ -185,7 +188,7 @@ describe('request-signed tokens', () => {
     const claims = { ...sessionClaims(keystore, 'GET', '/me', '', now()), aud: 'service-client-id' };
     const token = signJws(EDDSA, claims, keystore.session_private_key);
     expect(await refusal(token, get())).toBe('aud');
-    const principal = await verifySignedToken(deps, token, get(), { audience: 'service-client-id' });
+    const principal = await accepted(token, get(), { audience: 'service-client-id' });
     expect(principal).toMatchObject({ kind: 'session', audience: 'service-client-id' });
     expect(await refusal(signJws(EDDSA, { ...claims, jti: randomUUID() }, keystore.session_private_key), get())).toBe('aud');
   });
@@ -237,7 +240,7 @@ describe('request-signed tokens', () => {
     });
 
     it('acts for the authorizing user with scp ∩ granted scopes', async () => {
-      const principal = await verifySignedToken(deps, signJws(EDDSA, oauthClaims('PROFILE:READ PHONE:READ ASSETS:READ'), seed), get());
+      const principal = await accepted(signJws(EDDSA, oauthClaims('PROFILE:READ PHONE:READ ASSETS:READ'), seed), get());
       expect(principal).toMatchObject({ kind: 'oauth', userId: other.user_id, clientId, authorizationId, full: false });
       expect(principal.scopes).toEqual(['PROFILE:READ', 'ASSETS:READ']);
     });

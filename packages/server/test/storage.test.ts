@@ -4,7 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createUser, findUser, verifyCredentials } from '../src/accounts/service.js';
 import { clientSecretMatches } from '../src/apps/secrets.js';
 import { createApp, deleteApp, getApp, listApps, rotateSecret, updateApp } from '../src/apps/service.js';
-import { FieldConflictError, InvalidFieldError, NotFoundError } from '../src/errors/errors.js';
+import { FieldConflict, InvalidField, NotFound } from '../src/errors/platform.js';
 import { MemoryKv } from '../src/storage/kv/index.js';
 import { migrateToLatest } from '../src/storage/migrate.js';
 import type { Db } from '../src/storage/tables.js';
@@ -82,7 +82,7 @@ describe.each(databaseBackends)('storage: $name', (backend) => {
     it('refuses a duplicate username ignoring case, without using an identity number', async () => {
       const before = await counts(db);
       const attempt = createUser(deps(), { username: 'aLiCe', password: 'another password' });
-      await expect(attempt).rejects.toBeInstanceOf(FieldConflictError);
+      await expect(attempt).rejects.toBeInstanceOf(FieldConflict);
       await expect(attempt).rejects.toMatchObject({ field: 'username' });
       expect(await counts(db)).toEqual(before);
     });
@@ -144,7 +144,7 @@ describe.each(databaseBackends)('storage: $name', (backend) => {
       const { app, clientSecret } = await createApp(deps(), { ownerId, name: 'CLI tool', type: 'public' });
       expect(clientSecret).toBeUndefined();
       expect(app.secret_hash).toBeNull();
-      await expect(rotateSecret(deps(), app.client_id)).rejects.toBeInstanceOf(InvalidFieldError);
+      await expect(rotateSecret(deps(), app.client_id)).rejects.toBeInstanceOf(InvalidField);
     });
 
     it('lists, updates, rotates and deletes', async () => {
@@ -162,9 +162,9 @@ describe.each(databaseBackends)('storage: $name', (backend) => {
       expect(clientSecretMatches(rotated.app.secret_hash, rotated.clientSecret)).toBe(true);
 
       await deleteApp(deps(), app.client_id);
-      await expect(getApp(deps(), app.client_id)).rejects.toBeInstanceOf(NotFoundError);
-      await expect(findUser(deps(), app.client_id)).rejects.toBeInstanceOf(NotFoundError);
-      await expect(deleteApp(deps(), app.client_id)).rejects.toBeInstanceOf(NotFoundError);
+      await expect(getApp(deps(), app.client_id)).rejects.toBeInstanceOf(NotFound);
+      await expect(findUser(deps(), app.client_id)).rejects.toBeInstanceOf(NotFound);
+      await expect(deleteApp(deps(), app.client_id)).rejects.toBeInstanceOf(NotFound);
     });
 
     it.each([
@@ -178,7 +178,7 @@ describe.each(databaseBackends)('storage: $name', (backend) => {
     ])('refuses a bad %s, naming the field, and stores nothing', async (field, bad) => {
       const before = await counts(db);
       const attempt = createApp(deps(), { ownerId, name: 'Bad app', ...bad });
-      await expect(attempt).rejects.toBeInstanceOf(InvalidFieldError);
+      await expect(attempt).rejects.toBeInstanceOf(InvalidField);
       await expect(attempt).rejects.toMatchObject({ field });
       await expect(attempt).rejects.toThrow(field);
       expect(await counts(db)).toEqual(before);

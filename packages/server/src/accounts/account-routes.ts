@@ -2,7 +2,7 @@ import { isUuid } from '@signet/protocol';
 import { signInUrl } from './local-path.js';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { RouteContext } from '../context.js';
-import { InvalidFieldError } from '../errors/errors.js';
+import { InvalidField } from '../errors/platform.js';
 import { csrfField, verifyCsrf } from '../plugins/csrf.js';
 import { applySecurityHeaders, sendPage } from '../plugins/views.js';
 import { currentUser } from '../plugins/web-session.js';
@@ -60,7 +60,7 @@ export async function accountPageRoutes(app: FastifyInstance, context: RouteCont
     try {
       await updateProfile(context, user.user_id, validateProfile(typed));
     } catch (error) {
-      if (!(error instanceof InvalidFieldError)) throw error;
+      if (!(error instanceof InvalidField)) throw error;
       const reason = typeof error.extra?.reason === 'string' ? error.extra.reason : error.message;
       return render(request, reply, user, { profile: typed, profileError: { field: error.field as ProfileField, message: `This ${reason}.` } }, 400);
     }

@@ -1,4 +1,4 @@
-import { InvalidFieldError } from '../errors/errors.js';
+import { InvalidField } from '../errors/platform.js';
 import type { ChangeStores } from '../storage/transaction.js';
 import { updateProfileRow } from './repo.js';
 import { validateFullName, validatePhone } from './validation.js';
@@ -35,21 +35,21 @@ function validateAvatarUrl(value: string): string {
   try {
     url = new URL(value);
   } catch {
-    throw new InvalidFieldError('avatar_url', 'must be an https URL');
+    throw new InvalidField('avatar_url', 'must be an https URL');
   }
-  if (url.protocol !== 'https:' || url.username || url.password) throw new InvalidFieldError('avatar_url', 'must be an https URL');
-  if (value.length > MAX_AVATAR_URL) throw new InvalidFieldError('avatar_url', `must be at most ${MAX_AVATAR_URL} characters`);
+  if (url.protocol !== 'https:' || url.username || url.password) throw new InvalidField('avatar_url', 'must be an https URL');
+  if (value.length > MAX_AVATAR_URL) throw new InvalidField('avatar_url', `must be at most ${MAX_AVATAR_URL} characters`);
   return url.href;
 }
 
 function validateBiography(value: string): string {
   // newlines are fine in a biography; other control characters only confuse displays
-  if ([...value].length > MAX_BIOGRAPHY) throw new InvalidFieldError('biography', `must be at most ${MAX_BIOGRAPHY} characters`);
-  if (/[\u0000-\u0009\u000b\u000c\u000e-\u001f\u007f]/.test(value)) throw new InvalidFieldError('biography', 'must be printable text');
+  if ([...value].length > MAX_BIOGRAPHY) throw new InvalidField('biography', `must be at most ${MAX_BIOGRAPHY} characters`);
+  if (/[\u0000-\u0009\u000b\u000c\u000e-\u001f\u007f]/.test(value)) throw new InvalidField('biography', 'must be printable text');
   return value.replace(/\r\n/g, '\n');
 }
 
-/** Checks every field; throws InvalidFieldError naming the first one at fault. */
+/** Checks every field; throws InvalidField naming the first one at fault. */
 export function validateProfile(input: ProfileInput): ProfileUpdate {
   const phone = input.phone.trim();
   return {

@@ -1,6 +1,6 @@
 import { isUuid } from '@signet/protocol';
 import { randomUUID } from 'node:crypto';
-import { FieldConflictError, NotFoundError } from '../errors/errors.js';
+import { FieldConflict, NotFound } from '../errors/platform.js';
 import { isUniqueViolation } from '../storage/dialect.js';
 import type { Clock } from '../storage/kv/types.js';
 import type { Db } from '../storage/tables.js';
@@ -71,7 +71,7 @@ export async function createUser(deps: AccountsDeps, input: NewUser): Promise<Us
       return row;
     });
   } catch (error) {
-    if (isUniqueViolation(error)) throw new FieldConflictError('username', 'is already taken');
+    if (isUniqueViolation(error)) throw new FieldConflict('username', 'is already taken');
     throw error;
   }
 }
@@ -105,7 +105,7 @@ export async function findUser(deps: Pick<AccountsDeps, 'db'>, usernameOrId: str
   const row = isUserId(usernameOrId)
     ? await findUserById(deps.db, usernameOrId.toLowerCase())
     : await findUserByUsername(deps.db, usernameOrId);
-  if (!row) throw new NotFoundError(`User ${usernameOrId}`);
+  if (!row) throw new NotFound(`User ${usernameOrId} not found.`);
   return row;
 }
 

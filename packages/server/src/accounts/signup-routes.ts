@@ -1,7 +1,7 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { recordAuditEventAfter } from '../audit/service.js';
 import type { RouteContext } from '../context.js';
-import { InvalidFieldError } from '../errors/errors.js';
+import { InvalidField } from '../errors/platform.js';
 import { csrfField, verifyCsrf } from '../plugins/csrf.js';
 import { sendPage } from '../plugins/views.js';
 import { signIn } from '../plugins/web-session.js';
@@ -43,7 +43,7 @@ export async function signupRoutes(app: FastifyInstance, context: RouteContext):
       await recordAuditEventAfter(context, request, { type: 'signin.succeeded', userId: user.user_id, detail: { method: 'signup' } });
       return reply.redirect(next, 303);
     } catch (error) {
-      if (!(error instanceof InvalidFieldError)) throw error;
+      if (!(error instanceof InvalidField)) throw error;
       const message = `${labels[error.field] ?? error.field} ${String(error.extra?.['reason'] ?? 'is invalid')}.`;
       return render(request, reply, error.httpStatus, { next, values, error: { field: error.field, message } });
     }

@@ -1,4 +1,4 @@
-import { InvalidFieldError } from '../errors/errors.js';
+import { InvalidField } from '../errors/platform.js';
 
 const USERNAME = /^[A-Za-z0-9_.-]{3,32}$/;
 const PHONE = /^\+[0-9]{8,15}$/;
@@ -11,14 +11,14 @@ export function isUsername(value: string): boolean {
 
 export function validateUsername(username: string): string {
   if (!isUsername(username)) {
-    throw new InvalidFieldError('username', 'must be 3 to 32 characters of a-z, 0-9, _ . -');
+    throw new InvalidField('username', 'must be 3 to 32 characters of a-z, 0-9, _ . -');
   }
   return username;
 }
 
 export function validatePassword(password: string): string {
-  if ([...password].length < 8) throw new InvalidFieldError('password', 'must be at least 8 characters');
-  if (password.length > MAX_PASSWORD) throw new InvalidFieldError('password', `must be at most ${MAX_PASSWORD} characters`);
+  if ([...password].length < 8) throw new InvalidField('password', 'must be at least 8 characters');
+  if (password.length > MAX_PASSWORD) throw new InvalidField('password', `must be at most ${MAX_PASSWORD} characters`);
   return password;
 }
 
@@ -26,12 +26,12 @@ export function validateFullName(fullName: string): string {
   const trimmed = fullName.trim();
   const length = [...trimmed].length;
   if (length < 1 || length > 64 || /[\u0000-\u001f\u007f]/.test(trimmed)) {
-    throw new InvalidFieldError('full_name', 'must be 1 to 64 printable characters');
+    throw new InvalidField('full_name', 'must be 1 to 64 printable characters');
   }
   return trimmed;
 }
 
 export function validatePhone(phone: string): string {
-  if (!PHONE.test(phone)) throw new InvalidFieldError('phone', 'must be E.164: + and 8 to 15 digits');
+  if (!PHONE.test(phone)) throw new InvalidField('phone', 'must be E.164: + and 8 to 15 digits');
   return phone;
 }

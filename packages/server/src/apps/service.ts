@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { insertBotUser } from '../accounts/service.js';
 import { deleteUser, setFullName } from '../accounts/repo.js';
 import { type AuditOrigin, recordChange } from '../audit/service.js';
-import { InvalidFieldError, NotFoundError } from '../errors/errors.js';
+import { InvalidField, NotFound } from '../errors/platform.js';
 import type { HotReads } from '../storage/hot-reads.js';
 import type { Clock, Kv } from '../storage/kv/types.js';
 import type { Db } from '../storage/tables.js';
@@ -131,7 +131,7 @@ export async function createApp(deps: Pick<AppsDeps, 'db' | 'clock'>, input: New
 
 export async function getApp(deps: Pick<AppsDeps, 'db'>, clientId: string): Promise<AppRow> {
   const app = await repo.findApp(deps.db, clientId);
-  if (!app) throw new NotFoundError(`App ${clientId}`);
+  if (!app) throw new NotFound(`App ${clientId} not found.`);
   return app;
 }
 
@@ -143,7 +143,7 @@ export async function updateApp(deps: AppsDeps, clientId: string, changes: Parti
   const fields = validateFields(changes);
   await runInTransaction(deps, async (tx) => {
     const updated = await repo.updateApp(tx, clientId, { ...fields, updated_at: new Date(deps.clock.now()).toISOString() });
-    if (!updated) throw new NotFoundError(`App ${clientId}`);
+    if (!updated) throw new NotFound(`App ${clientId} not found.`);
     // the bot user carries the app's name
     if (fields.name !== undefined) await setFullName(tx, clientId, fields.name);
   });
@@ -153,7 +153,7 @@ export async function updateApp(deps: AppsDeps, clientId: string, changes: Parti
 /** A new secret replaces the old one at once; public apps have none to rotate. */
 export async function rotateSecret(deps: AppsDeps, clientId: string, origin: AuditOrigin = {}): Promise<{ app: AppRow; clientSecret: string }> {
   const app = await getApp(deps, clientId);
-  if (app.type === 'public') throw new InvalidFieldError('type', 'a public app has no client secret to rotate');
+  if (app.type === 'public') throw new InvalidField('type', 'a public app has no client secret to rotate');
   const clientSecret = newClientSecret();
   await runInTransaction(deps, async (tx) => {
     await repo.updateApp(tx, clientId, {
@@ -169,7 +169,7 @@ export async function deleteApp(deps: AppsDeps, clientId: string, origin: AuditO
   // its authorizations and tokens go with it: their cached reads are tagged with the app
   await runInTransaction(deps, async (tx) => {
     const deleted = await repo.deleteApp(tx, clientId);
-    if (!deleted) throw new NotFoundError(`App ${clientId}`);
+    if (!deleted) throw new NotFound(`App ${clientId} not found.`);
     await deleteUser(tx, clientId);
     const event = { type: 'app.deleted', userId: deleted.owner_id, clientId, detail: { name: deleted.name } } as const;
     await recordChange({ db: tx.db, clock: deps.clock }, event, origin);

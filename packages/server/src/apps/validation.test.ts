@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { InvalidFieldError } from '../errors/errors.js';
+import { InvalidField } from '../errors/platform.js';
 import {
   validateAppName,
   validateDescription,
@@ -11,15 +11,15 @@ import {
   validateWebsite,
 } from './validation.js';
 
-/** The InvalidFieldError `fn` throws; fails the test if it throws none. */
-function refusal(fn: () => unknown): InvalidFieldError {
+/** The InvalidField `fn` throws; fails the test if it throws none. */
+function refusal(fn: () => unknown): InvalidField {
   try {
     fn();
   } catch (e) {
-    if (e instanceof InvalidFieldError) return e;
+    if (e instanceof InvalidField) return e;
     throw e;
   }
-  throw new Error('expected an InvalidFieldError, but the value was accepted');
+  throw new Error('expected an InvalidField, but the value was accepted');
 }
 
 const refusedField = (fn: () => unknown): string => refusal(fn).field;

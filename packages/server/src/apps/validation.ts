@@ -1,8 +1,8 @@
 /**
  * Validation of app registration input (PROTOCOL.md §2). Pure: no I/O, throws
- * InvalidFieldError naming the offending field.
+ * InvalidField naming the offending field.
  */
-import { InvalidFieldError } from '../errors/errors.js';
+import { InvalidField } from '../errors/platform.js';
 import { isPublicSuffix } from './public-suffix.js';
 import { MAX_REDIRECT_URI_LENGTH, isLoopbackRedirect, parseStrictWebUri } from './redirects.js';
 
@@ -18,27 +18,27 @@ const codePoints = (s: string): number => [...s].length;
 
 export function validateAppName(name: string): string {
   const trimmed = name.trim();
-  if (trimmed === '') throw new InvalidFieldError('name', 'must not be empty');
+  if (trimmed === '') throw new InvalidField('name', 'must not be empty');
   if (codePoints(trimmed) > MAX_NAME_LENGTH) {
-    throw new InvalidFieldError('name', `must be at most ${MAX_NAME_LENGTH} characters`);
+    throw new InvalidField('name', `must be at most ${MAX_NAME_LENGTH} characters`);
   }
   // The name is shown on the consent page; control and bidi-override characters could disguise it.
   if (/[\p{Cc}\u202A-\u202E\u2066-\u2069]/u.test(trimmed)) {
-    throw new InvalidFieldError('name', 'must not contain control or text-direction characters');
+    throw new InvalidField('name', 'must not contain control or text-direction characters');
   }
   return trimmed;
 }
 
 export function validateDescription(d: string): string {
   if (codePoints(d) > MAX_DESCRIPTION_LENGTH) {
-    throw new InvalidFieldError('description', `must be at most ${MAX_DESCRIPTION_LENGTH} characters`);
+    throw new InvalidField('description', `must be at most ${MAX_DESCRIPTION_LENGTH} characters`);
   }
   return d;
 }
 
 function validateHttpsUrl(field: string, url: string): string {
   if (url === '') return '';
-  const refusal = new InvalidFieldError(field, 'must be an absolute https URL without user name or password');
+  const refusal = new InvalidField(field, 'must be an absolute https URL without user name or password');
   if (url.length > MAX_URL_LENGTH || /[\s\p{Cc}\\]/u.test(url)) throw refusal;
   // Require the slashes: WHATWG would also accept `https:example.com`.
   const form = /^https:\/\/([^/?#]*)/i.exec(url);
@@ -62,7 +62,7 @@ export function validateIconUrl(url: string): string {
 const PRIVATE_USE = /^[A-Za-z][A-Za-z0-9+-]*(?:\.[A-Za-z0-9+-]+)+:[\x21-\x7e]+$/;
 
 export function validateRedirectUri(uri: string): string {
-  const invalid = (problem: string) => new InvalidFieldError('redirect_uris', `${JSON.stringify(uri)} ${problem}`);
+  const invalid = (problem: string) => new InvalidField('redirect_uris', `${JSON.stringify(uri)} ${problem}`);
   if (uri.length > MAX_REDIRECT_URI_LENGTH) throw invalid(`is longer than ${MAX_REDIRECT_URI_LENGTH} characters`);
   if (/[^\x21-\x7e]/.test(uri)) throw invalid('must not contain whitespace, control or non-ASCII characters');
   if (uri.includes('#')) throw invalid('must not contain a fragment');
@@ -89,7 +89,7 @@ export function validateRedirectUri(uri: string): string {
 export function validateRedirectUris(list: string[]): string[] {
   const unique = [...new Set(list.map(validateRedirectUri))];
   if (unique.length > MAX_REDIRECT_URIS) {
-    throw new InvalidFieldError('redirect_uris', `at most ${MAX_REDIRECT_URIS} redirect URIs`);
+    throw new InvalidField('redirect_uris', `at most ${MAX_REDIRECT_URIS} redirect URIs`);
   }
   return unique;
 }
@@ -102,7 +102,7 @@ const NUMERIC_LABEL = /^(?:\d+|0[xX][0-9A-Fa-f]*)$/;
 const DOTTED_QUAD = /^(?:(?:25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)\.){3}(?:25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)$/;
 
 export function validateHostPattern(pattern: string): string {
-  const invalid = (problem: string) => new InvalidFieldError('hosts', `${JSON.stringify(pattern)} ${problem}`);
+  const invalid = (problem: string) => new InvalidField('hosts', `${JSON.stringify(pattern)} ${problem}`);
   if (pattern === '') throw invalid('must not be empty');
   if (pattern.length > MAX_HOST_LENGTH) throw invalid(`is longer than ${MAX_HOST_LENGTH} characters`);
   if (pattern.includes('/')) throw invalid('must be a host name, without scheme or path');
@@ -130,7 +130,7 @@ export function validateHostPattern(pattern: string): string {
 export function validateHostPatterns(list: string[]): string[] {
   const unique = [...new Set(list.map(validateHostPattern))];
   if (unique.length > MAX_HOST_PATTERNS) {
-    throw new InvalidFieldError('hosts', `at most ${MAX_HOST_PATTERNS} host patterns`);
+    throw new InvalidField('hosts', `at most ${MAX_HOST_PATTERNS} host patterns`);
   }
   return unique;
 }

@@ -1,13 +1,13 @@
 import type { Command } from 'commander';
 import { findUser } from '../accounts/service.js';
-import { InvalidFieldError } from '../errors/errors.js';
+import { InvalidField } from '../errors/platform.js';
 import { createAsset, credit, findAsset } from '../ledger/service.js';
 import { withContext } from './context.js';
 import { type CliIo, describe, print } from './io.js';
 
 /** Whole numbers only: "8.5" or "8x" must not quietly become 8. */
 function parsePrecision(value: string): number {
-  if (!/^\d{1,2}$/.test(value)) throw new InvalidFieldError('precision', 'must be an integer from 0 to 18');
+  if (!/^\d{1,2}$/.test(value)) throw new InvalidField('precision', 'must be an integer from 0 to 18');
   return Number(value);
 }
 

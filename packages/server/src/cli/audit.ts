@@ -2,7 +2,7 @@ import type { Command } from 'commander';
 import { findUser, isUserId } from '../accounts/service.js';
 import { AUDIT_EVENT_TYPES, isAuditEventType } from '../audit/events.js';
 import { type AuditEventView, listAuditEventViews } from '../audit/service.js';
-import { InvalidFieldError } from '../errors/errors.js';
+import { InvalidField } from '../errors/platform.js';
 import type { Db } from '../storage/tables.js';
 import { withContext } from './context.js';
 import { type CliIo, print } from './io.js';
@@ -22,19 +22,19 @@ export function parseSince(value: string, now: number): number {
     const time = Date.parse(zoned);
     if (!Number.isNaN(time)) return time;
   }
-  throw new InvalidFieldError('--since', `expected an ISO 8601 time (2026-11-23T12:00Z) or a duration (15m, 2h, 7d), got "${value}"`);
+  throw new InvalidField('--since', `expected an ISO 8601 time (2026-11-23T12:00Z) or a duration (15m, 2h, 7d), got "${value}"`);
 }
 
 function parseLimit(value: string | undefined): number {
   if (value === undefined) return 100;
   const limit = /^\d+$/.test(value) ? Number(value) : Number.NaN;
-  if (!(limit >= 1 && limit <= MAX_LIMIT)) throw new InvalidFieldError('--limit', `expected 1 to ${MAX_LIMIT}, got "${value}"`);
+  if (!(limit >= 1 && limit <= MAX_LIMIT)) throw new InvalidField('--limit', `expected 1 to ${MAX_LIMIT}, got "${value}"`);
   return limit;
 }
 
 function parseTypes(values: string[]): string[] {
   const unknown = values.filter((value) => !isAuditEventType(value));
-  if (unknown.length > 0) throw new InvalidFieldError('--type', `unknown event type ${unknown.join(', ')}; one of ${AUDIT_EVENT_TYPES.join(', ')}`);
+  if (unknown.length > 0) throw new InvalidField('--type', `unknown event type ${unknown.join(', ')}; one of ${AUDIT_EVENT_TYPES.join(', ')}`);
   return values;
 }
 

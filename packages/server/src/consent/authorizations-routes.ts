@@ -4,9 +4,9 @@ import type { FastifyInstance } from 'fastify';
 import { publicIconUrl } from '../apps/logos.js';
 import type { RouteContext } from '../context.js';
 import { JSON_TYPE, type RouteDocs, dataOf } from '../docs/route-docs.js';
-import { InvalidFieldError } from '../errors/errors.js';
+import { InvalidField } from '../errors/platform.js';
 import { acceptBodies } from '../plugins/raw-body.js';
-import { authenticateSession } from '../tokens/authenticate.js';
+import { authenticateSession } from '../plugins/authenticate.js';
 import { listAuthorizations } from './authorizations.js';
 import { revokeAppForUser } from './revoke-app.js';
 
@@ -28,7 +28,7 @@ export async function authorizationsRoutes(app: FastifyInstance, context: RouteC
   app.post('/oauth/cancel', { onRequest: acceptBodies(JSON_TYPE), config: { openapi: docs.cancel } }, async (request) => {
     const principal = await authenticateSession(context, request);
     const clientId = (request.body as Received<CancelRequest> | undefined)?.client_id;
-    if (typeof clientId !== 'string' || clientId === '') throw new InvalidFieldError('client_id', 'is required');
+    if (typeof clientId !== 'string' || clientId === '') throw new InvalidField('client_id', 'is required');
     await revokeAppForUser(context, request, principal.userId, clientId, 'api');
     return { data: {} };
   });

@@ -6,7 +6,8 @@ import { publicIconUrl } from '../apps/logos.js';
 import { getApp, redirectUrisOf } from '../apps/service.js';
 import type { RouteContext } from '../context.js';
 import { JSON_TYPE, type RouteDocs, Timestamp, Uuid, dataOf } from '../docs/route-docs.js';
-import { SignetError } from '../errors/errors.js';
+import { AuthorizationRequestExpired, InvalidField, TooManyRequests } from '../errors/platform.js';
+import { SignetError } from '../errors/signet-error.js';
 import { csrfField, verifyCsrf } from '../plugins/csrf.js';
 import { html } from '../plugins/html.js';
 import { acceptBodies } from '../plugins/raw-body.js';
@@ -15,10 +16,9 @@ import { browserId, currentUser } from '../plugins/web-session.js';
 import { DECISION_FIELD, GRANTED_FIELD, consentPage } from './pages.js';
 import { requesterNotice } from './requester-notice.js';
 import { REQUESTER_WARNINGS, requesterView } from './requester.js';
-import { authenticateSession } from '../tokens/authenticate.js';
+import { authenticateSession } from '../plugins/authenticate.js';
 import {
   type DeviceRequest,
-  DeviceRequestExpiredError,
   type WaitState,
   decideDeviceRequest,
   decisionChannel,
@@ -155,8 +155,8 @@ export async function deviceApiRoutes(app: FastifyInstance, context: RouteContex
     const body = (request.body ?? {}) as Received<Static<typeof DecideRequest>>;
     const authorizationId = body.authorization_id;
     const scopes = stringArray(body.scopes ?? []);
-    if (typeof authorizationId !== 'string') throw new SignetError(10002, 'authorization_id: is required', { extra: { field: 'authorization_id' } });
-    if (!scopes) throw new SignetError(10002, 'scopes: must be an array of scope names', { extra: { field: 'scopes' } });
+    if (typeof authorizationId !== 'string') throw new InvalidField('authorization_id', 'is required', { fieldOnly: true });
+    if (!scopes) throw new InvalidField('scopes', 'must be an array of scope names', { fieldOnly: true });
     const { request: decided, granted } = await decideDeviceRequest(context, authorizationId, principal.userId, scopes, request);
     return { data: await authorizationView(context, decided, granted, request.ip) };
   });
@@ -176,7 +176,7 @@ export async function deviceApiRoutes(app: FastifyInstance, context: RouteContex
     const open = openStreams.get(authorizationId) ?? 0;
     if (open >= MAX_STREAMS_PER_REQUEST) {
       // the page's script falls back to polling the status
-      throw new SignetError(429, 'Too many open event streams for this request; poll its status instead.', { headers: { 'Retry-After': '5' } });
+      throw new TooManyRequests('Too many open event streams for this request; poll its status instead.', { 'Retry-After': '5' });
     }
     openStreams.set(authorizationId, open + 1);
     const closed = () => {
@@ -194,7 +194,7 @@ async function pendingOrPage(context: RouteContext, reply: FastifyReply, codeId:
     return await pendingByCodeId(context, codeId);
   } catch (error) {
     if (!(error instanceof SignetError) || error.code === 500) throw error;
-    const title = error instanceof DeviceRequestExpiredError ? 'Request expired' : 'Request unavailable';
+    const title = error instanceof AuthorizationRequestExpired ? 'Request expired' : 'Request unavailable';
     sendPage(reply, errorPage(title, error.message), error.httpStatus);
     return undefined;
   }

@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { type AuditSource, recordAuditEventAfter } from '../audit/service.js';
-import { InvalidFieldError, SignetError } from '../errors/errors.js';
+import { AuthorizationRequestExpired, Forbidden, InvalidField, NotFound } from '../errors/platform.js';
+import { AccessDenied } from '../errors/oauth.js';
 import { type RouteContext, lifetimes } from '../context.js';
 import { issueCode } from '../oauth/codes.js';
 import { codeRedirectUrl, errorRedirectUrl } from '../oauth/authorize-redirect.js';
@@ -95,23 +96,17 @@ export async function openDeviceRequest(deps: DeviceDeps, request: AuthorizeRequ
   return toDeviceRequest(row);
 }
 
-export class DeviceRequestExpiredError extends SignetError {
-  constructor() {
-    super(20121, 'This authorization request has expired.', { oauthError: 'invalid_request', httpStatus: 410 });
-  }
-}
-
 async function findRow(deps: DeviceDeps, column: 'code_id' | 'authorization_id', value: string): Promise<DeviceRequestsTable> {
   const row = await findDeviceRequest(deps.db, column, value);
-  if (!row) throw new SignetError(404, 'No such authorization request.');
+  if (!row) throw new NotFound('No such authorization request.');
   return row;
 }
 
 /** A request still waiting for its decision, by the code_id in the QR code. */
 export async function pendingByCodeId(deps: DeviceDeps, codeId: string): Promise<DeviceRequest> {
   const row = await findRow(deps, 'code_id', codeId);
-  if (row.expires_at <= deps.clock.now()) throw new DeviceRequestExpiredError();
-  if (row.status !== 'pending') throw new SignetError(403, 'This authorization request was already decided.');
+  if (row.expires_at <= deps.clock.now()) throw new AuthorizationRequestExpired();
+  if (row.status !== 'pending') throw new Forbidden('This authorization request was already decided.');
   return toDeviceRequest(row);
 }
 
@@ -131,12 +126,12 @@ export async function decideDeviceRequest(
   const pending = toDeviceRequest(row);
   const requested = new Set(pending.request.scopes);
   const beyond = chosen.filter((s) => !requested.has(s));
-  if (beyond.length > 0) throw new SignetError(10002, `scopes: ${beyond.join(' ')} was not requested`, { extra: { field: 'scopes' } });
+  if (beyond.length > 0) throw new InvalidField('scopes', `${beyond.join(' ')} was not requested`, { fieldOnly: true });
   const approve = chosen.length > 0;
   const now = deps.clock.now();
   if (!(await decidePendingRequest(deps.db, authorizationId, approve ? 'approved' : 'denied', userId, now))) {
-    if (row.expires_at <= now) throw new DeviceRequestExpiredError();
-    throw new SignetError(403, 'This authorization request was already decided.');
+    if (row.expires_at <= now) throw new AuthorizationRequestExpired();
+    throw new Forbidden('This authorization request was already decided.');
   }
   const { request } = pending;
   let redirect: string;
@@ -156,7 +151,7 @@ export async function decideDeviceRequest(
     });
     redirect = codeRedirectUrl(deps.config.issuer, request, code);
   } else {
-    const denied = new SignetError(403, 'The user denied the request.', { oauthError: 'access_denied' });
+    const denied = new AccessDenied('The user denied the request.');
     redirect = errorRedirectUrl(deps.config.issuer, request.redirectUri, request.state, denied);
     const detail = { asked: request.scopes, via: 'device' };
     await recordAuditEventAfter(deps, source, { type: 'consent.denied', userId, clientId: request.clientId, authorizationId, detail });
@@ -171,7 +166,7 @@ export type WaitState = { state: 'pending' } | { state: 'expired' } | { state: '
 /** What the waiting browser should do now. Only the browser that opened the request may learn it. */
 export async function waitState(deps: DeviceDeps, authorizationId: string, browserId: string): Promise<WaitState> {
   const row = await findRow(deps, 'authorization_id', authorizationId);
-  if (row.browser_hash !== sha256Hex(browserId)) throw new SignetError(403, 'This request belongs to another browser.');
+  if (row.browser_hash !== sha256Hex(browserId)) throw new Forbidden('This request belongs to another browser.');
   const now = deps.clock.now();
   if (row.status === 'pending') return row.expires_at <= now ? { state: 'expired' } : { state: 'pending' };
   const redirect = await deps.kv.getAndDelete(resultKey(authorizationId));

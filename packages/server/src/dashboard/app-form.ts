@@ -1,9 +1,6 @@
-import type {} from '@fastify/multipart';
-import type { FastifyRequest } from 'fastify';
 import type { AppFields } from '../apps/service.js';
 import { type LogoType, MAX_LOGO_BYTES, sniffLogoType } from '../apps/logos.js';
-import { InvalidFieldError } from '../errors/errors.js';
-import { hasValidCsrfToken } from '../plugins/csrf.js';
+import { InvalidField } from '../errors/platform.js';
 
 /** What the app form posts, kept as typed so a refused form can show it again. */
 export interface AppFormValues {
@@ -23,54 +20,35 @@ export interface PostedAppForm {
   /** a checked logo, when one was uploaded */
   logo?: { type: LogoType; bytes: Buffer };
   /** the logo was refused: the form is shown again with this next to the file input */
-  logoError?: InvalidFieldError;
+  logoError?: InvalidField;
 }
 
 // Generous for the text fields; the file is capped by MAX_LOGO_BYTES. Past these the
 // request is refused before the handler sees it.
 export const multipartLimits = { fieldNameSize: 64, fieldSize: 16 * 1024, fields: 20, fileSize: MAX_LOGO_BYTES, files: 1, parts: 21, headerPairs: 20 };
 
-interface RawForm {
+/** The form's text fields and its logo file, as read from the request. */
+export interface RawForm {
   fields: Record<string, string>;
   file?: { bytes: Buffer; truncated: boolean };
 }
 
-function stringFields(body: unknown): Record<string, string> {
+export function stringFields(body: unknown): Record<string, string> {
   const fields: Record<string, string> = Object.create(null) as Record<string, string>;
   if (typeof body !== 'object' || body === null) return fields;
   for (const [name, value] of Object.entries(body)) if (typeof value === 'string') fields[name] = value;
   return fields;
 }
 
-async function readRaw(request: FastifyRequest): Promise<RawForm> {
-  // the edit and create forms also arrive url-encoded (no file) from scripts and tests
-  if (!request.isMultipart()) return { fields: stringFields(request.body) };
-  const raw: RawForm = { fields: Object.create(null) as Record<string, string> };
-  for await (const part of request.parts()) {
-    if (part.type === 'file') {
-      const bytes = await part.toBuffer();
-      // an empty file input still sends a part, with no name and no bytes
-      if (part.fieldname === 'logo' && (bytes.length > 0 || part.filename !== '')) raw.file = { bytes, truncated: part.file.truncated };
-    } else if (typeof part.value === 'string') {
-      if (part.valueTruncated) throw new InvalidFieldError(part.fieldname, 'is too long');
-      raw.fields[part.fieldname] = part.value;
-    }
-  }
-  return raw;
-}
-
 function checkLogo(file: { bytes: Buffer; truncated: boolean }): { type: LogoType; bytes: Buffer } {
-  if (file.truncated || file.bytes.length > MAX_LOGO_BYTES) throw new InvalidFieldError('logo', `must be at most ${MAX_LOGO_BYTES / 1024} KiB`);
+  if (file.truncated || file.bytes.length > MAX_LOGO_BYTES) throw new InvalidField('logo', `must be at most ${MAX_LOGO_BYTES / 1024} KiB`);
   const type = sniffLogoType(file.bytes);
-  if (!type) throw new InvalidFieldError('logo', 'must be a PNG, JPEG or WebP image (SVG is not accepted)');
+  if (!type) throw new InvalidField('logo', 'must be a PNG, JPEG or WebP image (SVG is not accepted)');
   return { type, bytes: file.bytes };
 }
 
-/** Reads the app form (multipart with an optional logo, or url-encoded) and checks its CSRF token. */
-export async function readAppForm(request: FastifyRequest): Promise<PostedAppForm> {
-  const raw = await readRaw(request);
-  // the CSRF check reads the parsed body, which multipart leaves empty
-  request.body = raw.fields;
+/** The posted form from its fields and file, and whether its CSRF token checked out. */
+export function postedAppForm(raw: RawForm, csrfValid: boolean): PostedAppForm {
   const values: AppFormValues = {
     name: raw.fields['name'] ?? '',
     description: raw.fields['description'] ?? '',
@@ -79,12 +57,12 @@ export async function readAppForm(request: FastifyRequest): Promise<PostedAppFor
     hosts: raw.fields['hosts'] ?? '',
     public: raw.fields['public'] === '1',
   };
-  const posted: PostedAppForm = { values, csrfValid: hasValidCsrfToken(request) };
+  const posted: PostedAppForm = { values, csrfValid };
   if (raw.file) {
     try {
       posted.logo = checkLogo(raw.file);
     } catch (error) {
-      if (!(error instanceof InvalidFieldError)) throw error;
+      if (!(error instanceof InvalidField)) throw error;
       posted.logoError = error;
     }
   }

@@ -1,7 +1,5 @@
-import type { FastifyRequest } from 'fastify';
 import { UnsealError, createSealer } from '../keys/sealer.js';
 import type { Kv } from '../storage/kv/types.js';
-import { browserId } from '../plugins/web-session.js';
 import { sha256Hex } from '../tokens/opaque.js';
 
 /**
@@ -12,22 +10,22 @@ import { sha256Hex } from '../tokens/opaque.js';
  * The entry is sealed (keys/sealer.ts) under a key derived from the browser's id, which
  * only the browser's cookie carries (the entry's name and the sessions table hold its
  * SHA-256): whoever reads the kv, a Redis dump say, cannot open it, even with KEYS_SECRET,
- * and only a request carrying that cookie can.
+ * and only a request carrying that cookie can. `browserId` is that cookie's id
+ * (plugins/web-session.ts).
  */
 const TTL_MS = 5 * 60 * 1000;
 
-function entry(request: FastifyRequest, clientId: string) {
-  const id = browserId(request);
+function entry(id: string, clientId: string) {
   return { key: `dashboard:secret:${sha256Hex(id)}:${clientId}`, sealer: createSealer(id), slot: `dashboard:client_secret:${clientId}` };
 }
 
-export function stashSecret(kv: Kv, request: FastifyRequest, clientId: string, secret: string): Promise<void> {
-  const { key, sealer, slot } = entry(request, clientId);
+export function stashSecret(kv: Kv, browserId: string, clientId: string, secret: string): Promise<void> {
+  const { key, sealer, slot } = entry(browserId, clientId);
   return kv.set(key, sealer.seal(slot, secret), TTL_MS);
 }
 
-export async function takeSecret(kv: Kv, request: FastifyRequest, clientId: string): Promise<string | null> {
-  const { key, sealer, slot } = entry(request, clientId);
+export async function takeSecret(kv: Kv, browserId: string, clientId: string): Promise<string | null> {
+  const { key, sealer, slot } = entry(browserId, clientId);
   const sealed = await kv.getAndDelete(key);
   if (sealed === null) return null;
   try {

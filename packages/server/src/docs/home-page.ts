@@ -1,4 +1,4 @@
-import type { FastifyRequest } from 'fastify';
+import type { IncomingHttpHeaders } from 'node:http';
 import { type SafeHtml, html } from '../plugins/html.js';
 import { layout } from '../plugins/views.js';
 
@@ -27,8 +27,8 @@ ${LINKS.map((link) => html`<li><a href="${link.href}">${link.label}</a>: ${link.
 }
 
 /** An API client (Mixin's X-Request-Id, or an Accept that names JSON and not HTML) gets the 404 of its dialect, not a page. */
-export function asksForJson(request: FastifyRequest): boolean {
-  if (request.headers['x-request-id'] !== undefined) return true;
-  const accept = request.headers.accept ?? '';
+export function asksForJson(headers: IncomingHttpHeaders): boolean {
+  if (headers['x-request-id'] !== undefined) return true;
+  const accept = headers.accept ?? '';
   return accept.includes('application/json') && !accept.includes('text/html');
 }

@@ -1,7 +1,6 @@
 import { readFileSync } from 'node:fs';
-import type { FastifySchema } from 'fastify';
 import type { ScopeRegistry } from '../consent/scopes.js';
-import type { RegisteredRoute } from './route-collector.js';
+import type { RegisteredRoute } from '../plugins/route-collector.js';
 import { OAuthError, PlatformError, type RouteDocs } from './route-docs.js';
 import { type Auth, routeNotes } from './route-summaries.js';
 
@@ -79,7 +78,7 @@ function documentedShapes(docs: RouteDocs): Json {
 }
 
 /** Turns what a route declared in `schema` and `config.openapi` into an OpenAPI operation. */
-function operation(method: string, path: string, pathParams: string[], schema: FastifySchema | undefined, docs: RouteDocs | undefined): Json {
+function operation(method: string, path: string, pathParams: string[], schema: RegisteredRoute['schema'], docs: RouteDocs | undefined): Json {
   const note = routeNotes[`${method} ${path}`];
   const declaredParams = new Map(jsonSchemaProperties(schema?.params).map(([name, value]) => [name, value]));
   const parameters = [

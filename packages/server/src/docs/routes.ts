@@ -1,7 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import type { RouteContext } from '../context.js';
 import { grantHandlers } from '../oauth/token/routes.js';
-import { SignetError } from '../errors/errors.js';
+import { NotFound } from '../errors/platform.js';
 import { sendPage } from '../plugins/views.js';
 import { asksForJson, homePage } from './home-page.js';
 import { openApiDocument } from './openapi.js';
@@ -15,7 +15,7 @@ export async function docsRoutes(app: FastifyInstance, context: RouteContext): P
   const tags = ['docs'];
 
   app.get('/', { schema: { summary: 'Home page for people: what this deployment is, and where to go', tags } }, async (request, reply) => {
-    if (asksForJson(request)) throw new SignetError(404);
+    if (asksForJson(request.headers)) throw new NotFound();
     return sendPage(reply, homePage(issuer));
   });
 

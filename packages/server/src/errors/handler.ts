@@ -1,24 +1,11 @@
 import type { PlatformErrorBody } from '@signet/protocol';
-import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
-import { InvalidFieldError, SignetError } from './errors.js';
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import { toSignetError } from './normalise.js';
+import type { SignetError } from './signet-error.js';
 
 /** Mixin's convention: a request that sends X-Request-Id gets HTTP 202 with the error envelope. */
 function usesMixinStatus(request: FastifyRequest): boolean {
   return typeof request.headers['x-request-id'] === 'string';
-}
-
-function toSignetError(error: FastifyError | SignetError): SignetError {
-  if (error instanceof SignetError) return error;
-  if (error.validation && error.validation.length > 0) {
-    const first = error.validation[0];
-    const path = first?.instancePath.replace(/^\//, '').replace(/\//g, '.') || String(first?.params?.['missingProperty'] ?? 'body');
-    return new InvalidFieldError(path, first?.message ?? 'is invalid');
-  }
-  const status = error.statusCode ?? 500;
-  if (status === 404) return new SignetError(404);
-  if (status === 429) return new SignetError(429);
-  if (status >= 400 && status < 500) return new SignetError(400, error.message);
-  return new SignetError(500);
 }
 
 export function platformErrorBody(error: SignetError, requestId?: string): { error: PlatformErrorBody } {
@@ -28,8 +15,8 @@ export function platformErrorBody(error: SignetError, requestId?: string): { err
   return { error: body };
 }
 
-/** The one error handler: renders the platform envelope (OAuth endpoints add their own form). */
-export function handleError(error: FastifyError | SignetError, request: FastifyRequest, reply: FastifyReply): FastifyReply {
+/** The one error handler: renders the platform envelope (OAuth endpoints use sendStandardError). */
+export function handleError(error: unknown, request: FastifyRequest, reply: FastifyReply): FastifyReply {
   const signetError = toSignetError(error);
   if (signetError.code === 500) request.log.error({ err: error }, 'request failed');
   const requestId = request.headers['x-request-id'];
@@ -41,4 +28,22 @@ export function handleError(error: FastifyError | SignetError, request: FastifyR
 /** RFC 6749 §5.2 error body, for the standard OAuth endpoints. */
 export function oauthErrorBody(error: SignetError): { error: string; error_description: string } {
   return { error: error.oauthError, error_description: error.message };
+}
+
+/** RFC 6749 §5.2: 401 for a client that failed to authenticate, 400 for everything else; 429 for a throttled client or address (RFC 6585). */
+export function standardHttpStatus(error: SignetError): number {
+  if (error.code === 500 || error.code === 429) return error.code;
+  return error.oauthError === 'invalid_client' ? 401 : 400;
+}
+
+/** Renders an error the RFC 6749 §5.2 way, with the challenge RFC 6749 §5.2 asks for after a failed Basic login. */
+export function sendStandardError(error: unknown, request: FastifyRequest, reply: FastifyReply): FastifyReply {
+  const signetError = toSignetError(error);
+  if (signetError.code === 500) request.log.error({ err: error }, 'request failed');
+  const status = standardHttpStatus(signetError);
+  void reply.headers(signetError.headers);
+  if (status === 401 && /^basic\b/i.test(request.headers.authorization ?? '')) {
+    void reply.header('WWW-Authenticate', 'Basic realm="signet"');
+  }
+  return reply.status(status).send(oauthErrorBody(signetError));
 }

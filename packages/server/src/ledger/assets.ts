@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { type AssetView, isUuid } from '@signet/protocol';
-import { FieldConflictError, NotFoundError } from '../errors/errors.js';
+import { FieldConflict, NotFound } from '../errors/platform.js';
 import { isUniqueViolation } from '../storage/dialect.js';
 import type { Clock } from '../storage/kv/types.js';
 import type { Db } from '../storage/tables.js';
@@ -54,7 +54,7 @@ export async function createAsset(deps: LedgerDeps, input: NewAsset): Promise<As
   try {
     await insertAsset(deps.db, row);
   } catch (error) {
-    if (isUniqueViolation(error)) throw new FieldConflictError('symbol', 'is already taken');
+    if (isUniqueViolation(error)) throw new FieldConflict('symbol', 'is already taken');
     throw error;
   }
   return row;
@@ -63,7 +63,7 @@ export async function createAsset(deps: LedgerDeps, input: NewAsset): Promise<As
 /** An asset by its asset_id or its symbol (any case). */
 export async function findAsset(deps: Pick<LedgerDeps, 'db'>, idOrSymbol: string): Promise<AssetRow> {
   const row = isUuid(idOrSymbol) ? await findAssetById(deps.db, idOrSymbol.toLowerCase()) : await findAssetBySymbol(deps.db, idOrSymbol);
-  if (!row) throw new NotFoundError(`Asset ${idOrSymbol}`);
+  if (!row) throw new NotFound(`Asset ${idOrSymbol} not found.`);
   return row;
 }
 
@@ -75,7 +75,7 @@ export async function listBalances(deps: Pick<LedgerDeps, 'db'>, userId: string)
 
 /** GET /assets/:id: an asset the user has never held answers balance "0"; an unknown one is 404. */
 export async function assetWithBalance(deps: Pick<LedgerDeps, 'db'>, userId: string, assetId: string): Promise<AssetView> {
-  if (!isUuid(assetId)) throw new NotFoundError(`Asset ${assetId}`);
+  if (!isUuid(assetId)) throw new NotFound(`Asset ${assetId} not found.`);
   const asset = await findAsset(deps, assetId);
   return toAssetView(asset, (await findBalance(deps.db, userId, asset.asset_id)) ?? '0');
 }

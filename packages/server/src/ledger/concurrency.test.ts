@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type TestDatabase, databaseBackends } from '../../test/backends.js';
 import { TestClock } from '../../test/clock.js';
 import { createUser } from '../accounts/service.js';
-import { SignetError } from '../errors/errors.js';
+import { SignetError } from '../errors/signet-error.js';
 import type { Db } from '../storage/tables.js';
 import { formatUnits, parseUnits } from './decimal.js';
 import { createAsset, credit, transfer } from './service.js';

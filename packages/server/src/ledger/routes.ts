@@ -4,9 +4,9 @@ import { Type } from '@sinclair/typebox';
 import type { FastifyInstance } from 'fastify';
 import type { RouteContext } from '../context.js';
 import { JSON_TYPE, type RouteDocs, dataOf } from '../docs/route-docs.js';
-import { SignetError } from '../errors/errors.js';
+import { BadRequest } from '../errors/platform.js';
 import { acceptBodies } from '../plugins/raw-body.js';
-import { guard } from '../resources/guard.js';
+import { guard } from '../plugins/authenticate.js';
 import { type SnapshotParams, assetWithBalance, listBalances, listSnapshots, transfer } from './service.js';
 
 const ASSETS_READ = 'ASSETS:READ';
@@ -23,7 +23,7 @@ const docs = {
 } satisfies Record<string, RouteDocs>;
 
 function bodyObject(body: unknown): Received<TransferRequest> {
-  if (typeof body !== 'object' || body === null || Array.isArray(body)) throw new SignetError(400, 'The request body must be a JSON object.');
+  if (typeof body !== 'object' || body === null || Array.isArray(body)) throw new BadRequest('The request body must be a JSON object.');
   return body as Received<TransferRequest>;
 }
 

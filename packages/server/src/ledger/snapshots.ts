@@ -1,5 +1,5 @@
 import type { Received, SnapshotQuery, SnapshotView } from '@signet/protocol';
-import { InvalidFieldError } from '../errors/errors.js';
+import { InvalidField } from '../errors/platform.js';
 import type { Db } from '../storage/tables.js';
 import { type SnapshotRow, querySnapshots } from './repo.js';
 import { requireUuid } from './validation.js';
@@ -40,7 +40,7 @@ const RFC3339 = /^(\d{4}-\d{2}-\d{2})[Tt ](\d{2}:\d{2}:\d{2})(?:\.(\d+))?([Zz]|[
 function cursorBound(offset: string, order: 'DESC' | 'ASC'): string {
   const match = RFC3339.exec(offset);
   const base = match ? Date.parse(`${match[1]}T${match[2]}${match[4]?.toUpperCase()}`) : Number.NaN;
-  if (!match || Number.isNaN(base)) throw new InvalidFieldError('offset', 'must be an RFC 3339 timestamp');
+  if (!match || Number.isNaN(base)) throw new InvalidField('offset', 'must be an RFC 3339 timestamp');
   const fraction = match[3] ?? '';
   const between = /[1-9]/.test(fraction.slice(3));
   const ms = base + Number(fraction.slice(0, 3).padEnd(3, '0')) + (between && order === 'DESC' ? 1 : 0);
@@ -51,7 +51,7 @@ function parseLimit(value: unknown): number {
   if (value === undefined || value === '') return DEFAULT_SNAPSHOT_LIMIT;
   const limit = typeof value === 'string' && /^\d{1,6}$/.test(value) ? Number(value) : Number.NaN;
   if (!Number.isInteger(limit) || limit < 1 || limit > MAX_SNAPSHOT_LIMIT) {
-    throw new InvalidFieldError('limit', `must be an integer from 1 to ${MAX_SNAPSHOT_LIMIT}`);
+    throw new InvalidField('limit', `must be an integer from 1 to ${MAX_SNAPSHOT_LIMIT}`);
   }
   return limit;
 }
@@ -59,7 +59,7 @@ function parseLimit(value: unknown): number {
 function parseOrder(value: unknown): 'DESC' | 'ASC' {
   if (value === undefined || value === '') return 'DESC';
   const order = typeof value === 'string' ? value.toUpperCase() : '';
-  if (order !== 'DESC' && order !== 'ASC') throw new InvalidFieldError('order', 'must be DESC or ASC');
+  if (order !== 'DESC' && order !== 'ASC') throw new InvalidField('order', 'must be DESC or ASC');
   return order;
 }
 

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { findUserById } from '../accounts/repo.js';
-import { InvalidFieldError, NotFoundError, SignetError } from '../errors/errors.js';
+import { InsufficientBalance, InvalidField, NotFound } from '../errors/platform.js';
 import { isUniqueViolation } from '../storage/dialect.js';
 import type { Db } from '../storage/tables.js';
 import type { LedgerDeps } from './assets.js';
@@ -42,8 +42,8 @@ export interface Deposit {
 /** An operator's deposit (`signet assets credit`): adds to the balance and writes a 'deposit' snapshot. */
 export async function credit(deps: LedgerDeps, input: Deposit): Promise<SnapshotView> {
   const asset = await findAssetById(deps.db, input.assetId);
-  if (!asset) throw new NotFoundError(`Asset ${input.assetId}`);
-  if (!(await findUserById(deps.db, input.userId))) throw new NotFoundError(`User ${input.userId}`);
+  if (!asset) throw new NotFound(`Asset ${input.assetId} not found.`);
+  if (!(await findUserById(deps.db, input.userId))) throw new NotFound(`User ${input.userId} not found.`);
   const amount = parsePositiveAmount(input.amount, asset.precision);
   const memo = validateMemo(input.memo);
   const now = new Date(deps.clock.now()).toISOString();
@@ -64,8 +64,8 @@ export interface TransferRequest {
   memo?: unknown;
 }
 
-const insufficient = () => new SignetError(20117, 'Insufficient balance.');
-const traceTaken = () => new InvalidFieldError('trace_id', 'was already used for a different transfer');
+const insufficient = () => new InsufficientBalance();
+const traceTaken = () => new InvalidField('trace_id', 'was already used for a different transfer');
 
 /**
  * Moves money between two users atomically and answers the sender's snapshot.
@@ -81,11 +81,11 @@ export async function transfer(deps: LedgerDeps, input: TransferRequest): Promis
   const opponentId = requireUuid('opponent_id', input.opponentId);
   const traceId = requireUuid('trace_id', input.traceId);
   const memo = validateMemo(input.memo);
-  if (opponentId === input.userId.toLowerCase()) throw new InvalidFieldError('opponent_id', 'cannot be yourself');
+  if (opponentId === input.userId.toLowerCase()) throw new InvalidField('opponent_id', 'cannot be yourself');
   const asset = await findAssetById(deps.db, assetId);
-  if (!asset) throw new InvalidFieldError('asset_id', 'no such asset');
+  if (!asset) throw new InvalidField('asset_id', 'no such asset');
   const amount = parsePositiveAmount(input.amount, asset.precision);
-  if (!(await findUserById(deps.db, opponentId))) throw new InvalidFieldError('opponent_id', 'no such user');
+  if (!(await findUserById(deps.db, opponentId))) throw new InvalidField('opponent_id', 'no such user');
   const now = new Date(deps.clock.now()).toISOString();
   const userId = input.userId;
 

@@ -1,5 +1,5 @@
 import { Counter, Registry } from 'prom-client';
-import type { TokenFailure } from '../tokens/errors.js';
+import type { TokenFailure } from '../errors/oauth.js';
 import { HttpStats } from './http-stats.js';
 import { registerProcessMetrics } from './process-metrics.js';
 

@@ -1,8 +1,9 @@
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest, HookHandlerDoneFunction } from 'fastify';
-import { SignetError } from '../errors/errors.js';
+import { Forbidden, Unauthorized } from '../errors/platform.js';
+import { InvalidToken } from '../errors/oauth.js';
+import type { SignetError } from '../errors/signet-error.js';
 import { unencapsulated } from '../plugins/unencapsulated.js';
 import { bearerToken } from '../tokens/authenticate.js';
-import { InvalidTokenError } from '../tokens/errors.js';
 import { matchesSha256Hex, sha256Hex } from '../tokens/opaque.js';
 import { METRICS_CONTENT_TYPE, type Metrics, UNMATCHED_ROUTE } from './metrics.js';
 
@@ -22,14 +23,14 @@ function scrapeCheck(access: MetricsRouteOptions['access']): ((request: FastifyR
   if (access === 'open') return undefined;
   if (access.token === undefined) {
     return () => {
-      throw new SignetError(403, 'Forbidden: /metrics is closed. Set METRICS_TOKEN and scrape with Authorization: Bearer <token>, or set METRICS=open to serve it to anyone.');
+      throw new Forbidden('Forbidden: /metrics is closed. Set METRICS_TOKEN and scrape with Authorization: Bearer <token>, or set METRICS=open to serve it to anyone.');
     };
   }
   const expected = sha256Hex(access.token);
   return (request) => {
-    const given = bearerToken(request);
+    const given = bearerToken(request.headers);
     if (given === undefined || !matchesSha256Hex(expected, given)) {
-      throw new SignetError(401, 'Unauthorized: /metrics needs its bearer token.', { headers: { 'WWW-Authenticate': 'Bearer realm="signet-metrics"' } });
+      throw new Unauthorized('Unauthorized: /metrics needs its bearer token.', { 'WWW-Authenticate': 'Bearer realm="signet-metrics"' });
     }
   };
 }
@@ -50,7 +51,7 @@ export const metricsRoutes = unencapsulated(async (app: FastifyInstance, options
 
   // onError runs before whichever error handler renders the answer (platform or RFC 6749 form)
   app.addHook('onError', (_request: FastifyRequest, _reply: FastifyReply, error: FastifyError | SignetError, done: HookHandlerDoneFunction) => {
-    if (error instanceof InvalidTokenError) metrics.tokenRefused(error.reason);
+    if (error instanceof InvalidToken) metrics.tokenRefused(error.reason);
     done();
   });
 

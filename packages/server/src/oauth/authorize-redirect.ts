@@ -1,4 +1,4 @@
-import type { SignetError } from '../errors/errors.js';
+import type { SignetError } from '../errors/signet-error.js';
 import type { AuthorizeRequest } from './authorize-request.js';
 
 /**

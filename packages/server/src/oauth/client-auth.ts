@@ -1,7 +1,8 @@
 import { type AppRow, findAppForClientAuth } from '../apps/repo.js';
 import { clientSecretMatches } from '../apps/secrets.js';
 import type { HotReads } from '../storage/hot-reads.js';
-import { invalidClient, invalidRequest } from './errors.js';
+import { InvalidField } from '../errors/platform.js';
+import { InvalidClient } from '../errors/oauth.js';
 import { type FormBody, formParam } from './form.js';
 
 export type ClientAuthMethod = 'client_secret_basic' | 'client_secret_post' | 'none';
@@ -21,7 +22,7 @@ function formDecode(value: string): string {
   try {
     return decodeURIComponent(value.replace(/\+/g, ' '));
   } catch {
-    throw invalidClient('The Basic credentials are not form-urlencoded.');
+    throw new InvalidClient('The Basic credentials are not form-urlencoded.');
   }
 }
 
@@ -30,7 +31,7 @@ export function basicCredentials(header: string): { clientId: string; secret: st
   if (!match) return undefined;
   const decoded = Buffer.from(match[1] ?? '', 'base64').toString('utf8');
   const colon = decoded.indexOf(':');
-  if (colon <= 0) throw invalidClient('The Basic credentials are malformed.');
+  if (colon <= 0) throw new InvalidClient('The Basic credentials are malformed.');
   return { clientId: formDecode(decoded.slice(0, colon)), secret: formDecode(decoded.slice(colon + 1)) };
 }
 
@@ -45,13 +46,13 @@ export function readClientCredentials(authorization: string | undefined, body: F
   // other schemes (Mixin's SDKs send an empty Bearer) do not authenticate a client here
   const basic = authorization ? basicCredentials(authorization) : undefined;
   if (basic) {
-    if (bodySecret !== undefined) throw invalidRequest('client_secret', 'use one client authentication method, not two');
-    if (bodyClientId !== undefined && bodyClientId !== basic.clientId) throw invalidRequest('client_id', 'differs from the Basic credentials');
+    if (bodySecret !== undefined) throw new InvalidField('client_secret', 'use one client authentication method, not two');
+    if (bodyClientId !== undefined && bodyClientId !== basic.clientId) throw new InvalidField('client_id', 'differs from the Basic credentials');
     return { method: 'client_secret_basic', clientId: basic.clientId, secret: basic.secret };
   }
   if (bodyClientId === undefined) {
-    if (bodySecret !== undefined) throw invalidRequest('client_id', 'is required with client_secret');
-    throw invalidClient('Client authentication is required.');
+    if (bodySecret !== undefined) throw new InvalidField('client_id', 'is required with client_secret');
+    throw new InvalidClient('Client authentication is required.');
   }
   return bodySecret !== undefined
     ? { method: 'client_secret_post', clientId: bodyClientId, secret: bodySecret }
@@ -60,14 +61,14 @@ export function readClientCredentials(authorization: string | undefined, body: F
 
 /** Checks the credentials against the app: a secret for confidential apps, none for public ones. */
 export function verifyClient(app: AppRow | undefined, credentials: ClientCredentials): AppRow {
-  if (!app) throw invalidClient('Unknown client.');
+  if (!app) throw new InvalidClient('Unknown client.');
   if (credentials.method === 'none') {
-    if (app.type !== 'public') throw invalidClient('This client must authenticate with its secret.');
+    if (app.type !== 'public') throw new InvalidClient('This client must authenticate with its secret.');
     return app;
   }
   // a public app has no secret, so any secret it sends fails here
   if (credentials.secret === undefined || !clientSecretMatches(app.secret_hash, credentials.secret)) {
-    throw invalidClient('Client authentication failed.');
+    throw new InvalidClient('Client authentication failed.');
   }
   return app;
 }

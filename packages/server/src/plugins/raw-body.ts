@@ -1,6 +1,6 @@
 import type { FastifyInstance, FastifyRequest, onRequestHookHandler } from 'fastify';
 import type { IncomingHttpHeaders } from 'node:http';
-import { SignetError } from '../errors/errors.js';
+import { BadRequest } from '../errors/platform.js';
 
 declare module 'fastify' {
   interface FastifyRequest {
@@ -58,6 +58,6 @@ export function acceptBodies(...mediaTypes: readonly string[]): onRequestHookHan
       return;
     }
     const sent = type === '' ? 'a body without a Content-Type' : type;
-    done(new SignetError(400, `Content-Type must be ${listed}, not ${sent}.`));
+    done(new BadRequest(`Content-Type must be ${listed}, not ${sent}.`));
   };
 }

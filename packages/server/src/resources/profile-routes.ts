@@ -2,9 +2,10 @@ import { ALWAYS_GRANTED_SCOPE } from '@signet/protocol';
 import { UserView } from '@signet/protocol/views';
 import type { FastifyInstance } from 'fastify';
 import type { RouteContext } from '../context.js';
-import { NotFoundError } from '../errors/errors.js';
+import { NotFound } from '../errors/platform.js';
 import { type RouteDocs, dataOf } from '../docs/route-docs.js';
-import { guard, holds } from './guard.js';
+import { guard } from '../plugins/authenticate.js';
+import { satisfies } from './scopes.js';
 import { findProfile, findProfileById, profileView } from './profile.js';
 
 const PHONE_READ = 'PHONE:READ';
@@ -18,14 +19,14 @@ export async function profileRoutes(app: FastifyInstance, context: RouteContext)
     const principal = await guard(context, request, ALWAYS_GRANTED_SCOPE);
     const row = await findProfileById(context, principal.userId);
     // the token outlived its user (an account deleted under it)
-    if (!row) throw new NotFoundError('User');
-    return { data: profileView(row, { self: true, withPhone: holds(principal, PHONE_READ) }) };
+    if (!row) throw new NotFound('User not found.');
+    return { data: profileView(row, { self: true, withPhone: satisfies(principal, PHONE_READ) }) };
   });
 
   app.get<{ Params: { id: string } }>('/users/:id', { config: { openapi: userDocs } }, async (request) => {
     const principal = await guard(context, request, ALWAYS_GRANTED_SCOPE);
     const row = await findProfile(context, request.params.id);
-    if (!row) throw new NotFoundError('User');
+    if (!row) throw new NotFound('User not found.');
     // a public profile never carries the phone, not even the caller's own (that is /me)
     return { data: profileView(row, { self: row.user_id === principal.userId, withPhone: false }) };
   });

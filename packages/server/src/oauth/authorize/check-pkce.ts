@@ -1,4 +1,5 @@
-import { type AuthorizeCheck, appOf, redirectError, redirectableParam } from './check.js';
+import { type AuthorizeCheck, appOf, redirectableParam } from './check.js';
+import { InvalidRequest } from '../../errors/oauth.js';
 
 // RFC 7636 §4.2: 43 to 128 characters of the base64url alphabet (S256 gives 43).
 const CHALLENGE = /^[A-Za-z0-9_-]{43,128}$/;
@@ -12,13 +13,13 @@ export const checkPkce: AuthorizeCheck = ({ params, draft }) => {
   const challenge = redirectableParam(params, 'code_challenge');
   const method = redirectableParam(params, 'code_challenge_method');
   if (method !== undefined && method !== 'S256' && method !== 'SHA256') {
-    throw redirectError('invalid_request', 'code_challenge_method must be S256.');
+    throw new InvalidRequest('code_challenge_method must be S256.');
   }
   if (challenge === undefined) {
-    if (method !== undefined) throw redirectError('invalid_request', 'code_challenge_method was sent without code_challenge.');
-    if (appOf(draft).type === 'public') throw redirectError('invalid_request', 'A public app must send a PKCE code_challenge (S256).');
+    if (method !== undefined) throw new InvalidRequest('code_challenge_method was sent without code_challenge.');
+    if (appOf(draft).type === 'public') throw new InvalidRequest('A public app must send a PKCE code_challenge (S256).');
     return;
   }
-  if (!CHALLENGE.test(challenge)) throw redirectError('invalid_request', 'code_challenge must be 43 to 128 base64url characters.');
+  if (!CHALLENGE.test(challenge)) throw new InvalidRequest('code_challenge must be 43 to 128 base64url characters.');
   draft.codeChallenge = challenge;
 };

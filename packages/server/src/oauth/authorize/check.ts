@@ -1,8 +1,8 @@
-import type { OAuthErrorCode } from '@signet/protocol';
 import type { RedirectUriMatch } from '../../apps/redirects.js';
 import type { AppRow } from '../../apps/repo.js';
 import type { RouteContext } from '../../context.js';
-import { SignetError } from '../../errors/errors.js';
+import { InvalidRequest } from '../../errors/oauth.js';
+import type { SignetError } from '../../errors/signet-error.js';
 import type { AuthorizeRequest } from '../authorize-request.js';
 
 /** The raw parameters of an authorize request (query string, or the consent form's hidden fields). */
@@ -29,16 +29,6 @@ export interface CheckInput {
 /** One step of PROTOCOL.md §5; throws a SignetError to stop the request. */
 export type AuthorizeCheck = (input: CheckInput) => void | Promise<void>;
 
-/** Client and redirect URI problems: shown on a page, never sent to an unverified redirect URI. */
-export function pageError(message: string, oauthError: OAuthErrorCode = 'invalid_request'): SignetError {
-  return new SignetError(400, message, { oauthError, redirectable: false });
-}
-
-/** Everything after the redirect URI is known: reported to the app by redirecting. */
-export function redirectError(oauthError: OAuthErrorCode, message: string): SignetError {
-  return new SignetError(400, message, { oauthError, redirectable: true });
-}
-
 /**
  * One value of a parameter, or undefined when it is absent or empty (RFC 6749 §3.1:
  * empty means omitted). A repeated parameter is an error (RFC 6749 §3.1).
@@ -51,7 +41,7 @@ export function readParam(params: AuthorizeParams, name: string, onError: (messa
 }
 
 export function redirectableParam(params: AuthorizeParams, name: string): string | undefined {
-  return readParam(params, name, (message) => redirectError('invalid_request', message));
+  return readParam(params, name, (message) => new InvalidRequest(message));
 }
 
 /** The app found by check-client; a check that runs before it is a programming error. */

@@ -1,7 +1,8 @@
 import type { AppRow } from '../../apps/repo.js';
 import type { RouteContext } from '../../context.js';
-import { SignetError } from '../../errors/errors.js';
-import { type AuthorizeCheck, type AuthorizeDraft, type AuthorizeParams, pageError, readParam, redirectError } from './check.js';
+import { InvalidRequest } from '../../errors/oauth.js';
+import { SignetError } from '../../errors/signet-error.js';
+import { type AuthorizeCheck, type AuthorizeDraft, type AuthorizeParams, readParam } from './check.js';
 import { checkClient } from './check-client.js';
 import { checkPkce } from './check-pkce.js';
 import { checkPrompt } from './check-prompt.js';
@@ -65,9 +66,9 @@ export async function runAuthorizeChecks(context: RouteContext, params: Authoriz
   const state = typeof params.state === 'string' && params.state !== '' ? params.state : undefined;
   try {
     for (const check of authorizeChecks) await check({ context, params, draft });
-    const returnTo = readParam(params, 'return_to', (message) => redirectError('invalid_request', message));
-    if (typeof params.state !== 'string' && params.state !== undefined) throw redirectError('invalid_request', 'state must be sent once');
-    if (!draft.app || !draft.redirectUri || !draft.redirectUriMatch || !draft.scopes) throw pageError('The request could not be checked.');
+    const returnTo = readParam(params, 'return_to', (message) => new InvalidRequest(message));
+    if (typeof params.state !== 'string' && params.state !== undefined) throw new InvalidRequest('state must be sent once');
+    if (!draft.app || !draft.redirectUri || !draft.redirectUriMatch || !draft.scopes) throw new InvalidRequest('The request could not be checked.', { redirectable: false });
     return {
       ok: true,
       app: draft.app,

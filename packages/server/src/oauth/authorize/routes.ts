@@ -12,7 +12,7 @@ import { csrfField, verifyCsrf } from '../../plugins/csrf.js';
 import { applySecurityHeaders, errorPage, sendPage } from '../../plugins/views.js';
 import { browserId, currentUser } from '../../plugins/web-session.js';
 import { type AuthorizeOutcome, pickAuthorizeParams, runAuthorizeChecks } from './checks.js';
-import { redirectError } from './check.js';
+import { AccessDenied, ConsentRequired, LoginRequired } from '../../errors/oauth.js';
 import { approvedRedirectUrl } from './issue.js';
 import { errorRedirectUrl } from '../authorize-redirect.js';
 import type { AuthorizeRequest } from '../authorize-request.js';
@@ -31,8 +31,8 @@ function fail(context: RouteContext, reply: FastifyReply, failure: Failure, stat
   return sendPage(reply, errorPage('This sign-in request is not valid', failure.error.message), 400);
 }
 
-function failWith(context: RouteContext, reply: FastifyReply, request: AuthorizeRequest, oauthError: 'login_required' | 'consent_required' | 'access_denied', message: string, status: 302 | 303) {
-  return fail(context, reply, { ok: false, error: redirectError(oauthError, message), redirect: { redirectUri: request.redirectUri, state: request.state } }, status);
+function failWith(context: RouteContext, reply: FastifyReply, request: AuthorizeRequest, error: LoginRequired | ConsentRequired | AccessDenied, status: 302 | 303) {
+  return fail(context, reply, { ok: false, error, redirect: { redirectUri: request.redirectUri, state: request.state } }, status);
 }
 
 /**
@@ -82,10 +82,10 @@ export async function authorizeRoutes(app: FastifyInstance, context: RouteContex
     const user = currentUser(request);
 
     if (authz.prompt === 'none') {
-      if (!user) return failWith(context, reply, authz, 'login_required', 'The user is not signed in.', 302);
+      if (!user) return failWith(context, reply, authz, new LoginRequired('The user is not signed in.'), 302);
       if (!(await maySkipConsent(context, user.user_id, authz))) {
         const why = authz.redirectUriMatch === 'exact' ? 'has not approved these scopes' : 'must approve a redirect URI that only a host pattern allows';
-        return failWith(context, reply, authz, 'consent_required', `The user ${why}.`, 302);
+        return failWith(context, reply, authz, new ConsentRequired(`The user ${why}.`), 302);
       }
       return redirect(reply, await approvedRedirectUrl(context, authz, user.user_id, authz.scopes), 302);
     }
@@ -120,7 +120,7 @@ export async function authorizeRoutes(app: FastifyInstance, context: RouteContex
     if (decision === 'deny') {
       const detail = { asked: authz.scopes, via: 'authorize' };
       await recordAuditEventAfter(context, request, { type: 'consent.denied', userId: user?.user_id, clientId: authz.clientId, detail });
-      return failWith(context, reply, authz, 'access_denied', 'The user denied the request.', 303);
+      return failWith(context, reply, authz, new AccessDenied('The user denied the request.'), 303);
     }
     if (decision !== 'authorize') return sendPage(reply, errorPage('Choose Authorize or Deny', 'The form was sent without a decision.'), 400);
 

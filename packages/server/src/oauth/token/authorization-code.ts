@@ -6,7 +6,8 @@ import { serverKeyPair } from '../../tokens/server-key.js';
 import { type AuthorizationRow, type WriteDeps, createCodeAuthorization, issueTokenPair, revokeCodeAuthorization } from '../../tokens/service.js';
 import { readClientCredentials, verifyClient } from '../client-auth.js';
 import { type CodeRow, consumeCode } from '../codes.js';
-import { expiredCode, invalidGrant, invalidRequest } from '../errors.js';
+import { InvalidField } from '../../errors/platform.js';
+import { CodeExpired, InvalidGrant } from '../../errors/oauth.js';
 import { type FormBody, formParam, requiredFormParam } from '../form.js';
 import { codeVerifierMatches, isValidCodeVerifier } from '../pkce.js';
 import { type StandardTokenRequest, type TokenAnswer, expiresIn } from './answer.js';
@@ -33,13 +34,13 @@ export interface CodeRedemption {
 export function parseClientPublicKey(value: string): string {
   const bytes = /^[A-Za-z0-9_-]{43}$/.test(value) ? Buffer.from(value, 'base64url') : undefined;
   if (!bytes || bytes.length !== 32 || bytes.toString('base64url') !== value) {
-    throw invalidRequest('ed25519', 'must be the base64url (no padding) of a 32-byte ed25519 public key');
+    throw new InvalidField('ed25519', 'must be the base64url (no padding) of a 32-byte ed25519 public key');
   }
   return bytes.toString('hex');
 }
 
 export function parseCodeVerifier(value: string | undefined): string | undefined {
-  if (value !== undefined && !isValidCodeVerifier(value)) throw invalidRequest('code_verifier', 'must be 43 to 128 unreserved characters (RFC 7636)');
+  if (value !== undefined && !isValidCodeVerifier(value)) throw new InvalidField('code_verifier', 'must be 43 to 128 unreserved characters (RFC 7636)');
   return value;
 }
 
@@ -53,14 +54,14 @@ export function parseCodeVerifier(value: string | undefined): string | undefined
 function checkRedirectUri(row: CodeRow, redemption: CodeRedemption): void {
   const sent = redemption.redirectUri;
   if (sent !== undefined) {
-    if (sent !== row.redirect_uri) throw invalidGrant('redirect_uri does not match the authorization request.');
+    if (sent !== row.redirect_uri) throw new InvalidGrant('redirect_uri does not match the authorization request.');
     return;
   }
   if (row.redirect_uri_match === 'host_pattern') {
-    throw invalidGrant('redirect_uri is required: the code went to a redirect URI allowed only by a host pattern.');
+    throw new InvalidGrant('redirect_uri is required: the code went to a redirect URI allowed only by a host pattern.');
   }
   if (redemption.form === 'standard' && row.redirect_uri_sent !== null) {
-    throw invalidGrant('redirect_uri is required: it was sent to the authorization request.');
+    throw new InvalidGrant('redirect_uri is required: it was sent to the authorization request.');
   }
 }
 
@@ -72,17 +73,17 @@ function checkRedirectUri(row: CodeRow, redemption: CodeRedemption): void {
  */
 function checkSecretWhenNeeded(row: CodeRow, app: AppRow, withSecret: boolean): void {
   if (row.redirect_uri_match === 'host_pattern' && app.type === 'confidential' && !withSecret) {
-    throw invalidGrant('client_secret is required: the code went to a redirect URI allowed only by a host pattern.');
+    throw new InvalidGrant('client_secret is required: the code went to a redirect URI allowed only by a host pattern.');
   }
 }
 
 function checkPkce(row: CodeRow, verifier: string | undefined): void {
   if (row.code_challenge === null) {
-    if (verifier !== undefined) throw invalidGrant('code_verifier sent, but the authorization request had no code_challenge.');
+    if (verifier !== undefined) throw new InvalidGrant('code_verifier sent, but the authorization request had no code_challenge.');
     return;
   }
-  if (verifier === undefined) throw invalidGrant('code_verifier is required: the authorization request had a code_challenge.');
-  if (!codeVerifierMatches(row.code_challenge, verifier)) throw invalidGrant('code_verifier does not match the code_challenge.');
+  if (verifier === undefined) throw new InvalidGrant('code_verifier is required: the authorization request had a code_challenge.');
+  if (!codeVerifierMatches(row.code_challenge, verifier)) throw new InvalidGrant('code_verifier does not match the code_challenge.');
 }
 
 /**
@@ -92,7 +93,7 @@ function checkPkce(row: CodeRow, verifier: string | undefined): void {
  */
 export async function redeemCode(context: RouteContext, redemption: CodeRedemption): Promise<CodeRow> {
   const result = await consumeCode(context, redemption.code);
-  if (result.status === 'unknown') throw invalidGrant('The authorization code is invalid.');
+  if (result.status === 'unknown') throw new InvalidGrant('The authorization code is invalid.');
   if (result.status === 'replayed') {
     const { row } = result;
     await revokeCodeAuthorization(context, row);
@@ -100,15 +101,15 @@ export async function redeemCode(context: RouteContext, redemption: CodeRedempti
     const detail = { authorization_revoked: true, ...(redemption.clientId === row.client_id ? {} : { claimed_client_id: redemption.clientId }) };
     const event = { type: 'authorization_code.replayed', userId: row.user_id, clientId: row.client_id, authorizationId: row.authorization_id, detail } as const;
     await recordAuditEventAfter(context, redemption.source, event);
-    throw invalidGrant('The authorization code was already used; the authorization it gave is revoked.');
+    throw new InvalidGrant('The authorization code was already used; the authorization it gave is revoked.');
   }
   const { row } = result;
-  if (row.client_id !== redemption.clientId) throw invalidGrant('The authorization code was issued to another client.');
+  if (row.client_id !== redemption.clientId) throw new InvalidGrant('The authorization code was issued to another client.');
   const app = redemption.authenticate(await findAppForClientAuth(context.hot, redemption.clientId));
   checkRedirectUri(row, redemption);
   checkSecretWhenNeeded(row, app, redemption.withSecret);
   checkPkce(row, redemption.codeVerifier);
-  if (result.status === 'expired') throw expiredCode();
+  if (result.status === 'expired') throw new CodeExpired();
   return row;
 }
 
@@ -143,7 +144,7 @@ export async function authorizationCodeGrant(context: RouteContext, request: Sta
   const credentials = readClientCredentials(request.authorization, body);
   const codeVerifier = parseCodeVerifier(formParam(body, 'code_verifier'));
   if (credentials.method === 'none' && codeVerifier === undefined) {
-    throw invalidRequest('code_verifier', 'is required for a client without a secret');
+    throw new InvalidField('code_verifier', 'is required for a client without a secret');
   }
   const clientPublicKeyHex = readKeyParam(body);
 

@@ -3,7 +3,7 @@ import type { RouteContext } from '../../context.js';
 import { unknownScopes, withAlwaysGranted } from '../../consent/scopes.js';
 import { issueClientToken } from '../../tokens/service.js';
 import { authenticateClient, readClientCredentials } from '../client-auth.js';
-import { invalidScope, unauthorizedClient } from '../errors.js';
+import { InvalidScope, UnauthorizedClient } from '../../errors/oauth.js';
 import { formParam } from '../form.js';
 import type { StandardTokenRequest, TokenAnswer } from './answer.js';
 import { expiresIn } from './answer.js';
@@ -16,9 +16,9 @@ export async function clientCredentialsGrant(context: RouteContext, request: Sta
   const credentials = readClientCredentials(request.authorization, request.body);
   const requested = parseScopes(formParam(request.body, 'scope'));
   const app = await authenticateClient(context.hot, credentials);
-  if (app.type !== 'confidential') throw unauthorizedClient('client_credentials is for confidential apps only.');
+  if (app.type !== 'confidential') throw new UnauthorizedClient('client_credentials is for confidential apps only.');
   const unknown = unknownScopes(context.scopes, requested);
-  if (unknown.length > 0) throw invalidScope(`Unknown scope: ${unknown.join(' ')}.`);
+  if (unknown.length > 0) throw new InvalidScope(`Unknown scope: ${unknown.join(' ')}.`);
 
   const issued = await issueClientToken(context, app.client_id, withAlwaysGranted(requested));
   return {

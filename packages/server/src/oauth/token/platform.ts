@@ -1,10 +1,10 @@
 import type { PlatformTokenAnswer, PlatformTokenRequest, Received } from '@signet/protocol';
 import type { AuditSource } from '../../audit/service.js';
 import type { RouteContext } from '../../context.js';
-import { InvalidFieldError } from '../../errors/errors.js';
+import { InvalidField } from '../../errors/platform.js';
+import { InvalidClient } from '../../errors/oauth.js';
 import { issueAccessToken } from '../../tokens/service.js';
 import { verifyClient } from '../client-auth.js';
-import { invalidClient, invalidRequest } from '../errors.js';
 import { authorizeCode, parseClientPublicKey, parseCodeVerifier, redeemCode, serverPublicKeyBase64url } from './authorization-code.js';
 
 /** Mixin's answer: a bound key gets the server's key back and no bearer token; otherwise a bearer token. */
@@ -15,13 +15,13 @@ type Body = Received<PlatformTokenRequest>;
 function optionalString(body: Body, field: keyof Body): string | undefined {
   const value = body[field];
   if (value === undefined || value === null || value === '') return undefined;
-  if (typeof value !== 'string') throw new InvalidFieldError(field, 'must be a string');
+  if (typeof value !== 'string') throw new InvalidField(field, 'must be a string');
   return value;
 }
 
 function requiredString(body: Body, field: keyof Body): string {
   const value = optionalString(body, field);
-  if (value === undefined) throw new InvalidFieldError(field, 'is required');
+  if (value === undefined) throw new InvalidField(field, 'is required');
   return value;
 }
 
@@ -39,7 +39,7 @@ export async function platformCodeExchange(
 ): Promise<PlatformTokenAnswer> {
   // Mixin's SDKs always send a Bearer header, empty or signed with the app's own keystore: it is not client auth here
   if (request.authorization !== undefined && !/^bearer\b/i.test(request.authorization.trim())) {
-    throw invalidRequest('Authorization', 'send the client credentials in the body');
+    throw new InvalidField('Authorization', 'send the client credentials in the body');
   }
   const body: Body = typeof request.body === 'object' && request.body !== null ? (request.body as Body) : {};
   const clientId = requiredString(body, 'client_id');
@@ -47,7 +47,7 @@ export async function platformCodeExchange(
   const secret = optionalString(body, 'client_secret');
   const codeVerifier = parseCodeVerifier(optionalString(body, 'code_verifier'));
   if ((secret === undefined) === (codeVerifier === undefined)) {
-    throw invalidRequest(secret === undefined ? 'code_verifier' : 'client_secret', 'send exactly one of client_secret and code_verifier');
+    throw new InvalidField(secret === undefined ? 'code_verifier' : 'client_secret', 'send exactly one of client_secret and code_verifier');
   }
   const redirectUri = optionalString(body, 'redirect_uri');
   const key = optionalString(body, 'ed25519');
@@ -57,7 +57,7 @@ export async function platformCodeExchange(
     code,
     clientId,
     authenticate: (app) => {
-      if (!app) throw invalidClient('Unknown client.');
+      if (!app) throw new InvalidClient('Unknown client.');
       // with the verifier alone, the PKCE check that follows is what proves the caller
       return secret === undefined ? app : verifyClient(app, { method: 'client_secret_post', clientId, secret });
     },

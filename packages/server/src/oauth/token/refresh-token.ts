@@ -4,7 +4,7 @@ import type { RouteContext } from '../../context.js';
 import { findAuthorization } from '../../tokens/repo.js';
 import { rotateRefreshToken } from '../../tokens/rotation.js';
 import { authenticateClient, readClientCredentials } from '../client-auth.js';
-import { invalidGrant, invalidScope } from '../errors.js';
+import { InvalidGrant, InvalidScope } from '../../errors/oauth.js';
 import { formParam, requiredFormParam } from '../form.js';
 import { tokenFields } from './authorization-code.js';
 import type { StandardTokenRequest, TokenAnswer } from './answer.js';
@@ -26,7 +26,7 @@ export async function refreshTokenGrant(context: RouteContext, request: Standard
   const result = await rotateRefreshToken(context, { refreshToken, clientId: app.client_id, scopes }, policy);
   switch (result.status) {
     case 'invalid':
-      throw invalidGrant('The refresh token is invalid, expired or revoked.');
+      throw new InvalidGrant('The refresh token is invalid, expired or revoked.');
     case 'reused': {
       const authorization = await findAuthorization(context.db, result.authorizationId);
       await recordAuditEventAfter(context, request.source, {
@@ -36,10 +36,10 @@ export async function refreshTokenGrant(context: RouteContext, request: Standard
         authorizationId: result.authorizationId,
         detail: { authorization_revoked: true },
       });
-      throw invalidGrant('The refresh token was already used; its authorization is revoked.');
+      throw new InvalidGrant('The refresh token was already used; its authorization is revoked.');
     }
     case 'invalid_scope':
-      throw invalidScope('scope exceeds what the authorization granted.');
+      throw new InvalidScope('scope exceeds what the authorization granted.');
     case 'rotated':
       return { ...tokenFields(context, result.authorization, result.tokens), refresh_token: result.tokens.refreshToken };
   }

@@ -5,8 +5,9 @@ import type { RouteContext } from '../../context.js';
 import { FORM_TYPE, JSON_TYPE, type RouteDocs, dataOf } from '../../docs/route-docs.js';
 import { PLATFORM_GRANT } from '../../metrics/metrics.js';
 import { acceptBodies } from '../../plugins/raw-body.js';
-import { unsupportedGrantType } from '../errors.js';
-import { formBody, isFormRequest, requiredFormParam, useStandardEndpoint } from '../form.js';
+import { UnsupportedGrantType } from '../../errors/oauth.js';
+import { useStandardEndpoint } from '../../plugins/standard-endpoint.js';
+import { formBody, isFormRequest, requiredFormParam } from '../form.js';
 import type { GrantHandler } from './answer.js';
 import { authorizationCodeGrant } from './authorization-code.js';
 import { clientCredentialsGrant } from './client-credentials.js';
@@ -54,19 +55,19 @@ const tokenDocs: RouteDocs = {
  * errors per §5.2); anything else is Mixin's JSON form, answered in the platform envelope.
  */
 export async function tokenRoutes(app: FastifyInstance, context: RouteContext): Promise<void> {
-  useStandardEndpoint(app, (request) => !isFormRequest(request));
+  useStandardEndpoint(app, (request) => !isFormRequest(request.headers));
 
   app.post('/oauth/token', { onRequest: acceptBodies(JSON_TYPE, FORM_TYPE), config: { openapi: tokenDocs } }, async (request) => {
     const authorization = request.headers.authorization;
-    if (!isFormRequest(request)) {
+    if (!isFormRequest(request.headers)) {
       const data = await platformCodeExchange(context, { authorization, body: request.body, source: request });
       context.metrics.tokenIssued(PLATFORM_GRANT);
       return { data };
     }
-    const body = formBody(request);
+    const body = formBody(request.body);
     const grantType = requiredFormParam(body, 'grant_type');
     const handler = grantHandlers.get(grantType);
-    if (!handler) throw unsupportedGrantType(grantType);
+    if (!handler) throw new UnsupportedGrantType(grantType);
     const answer = await handler(context, { authorization, body, source: request });
     // labelled only after the lookup above: an unknown grant_type never becomes a label value
     context.metrics.tokenIssued(grantType);

@@ -1,12 +1,11 @@
 import { ALWAYS_GRANTED_SCOPE } from '@signet/protocol';
 import { findUserById } from '../../accounts/repo.js';
 import type { RouteContext } from '../../context.js';
-import { SignetError } from '../../errors/errors.js';
-import { InvalidTokenError } from '../../tokens/errors.js';
+import { InvalidField, ServerError } from '../../errors/platform.js';
+import { InvalidGrant, UnauthorizedClient } from '../../errors/oauth.js';
 import { authorizeServiceLogin } from './service-login.js';
 import { verifySignedToken } from '../../tokens/signed.js';
 import { authenticateClient, readClientCredentials } from '../client-auth.js';
-import { invalidGrant, invalidRequest, unauthorizedClient } from '../errors.js';
 import { requiredFormParam } from '../form.js';
 import { type StandardTokenRequest, type TokenAnswer, expiresIn } from './answer.js';
 
@@ -25,33 +24,29 @@ export async function tokenExchangeGrant(context: RouteContext, request: Standar
   const credentials = readClientCredentials(request.authorization, request.body);
   const subjectToken = requiredFormParam(request.body, 'subject_token');
   if (requiredFormParam(request.body, 'subject_token_type') !== JWT_TOKEN_TYPE) {
-    throw invalidRequest('subject_token_type', `must be ${JWT_TOKEN_TYPE}`);
+    throw new InvalidField('subject_token_type', `must be ${JWT_TOKEN_TYPE}`);
   }
   const app = await authenticateClient(context.hot, credentials);
   // a public client proves no identity, so any token "for" it could be replayed by anyone
-  if (app.type !== 'confidential') throw unauthorizedClient('Token exchange is for confidential apps only.');
+  if (app.type !== 'confidential') throw new UnauthorizedClient('Token exchange is for confidential apps only.');
 
-  let principal;
-  try {
-    principal = await verifySignedToken(
-      { hot: context.hot, kv: context.kv, clock: context.clock, maxAgeSeconds: context.config.signedTokenMaxAge },
-      subjectToken,
-      // the token must have been signed for GET /me, the request a user makes to show who they are
-      { method: 'GET', target: '/me', body: '', requestId: undefined },
-      // `aud` is checked before the jti is spent, so a token for another service stays unused
-      { audience: app.client_id },
-    );
-  } catch (error) {
-    if (error instanceof InvalidTokenError) {
-      // answered as invalid_grant, so the error hook never sees it: count the refusal here
-      context.metrics.tokenRefused(error.reason);
-      throw invalidGrant(`The subject token was refused: ${error.reason}.`);
-    }
-    throw error;
+  const verdict = await verifySignedToken(
+    { hot: context.hot, kv: context.kv, clock: context.clock, maxAgeSeconds: context.config.signedTokenMaxAge },
+    subjectToken,
+    // the token must have been signed for GET /me, the request a user makes to show who they are
+    { method: 'GET', target: '/me', body: '', requestId: undefined },
+    // `aud` is checked before the jti is spent, so a token for another service stays unused
+    { audience: app.client_id },
+  );
+  if (!verdict.ok) {
+    // answered as invalid_grant, so the error hook never sees it: count the refusal here
+    context.metrics.tokenRefused(verdict.reason);
+    throw new InvalidGrant(`The subject token was refused: ${verdict.reason}.`);
   }
-  if (principal.kind !== 'session') throw invalidGrant('The subject token must be a user’s session token.');
+  const { principal } = verdict;
+  if (principal.kind !== 'session') throw new InvalidGrant('The subject token must be a user’s session token.');
   const user = await findUserById(context.db, principal.userId);
-  if (!user) throw new SignetError(500);
+  if (!user) throw new ServerError();
 
   const { issued } = await authorizeServiceLogin(context, { userId: user.user_id, clientId: app.client_id, sessionId: principal.sessionId }, { ip: request.source.ip });
   return {

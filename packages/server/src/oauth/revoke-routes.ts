@@ -6,7 +6,8 @@ import { FORM_TYPE, type RouteDocs } from '../docs/route-docs.js';
 import { findAuthorization } from '../tokens/repo.js';
 import { revokeAccessToken, revokeByRefreshToken } from '../tokens/service.js';
 import { authenticateClient, readClientCredentials } from './client-auth.js';
-import { formParam, requiredFormParam, requireFormBody, useStandardEndpoint } from './form.js';
+import { useStandardEndpoint } from '../plugins/standard-endpoint.js';
+import { formParam, requiredFormParam, requireFormBody } from './form.js';
 
 /** RFC 7009 §2 (documentation only: see docs/route-docs.ts). Clients authenticate as at the token endpoint. */
 const revokeDocs: RouteDocs = {
@@ -31,7 +32,7 @@ export async function revokeRoutes(app: FastifyInstance, context: RouteContext):
   useStandardEndpoint(app);
 
   app.post('/oauth/revoke', { config: { openapi: revokeDocs } }, async (request, reply) => {
-    const body = requireFormBody(request);
+    const body = requireFormBody(request.headers, request.body);
     const credentials = readClientCredentials(request.headers.authorization, body);
     const token = requiredFormParam(body, 'token');
     const client = await authenticateClient(context.hot, credentials);

@@ -14,7 +14,11 @@ export interface SignetErrorOptions {
 
 const defaultHttpStatus: Partial<Record<PlatformErrorCode, number>> = { 10002: 400, 20117: 400, 20121: 400 };
 
-/** Every error Signet reports on purpose: renders in both dialects from one object. */
+/**
+ * Every error Signet reports on purpose: renders in both dialects from one object.
+ * Code outside errors/ throws one of the named subclasses (errors/platform.ts,
+ * errors/oauth.ts), never this class with a bare code.
+ */
 export class SignetError extends Error {
   readonly httpStatus: number;
   readonly oauthError: OAuthErrorCode;
@@ -34,29 +38,5 @@ export class SignetError extends Error {
     this.extra = options.extra;
     this.redirectable = options.redirectable ?? false;
     this.headers = options.headers ?? {};
-  }
-}
-
-/** 10002: one named field is wrong. The message names the field. */
-export class InvalidFieldError extends SignetError {
-  constructor(
-    readonly field: string,
-    problem: string,
-    options: Omit<SignetErrorOptions, 'extra'> = {},
-  ) {
-    super(10002, `${field}: ${problem}`, { ...options, extra: { field, reason: problem } });
-  }
-}
-
-/** 409 with the field named: the value is valid but already taken (a username). */
-export class FieldConflictError extends InvalidFieldError {
-  constructor(field: string, problem: string) {
-    super(field, problem, { httpStatus: 409 });
-  }
-}
-
-export class NotFoundError extends SignetError {
-  constructor(what: string) {
-    super(404, `${what} not found.`);
   }
 }

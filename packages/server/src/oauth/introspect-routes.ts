@@ -5,8 +5,9 @@ import type { RouteContext } from '../context.js';
 import { FORM_TYPE, type RouteDocs } from '../docs/route-docs.js';
 import { lookupAccessToken } from '../tokens/service.js';
 import { authenticateClient, readClientCredentials } from './client-auth.js';
-import { invalidClient } from './errors.js';
-import { requiredFormParam, requireFormBody, useStandardEndpoint } from './form.js';
+import { InvalidClient } from '../errors/oauth.js';
+import { useStandardEndpoint } from '../plugins/standard-endpoint.js';
+import { requiredFormParam, requireFormBody } from './form.js';
 
 /** RFC 7662 §2.2; an inactive token says nothing else. */
 const IntrospectionAnswer = Type.Union([
@@ -41,11 +42,11 @@ export async function introspectRoutes(app: FastifyInstance, context: RouteConte
   useStandardEndpoint(app);
 
   app.post('/oauth/introspect', { config: { openapi: introspectDocs } }, async (request): Promise<IntrospectionAnswer> => {
-    const body = requireFormBody(request);
+    const body = requireFormBody(request.headers, request.body);
     const credentials = readClientCredentials(request.headers.authorization, body);
     const token = requiredFormParam(body, 'token');
     const client = await authenticateClient(context.hot, credentials);
-    if (client.type !== 'confidential') throw invalidClient('Only a confidential app may introspect tokens.');
+    if (client.type !== 'confidential') throw new InvalidClient('Only a confidential app may introspect tokens.');
 
     const info = await lookupAccessToken(context, token);
     if (!info || !info.active || info.clientId !== client.client_id) return { active: false };

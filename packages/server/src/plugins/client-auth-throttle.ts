@@ -1,8 +1,9 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
-import { SignetError } from '../errors/errors.js';
+import { TemporarilyUnavailable } from '../errors/oauth.js';
+import { SignetError } from '../errors/signet-error.js';
 import { addressSubject } from '../storage/kv/address-subject.js';
 import type { Clock, Kv } from '../storage/kv/types.js';
-import { basicCredentials } from './client-auth.js';
+import { basicCredentials } from '../oauth/client-auth.js';
 
 /**
  * Failed client authentication at the endpoints that authenticate clients, limited in the
@@ -62,10 +63,7 @@ export function throttleClientAuthentication(app: FastifyInstance, deps: { kv: K
       (await count(deps.kv, keys.address)) >= MAX_CLIENT_AUTH_FAILURES_PER_ADDRESS ||
       (keys.client !== undefined && (await count(deps.kv, keys.client.total)) >= MAX_CLIENT_AUTH_FAILURES_PER_CLIENT && (await count(deps.kv, keys.client.fromAddress)) > 0);
     if (refused) {
-      throw new SignetError(429, 'Too many failed client authentications. Try again later.', {
-        oauthError: 'temporarily_unavailable',
-        headers: { 'Retry-After': keys.retryAfter },
-      });
+      throw new TemporarilyUnavailable('Too many failed client authentications. Try again later.', keys.retryAfter);
     }
   });
   app.addHook('onError', async (request, _reply, error: unknown) => {

@@ -1,7 +1,7 @@
 import type { FastifyInstance, FastifySchema, HTTPMethods, RouteOptions } from 'fastify';
 import type { RouteContext } from '../context.js';
-import { unencapsulated } from '../plugins/unencapsulated.js';
-import type { RouteDocs } from './route-docs.js';
+import { unencapsulated } from './unencapsulated.js';
+import type { RouteDocs } from '../docs/route-docs.js';
 
 /**
  * The documentation keys a route may put in its `schema` (the names @fastify/swagger
