@@ -3,8 +3,7 @@ import { type AuditSource, recordAuditEventAfter } from '../audit/service.js';
 import { AuthorizationRequestExpired, Forbidden, InvalidField, NotFound } from '../errors/platform.js';
 import { AccessDenied } from '../errors/oauth.js';
 import { type RouteContext, lifetimes } from '../context.js';
-import { issueCode } from '../oauth/codes.js';
-import { codeRedirectUrl, errorRedirectUrl } from '../oauth/authorize-redirect.js';
+import { approvedRedirectUrl, errorRedirectUrl } from '../oauth/authorize-redirect.js';
 import type { AuthorizeRequest } from '../oauth/authorize-request.js';
 import type { DeviceRequestsTable } from '../storage/tables.js';
 import { sha256Hex } from '../tokens/opaque.js';
@@ -139,17 +138,7 @@ export async function decideDeviceRequest(
   if (approve) {
     granted = withAlwaysGranted(request.scopes.filter((s) => chosen.includes(s)));
     await recordGrant(deps, userId, request.clientId, granted, { asked: request.scopes, ip: source.ip, via: 'device' });
-    const { code } = await issueCode(deps, {
-      clientId: request.clientId,
-      userId,
-      redirectUri: request.redirectUri,
-      redirectUriMatch: request.redirectUriMatch,
-      redirectUriSent: request.redirectUriSent,
-      codeChallenge: request.codeChallenge,
-      scopes: granted,
-      authorizationId,
-    });
-    redirect = codeRedirectUrl(deps.config.issuer, request, code);
+    redirect = await approvedRedirectUrl(deps, request, userId, granted, authorizationId);
   } else {
     const denied = new AccessDenied('The user denied the request.');
     redirect = errorRedirectUrl(deps.config.issuer, request.redirectUri, request.state, denied);

@@ -1,5 +1,7 @@
+import type { RouteContext } from '../context.js';
 import type { SignetError } from '../errors/signet-error.js';
 import type { AuthorizeRequest } from './authorize-request.js';
+import { issueCode } from './codes.js';
 
 /**
  * Adds parameters to a redirect URI, keeping its own query exactly as registered
@@ -26,4 +28,29 @@ export function errorRedirectUrl(issuer: string, redirectUri: string, state: str
   // messages can quote what the request sent.
   const description = error.message.replace(/[^\x20-\x21\x23-\x5b\x5d-\x7e]/g, '?').slice(0, 300);
   return withQuery(redirectUri, { error: error.oauthError, error_description: description, state, iss: issuer });
+}
+
+/**
+ * Issues the code for an approved request and gives the URL to send the browser to.
+ * `scopes` are what this code carries: the requested ones (a remembered grant may be
+ * wider) or what the user ticked.
+ */
+export async function approvedRedirectUrl(
+  deps: Pick<RouteContext, 'db' | 'clock' | 'config'>,
+  request: AuthorizeRequest,
+  userId: string,
+  scopes: readonly string[],
+  authorizationId?: string,
+): Promise<string> {
+  const { code } = await issueCode(deps, {
+    clientId: request.clientId,
+    userId,
+    redirectUri: request.redirectUri,
+    redirectUriMatch: request.redirectUriMatch,
+    redirectUriSent: request.redirectUriSent,
+    codeChallenge: request.codeChallenge,
+    scopes,
+    ...(authorizationId ? { authorizationId } : {}),
+  });
+  return codeRedirectUrl(deps.config.issuer, request, code);
 }

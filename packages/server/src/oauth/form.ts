@@ -18,12 +18,21 @@ export function formBody(body: unknown): FormBody {
   return typeof body === 'object' && body !== null ? (body as FormBody) : {};
 }
 
-/** One form parameter; RFC 6749 §3.2 forbids sending one twice. An empty value counts as absent (§3.1). */
-export function formParam(body: FormBody, name: string): string | undefined {
-  const value = body[name];
+/**
+ * One value of a form or query parameter, or undefined when it is absent or empty (RFC 6749
+ * §3.1: empty means omitted). A parameter sent twice arrives as an array: RFC 6749 §3.1 and
+ * §3.2 forbid that, and `repeated` makes the error the caller's endpoint reports.
+ */
+export function singleParam(params: Readonly<Record<string, unknown>>, name: string, repeated: (name: string) => Error): string | undefined {
+  const value = params[name];
   if (value === undefined || value === '') return undefined;
-  if (typeof value !== 'string') throw new InvalidField(name, 'must be sent once');
+  if (typeof value !== 'string') throw repeated(name);
   return value;
+}
+
+/** One parameter of a token, revocation or introspection request (errors name the field). */
+export function formParam(body: FormBody, name: string): string | undefined {
+  return singleParam(body, name, (field) => new InvalidField(field, 'must be sent once'));
 }
 
 export function requiredFormParam(body: FormBody, name: string): string {

@@ -4,6 +4,7 @@ import type { RouteContext } from '../../context.js';
 import { InvalidRequest } from '../../errors/oauth.js';
 import type { SignetError } from '../../errors/signet-error.js';
 import type { AuthorizeRequest } from '../authorize-request.js';
+import { singleParam } from '../form.js';
 
 /** The raw parameters of an authorize request (query string, or the consent form's hidden fields). */
 export type AuthorizeParams = Readonly<Record<string, unknown>>;
@@ -29,15 +30,9 @@ export interface CheckInput {
 /** One step of PROTOCOL.md §5; throws a SignetError to stop the request. */
 export type AuthorizeCheck = (input: CheckInput) => void | Promise<void>;
 
-/**
- * One value of a parameter, or undefined when it is absent or empty (RFC 6749 §3.1:
- * empty means omitted). A repeated parameter is an error (RFC 6749 §3.1).
- */
+/** One authorize parameter (oauth/form.ts's singleParam); `onError` makes the error for one sent twice. */
 export function readParam(params: AuthorizeParams, name: string, onError: (message: string) => SignetError): string | undefined {
-  const value = params[name];
-  if (value === undefined || value === '') return undefined;
-  if (typeof value !== 'string') throw onError(`${name} must be sent once`);
-  return value;
+  return singleParam(params, name, (repeated) => onError(`${repeated} must be sent once`));
 }
 
 export function redirectableParam(params: AuthorizeParams, name: string): string | undefined {

@@ -13,8 +13,7 @@ import { applySecurityHeaders, errorPage, sendPage } from '../../plugins/views.j
 import { browserId, currentUser } from '../../plugins/web-session.js';
 import { type AuthorizeOutcome, pickAuthorizeParams, runAuthorizeChecks } from './checks.js';
 import { AccessDenied, ConsentRequired, LoginRequired } from '../../errors/oauth.js';
-import { approvedRedirectUrl } from './issue.js';
-import { errorRedirectUrl } from '../authorize-redirect.js';
+import { approvedRedirectUrl, errorRedirectUrl } from '../authorize-redirect.js';
 import type { AuthorizeRequest } from '../authorize-request.js';
 
 type Failure = Extract<AuthorizeOutcome, { ok: false }>;

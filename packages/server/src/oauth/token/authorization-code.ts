@@ -124,7 +124,7 @@ export async function authorizeCode<T>(
   issue: (deps: WriteDeps, authorization: AuthorizationRow) => Promise<T>,
 ): Promise<{ authorization: AuthorizationRow; issued: T }> {
   const result = await createCodeAuthorization(deps, row, clientPublicKeyHex, issue);
-  if (result.status === 'replayed') throw invalidGrant('The authorization code was used twice.');
+  if (result.status === 'replayed') throw new InvalidGrant('The authorization code was used twice.');
   return result;
 }
 
