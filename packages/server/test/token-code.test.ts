@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { lookupAccessToken } from '../src/tokens/service.js';
-import { REDIRECT_URI, type TokenFixture, basic, pkcePair, postForm, redeem, tokenFixture } from './token-fixture.js';
+import { REDIRECT_URI, type TokenFixture, basic, pkcePair, postForm, redeem, tokenFixture, tokenPairAnswer } from './token-fixture.js';
 
 /** The standard authorization_code grant (RFC 6749 §4.1.3 with RFC 7636), and a refusal per rule. */
 describe('POST /oauth/token grant_type=authorization_code', () => {
@@ -19,14 +19,7 @@ describe('POST /oauth/token grant_type=authorization_code', () => {
     expect(response.statusCode).toBe(200);
     expect(response.headers['cache-control']).toBe('no-store');
     const body = response.json();
-    expect(body).toEqual({
-      access_token: expect.any(String),
-      token_type: 'Bearer',
-      expires_in: 3600,
-      refresh_token: expect.any(String),
-      scope: 'PROFILE:READ PHONE:READ',
-      authorization_id: authorizationId,
-    });
+    expect(body).toEqual(tokenPairAnswer(authorizationId));
     expect(await lookupAccessToken(f.deps, body.access_token)).toMatchObject({
       active: true,
       clientId: f.confidential.clientId,

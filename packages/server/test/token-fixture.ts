@@ -1,5 +1,6 @@
 import { type AuthorizationRow, findAuthorization } from '../src/tokens/repo.js';
 import { createHash, randomBytes } from 'node:crypto';
+import { expect } from 'vitest';
 import type { FastifyInstance, LightMyRequestResponse } from 'fastify';
 import type { UserRow } from '../src/accounts/repo.js';
 import { createUser } from '../src/accounts/service.js';
@@ -148,4 +149,16 @@ export function postJson(app: FastifyInstance, body: Record<string, unknown>, he
 /** authorization_code with client_secret_basic. */
 export function redeem(fixture: TokenFixture, client: TestApp, fields: Record<string, string | undefined>): Promise<LightMyRequestResponse> {
   return postForm(fixture.app, '/oauth/token', { grant_type: 'authorization_code', redirect_uri: undefined, ...fields }, client);
+}
+
+/** The standard answer for a code or a refresh under `authorizationId`: a bearer token for an hour and a refresh token. */
+export function tokenPairAnswer(authorizationId: string, scope = 'PROFILE:READ PHONE:READ'): Record<string, unknown> {
+  return {
+    access_token: expect.any(String),
+    token_type: 'Bearer',
+    expires_in: 3600,
+    refresh_token: expect.any(String),
+    scope,
+    authorization_id: authorizationId,
+  };
 }

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { lookupAccessToken, revokeAuthorization } from '../src/tokens/service.js';
-import { type TestApp, type TokenFixture, postForm, redeem, tokenFixture } from './token-fixture.js';
+import { type TestApp, type TokenFixture, postForm, redeem, tokenFixture, tokenPairAnswer } from './token-fixture.js';
 
 /** The default REFRESH_REUSE_GRACE, 10 s. */
 const GRACE_MS = 10_000;
@@ -27,14 +27,7 @@ describe('POST /oauth/token grant_type=refresh_token', () => {
     expect(response.statusCode).toBe(200);
     expect(response.headers['cache-control']).toBe('no-store');
     const second = response.json();
-    expect(second).toEqual({
-      access_token: expect.any(String),
-      token_type: 'Bearer',
-      expires_in: 3600,
-      refresh_token: expect.any(String),
-      scope: 'PROFILE:READ PHONE:READ',
-      authorization_id: first.authorization_id,
-    });
+    expect(second).toEqual(tokenPairAnswer(first.authorization_id));
     expect(second.refresh_token).not.toBe(first.refresh_token);
     expect(await f.isActive(second.access_token)).toBe(true);
     expect((await refresh(f.confidential, second.refresh_token)).statusCode).toBe(200);
