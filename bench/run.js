@@ -19,7 +19,12 @@ const PART_RUNNERS = { me: runMe, anchors: runAnchors, exchange: runExchange, gr
 
 async function main() {
   const started = performance.now();
-  const results = { date: new Date().toISOString(), loadBefore: loadAverage(), parts: BENCH.parts, shortRun: isShortRun };
+  const results = {
+    date: new Date().toISOString(),
+    loadBefore: loadAverage(),
+    parts: BENCH.parts,
+    shortRun: isShortRun,
+  };
   clearProfiles();
   for (const part of BENCH.parts) {
     const partStarted = performance.now();

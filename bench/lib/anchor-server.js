@@ -7,7 +7,8 @@ import { generateKeyPairSync, randomBytes } from 'node:crypto';
 import Provider from 'oidc-provider';
 
 const { ANCHOR_CLIENT_ID: clientId, ANCHOR_CLIENT_SECRET: clientSecret, ANCHOR_SCOPE: scope } = process.env;
-if (!clientId || !clientSecret || !scope) throw new Error('ANCHOR_CLIENT_ID, ANCHOR_CLIENT_SECRET and ANCHOR_SCOPE are required');
+if (!clientId || !clientSecret || !scope)
+  throw new Error('ANCHOR_CLIENT_ID, ANCHOR_CLIENT_SECRET and ANCHOR_SCOPE are required');
 
 // The docs ask for the deployment's own signing keys and cookie keys (the built-in ones are
 // for quick starts only and print a warning); neither is used by the two endpoints measured.

@@ -37,13 +37,23 @@ function endpoints({ url, pid, tokenPath, introspectPath, clientId, clientSecret
 
 /** One grant through the real endpoint: proves the configuration and gives the token to introspect. */
 async function grantOnce(server) {
-  const response = await fetch(`${server.url}${server.grant.path}`, { method: 'POST', headers: server.grant.headers, body: server.grant.body });
+  const response = await fetch(`${server.url}${server.grant.path}`, {
+    method: 'POST',
+    headers: server.grant.headers,
+    body: server.grant.body,
+  });
   const text = await response.text();
-  if (response.status !== 200 || server.grant.check(text)) throw new Error(`client_credentials at ${server.url}: ${response.status} ${text}`);
+  if (response.status !== 200 || server.grant.check(text))
+    throw new Error(`client_credentials at ${server.url}: ${response.status} ${text}`);
   const introspect = server.introspect(JSON.parse(text).access_token);
-  const answer = await fetch(`${server.url}${introspect.path}`, { method: 'POST', headers: introspect.headers, body: introspect.body });
+  const answer = await fetch(`${server.url}${introspect.path}`, {
+    method: 'POST',
+    headers: introspect.headers,
+    body: introspect.body,
+  });
   const answerText = await answer.text();
-  if (answer.status !== 200 || introspect.check(answerText)) throw new Error(`introspection at ${server.url}: ${answer.status} ${answerText}`);
+  if (answer.status !== 200 || introspect.check(answerText))
+    throw new Error(`introspection at ${server.url}: ${answer.status} ${answerText}`);
   return introspect;
 }
 
@@ -68,18 +78,39 @@ async function anchorsRound(log) {
   try {
     const signetProcess = await startSignet();
     try {
-      const anchor = endpoints({ url: anchorProcess.url, pid: anchorProcess.pid, tokenPath: '/token', introspectPath: '/token/introspection', ...client, scope: ANCHOR_SCOPE });
+      const anchor = endpoints({
+        url: anchorProcess.url,
+        pid: anchorProcess.pid,
+        tokenPath: '/token',
+        introspectPath: '/token/introspection',
+        ...client,
+        scope: ANCHOR_SCOPE,
+      });
       const signet = signetEndpoints(signetProcess);
       await grantOnce(anchor);
       await grantOnce(signet);
-      for (const [who, server] of [['signet', signet], ['anchor', anchor]]) {
-        figures[`${who}_grant`] = await measure(`${who} client_credentials grant`, { url: server.url, serverPid: server.pid, ...server.grant });
+      for (const [who, server] of [
+        ['signet', signet],
+        ['anchor', anchor],
+      ]) {
+        figures[`${who}_grant`] = await measure(`${who} client_credentials grant`, {
+          url: server.url,
+          serverPid: server.pid,
+          ...server.grant,
+        });
         log(`${who} client_credentials grant: ${Math.round(figures[`${who}_grant`].rps)} req/s`);
       }
-      for (const [who, server] of [['signet', signet], ['anchor', anchor]]) {
+      for (const [who, server] of [
+        ['signet', signet],
+        ['anchor', anchor],
+      ]) {
         // minted now: the anchor's in-memory store is an LRU of 1,000 entries, which the grant run churned through
         const introspect = await grantOnce(server);
-        figures[`${who}_introspect`] = await measure(`${who} introspection`, { url: server.url, serverPid: server.pid, ...introspect });
+        figures[`${who}_introspect`] = await measure(`${who} introspection`, {
+          url: server.url,
+          serverPid: server.pid,
+          ...introspect,
+        });
         log(`${who} introspection: ${Math.round(figures[`${who}_introspect`].rps)} req/s`);
       }
     } finally {
@@ -94,11 +125,21 @@ async function anchorsRound(log) {
 export async function runAnchors(log) {
   const figures = await inRounds(() => anchorsRound(log), log);
   const results = {
-    grant: { signet: figures.signet_grant, anchor: figures.anchor_grant, ratio: figures.signet_grant.rps / figures.anchor_grant.rps },
-    introspect: { signet: figures.signet_introspect, anchor: figures.anchor_introspect, ratio: figures.signet_introspect.rps / figures.anchor_introspect.rps },
+    grant: {
+      signet: figures.signet_grant,
+      anchor: figures.anchor_grant,
+      ratio: figures.signet_grant.rps / figures.anchor_grant.rps,
+    },
+    introspect: {
+      signet: figures.signet_introspect,
+      anchor: figures.anchor_introspect,
+      ratio: figures.signet_introspect.rps / figures.anchor_introspect.rps,
+    },
     profiles: [],
   };
-  log(`grants ${results.grant.ratio.toFixed(2)}× oidc-provider, introspections ${results.introspect.ratio.toFixed(2)}× (target ${TARGET}×)`);
+  log(
+    `grants ${results.grant.ratio.toFixed(2)}× oidc-provider, introspections ${results.introspect.ratio.toFixed(2)}× (target ${TARGET}×)`,
+  );
   if (results.grant.ratio < TARGET) {
     results.profiles.push(await profiled('client-credentials grant', async (s) => signetEndpoints(s).grant, log));
   }

@@ -7,16 +7,21 @@ function number(name, fallback, { min = 0 } = {}) {
   const raw = process.env[name];
   if (raw === undefined || raw === '') return fallback;
   const value = Number(raw);
-  if (!Number.isFinite(value) || value <= min) throw new Error(`${name} must be a number above ${min}, got ${JSON.stringify(raw)}`);
+  if (!Number.isFinite(value) || value <= min)
+    throw new Error(`${name} must be a number above ${min}, got ${JSON.stringify(raw)}`);
   return value;
 }
 
 function parts() {
   const raw = process.env.BENCH_ONLY;
   if (!raw) return PARTS;
-  const chosen = raw.split(',').map((part) => part.trim()).filter(Boolean);
+  const chosen = raw
+    .split(',')
+    .map((part) => part.trim())
+    .filter(Boolean);
   const unknown = chosen.filter((part) => !PARTS.includes(part));
-  if (unknown.length > 0) throw new Error(`BENCH_ONLY: unknown part ${unknown.join(', ')} (parts: ${PARTS.join(', ')})`);
+  if (unknown.length > 0)
+    throw new Error(`BENCH_ONLY: unknown part ${unknown.join(', ')} (parts: ${PARTS.join(', ')})`);
   return PARTS.filter((part) => chosen.includes(part));
 }
 
@@ -40,4 +45,10 @@ export const BENCH = {
 };
 
 /** A shortened or partial run: its figures are not the record. */
-export const isShortRun = ['BENCH_ONLY', 'BENCH_SECONDS', 'BENCH_MEMORY_MINUTES', 'BENCH_GROWTH_LARGE', 'BENCH_ROUNDS'].some((name) => process.env[name]);
+export const isShortRun = [
+  'BENCH_ONLY',
+  'BENCH_SECONDS',
+  'BENCH_MEMORY_MINUTES',
+  'BENCH_GROWTH_LARGE',
+  'BENCH_ROUNDS',
+].some((name) => process.env[name]);

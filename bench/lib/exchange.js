@@ -21,7 +21,20 @@ export const EXCHANGE_SETUP = {
 async function seedCodes({ dir, env, user, app }, count) {
   const out = join(dir, 'codes.json');
   const started = performance.now();
-  await runNode([SEED_CODES, JSON.stringify({ count, out, clientId: app.client_id, userId: user.user_id, redirectUri: REDIRECT_URI, scope: SCOPE })], { env });
+  await runNode(
+    [
+      SEED_CODES,
+      JSON.stringify({
+        count,
+        out,
+        clientId: app.client_id,
+        userId: user.user_id,
+        redirectUri: REDIRECT_URI,
+        scope: SCOPE,
+      }),
+    ],
+    { env },
+  );
   return { pairs: JSON.parse(readFileSync(out, 'utf8')), seconds: (performance.now() - started) / 1000 };
 }
 
@@ -31,7 +44,14 @@ function codeFeed(pairs) {
   return () => {
     if (next >= pairs.length) throw new Error(`ran out of the ${pairs.length} minted codes: raise CODES_PER_SECOND`);
     const [code, verifier] = pairs[next++];
-    return { body: new URLSearchParams({ grant_type: 'authorization_code', code, redirect_uri: REDIRECT_URI, code_verifier: verifier }).toString() };
+    return {
+      body: new URLSearchParams({
+        grant_type: 'authorization_code',
+        code,
+        redirect_uri: REDIRECT_URI,
+        code_verifier: verifier,
+      }).toString(),
+    };
   };
 }
 
@@ -40,7 +60,10 @@ const exchangeRequest = (app, pairs) => ({
   path: '/oauth/token',
   headers: { authorization: basicAuth(app.client_id, app.client_secret), 'content-type': FORM },
   next: codeFeed(pairs),
-  check: (text) => (/"access_token":"[^"]+"/.test(text) && /"refresh_token":"[^"]+"/.test(text) ? undefined : 'no access_token and refresh_token'),
+  check: (text) =>
+    /"access_token":"[^"]+"/.test(text) && /"refresh_token":"[^"]+"/.test(text)
+      ? undefined
+      : 'no access_token and refresh_token',
 });
 
 /** One redemption by hand, and its replay refused: the bench measures the real single-use check. */
@@ -50,7 +73,8 @@ async function preflight(signet, request) {
   const first = await send();
   const text = await first.text();
   if (first.status !== 200 || request.check(text)) throw new Error(`code exchange: ${first.status} ${text}`);
-  if ((await send()).status === 200) throw new Error('a code was redeemed twice: refusing to benchmark without the single-use check');
+  if ((await send()).status === 200)
+    throw new Error('a code was redeemed twice: refusing to benchmark without the single-use check');
 }
 
 export async function runExchange(log) {

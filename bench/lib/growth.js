@@ -23,7 +23,13 @@ const TOKENS_PER_VERIFY = 1.3;
 
 async function seed({ dir, env, app }, count, ageMs = 0) {
   const out = join(dir, 'authorizations.json');
-  await runNode([SEED, JSON.stringify({ count, measured: Math.min(MEASURED, count), out, clientId: app.client_id, scope: SCOPE, ageMs })], { env });
+  await runNode(
+    [
+      SEED,
+      JSON.stringify({ count, measured: Math.min(MEASURED, count), out, clientId: app.client_id, scope: SCOPE, ageMs }),
+    ],
+    { env },
+  );
   return JSON.parse(readFileSync(out, 'utf8'));
 }
 
@@ -34,7 +40,13 @@ function signedFeed(clientId, measured, count) {
   const headers = new Array(count);
   for (let i = 0; i < count; i++) {
     const k = i % measured.length;
-    const { token, jti } = oauthToken({ clientId, authorizationId: measured[k].authorizationId, scope: SCOPE }, signers[k], 'GET', '/me', nowSeconds);
+    const { token, jti } = oauthToken(
+      { clientId, authorizationId: measured[k].authorizationId, scope: SCOPE },
+      signers[k],
+      'GET',
+      '/me',
+      nowSeconds,
+    );
     headers[i] = { authorization: `Bearer ${token}`, 'x-request-id': jti };
   }
   let next = 0;
@@ -56,7 +68,8 @@ function refreshRequest(app, measured) {
     path: '/oauth/token',
     headers: { authorization: basicAuth(app.client_id, app.client_secret), 'content-type': FORM },
     next() {
-      if (head >= queue.length) throw new Error('no unspent refresh token left: more connections than measured authorizations?');
+      if (head >= queue.length)
+        throw new Error('no unspent refresh token left: more connections than measured authorizations?');
       return { body: new URLSearchParams({ grant_type: 'refresh_token', refresh_token: queue[head++] }).toString() };
     },
     check(text) {
@@ -71,16 +84,24 @@ function refreshRequest(app, measured) {
 /** A seeded authorization works as a real one: a signed GET /me once (not twice) and a refresh. */
 async function preflight(signet, measured, refresh) {
   const signer = signerFromSeed(measured[0].seedHex);
-  const { token, jti } = oauthToken({ clientId: signet.app.client_id, authorizationId: measured[0].authorizationId, scope: SCOPE }, signer, 'GET', '/me');
+  const { token, jti } = oauthToken(
+    { clientId: signet.app.client_id, authorizationId: measured[0].authorizationId, scope: SCOPE },
+    signer,
+    'GET',
+    '/me',
+  );
   const send = () => fetch(`${signet.url}/me`, { headers: { authorization: `Bearer ${token}`, 'x-request-id': jti } });
   const first = await send();
   const text = await first.text();
-  if (first.status !== 200 || !text.includes(measured[0].userId)) throw new Error(`signed GET /me with a seeded authorization: ${first.status} ${text}`);
-  if ((await send()).status === 200) throw new Error('a replayed jti was accepted: refusing to benchmark without the single-use check');
+  if (first.status !== 200 || !text.includes(measured[0].userId))
+    throw new Error(`signed GET /me with a seeded authorization: ${first.status} ${text}`);
+  if ((await send()).status === 200)
+    throw new Error('a replayed jti was accepted: refusing to benchmark without the single-use check');
   const own = refresh.next();
   const answer = await fetch(`${signet.url}/oauth/token`, { method: 'POST', headers: refresh.headers, body: own.body });
   const answerText = await answer.text();
-  if (answer.status !== 200 || refresh.check(answerText)) throw new Error(`refresh with a seeded token: ${answer.status} ${answerText}`);
+  if (answer.status !== 200 || refresh.check(answerText))
+    throw new Error(`refresh with a seeded token: ${answer.status} ${answerText}`);
 }
 
 /** Seeds a store of `count` authorizations and checks it works; its server is stopped again. */
@@ -89,7 +110,9 @@ async function seededStore(count, log) {
   const signet = await startSignet({ beforeStart: (fixtures) => seed(fixtures, count) });
   try {
     const { measured, seconds, bytes } = signet.seeded;
-    log(`growth: seeded ${count.toLocaleString('en-US')} in ${seconds.toFixed(1)} s (${Math.round(bytes / 2 ** 20)} MiB)`);
+    log(
+      `growth: seeded ${count.toLocaleString('en-US')} in ${seconds.toFixed(1)} s (${Math.round(bytes / 2 ** 20)} MiB)`,
+    );
     const refresh = refreshRequest(signet.app, measured);
     await preflight(signet, measured, refresh);
     return { count, signet, refresh };
@@ -104,7 +127,12 @@ async function storeRound({ count, signet: stopped, refresh }, verifiesPerSecond
   try {
     const { measured } = signet.seeded;
     const tokenCount = Math.ceil(TOKENS_PER_VERIFY * verifiesPerSecond * (LOAD.warmupSeconds + LOAD.durationSeconds));
-    const signed = await measure(`signed GET /me at ${count}`, { url: signet.url, serverPid: signet.pid, path: '/me', next: signedFeed(signet.app.client_id, measured, tokenCount) });
+    const signed = await measure(`signed GET /me at ${count}`, {
+      url: signet.url,
+      serverPid: signet.pid,
+      path: '/me',
+      next: signedFeed(signet.app.client_id, measured, tokenCount),
+    });
     log(`growth ${count}: signed GET /me ${Math.round(signed.rps)} req/s`);
     const issued = await measure(`refresh at ${count}`, { url: signet.url, serverPid: signet.pid, ...refresh });
     log(`growth ${count}: refresh ${Math.round(issued.rps)} req/s`);
@@ -118,7 +146,12 @@ async function storeRound({ count, signet: stopped, refresh }, verifiesPerSecond
 function signatureVerifyRate({ app, seeded }) {
   const [first] = seeded.measured;
   const signer = signerFromSeed(first.seedHex);
-  const { token } = oauthToken({ clientId: app.client_id, authorizationId: first.authorizationId, scope: SCOPE }, signer, 'GET', '/me');
+  const { token } = oauthToken(
+    { clientId: app.client_id, authorizationId: first.authorizationId, scope: SCOPE },
+    signer,
+    'GET',
+    '/me',
+  );
   return verifyCeilings(token, signer.publicKey, 1).sodium;
 }
 
@@ -141,7 +174,9 @@ const EXPIRED_AGE_MS = 400 * 24 * 60 * 60 * 1000;
  * clean; the passes that ran out of budget show the capacity.
  */
 async function cleanupCapacity(log) {
-  const signet = await startSignet({ beforeStart: (fixtures) => seed(fixtures, EXPIRED_AUTHORIZATIONS, EXPIRED_AGE_MS) });
+  const signet = await startSignet({
+    beforeStart: (fixtures) => seed(fixtures, EXPIRED_AUTHORIZATIONS, EXPIRED_AGE_MS),
+  });
   await signet.stop();
   try {
     const passes = [];
@@ -156,7 +191,12 @@ async function cleanupCapacity(log) {
     // while a backlog lasts the server runs a pass, pauses, and runs the next (main.ts)
     const rowsPerPass = Math.min(...full.map((pass) => pass.deleted));
     const passMs = full.reduce((sum, pass) => sum + pass.ms, 0) / full.length;
-    return { rows: passes.reduce((sum, pass) => sum + pass.deleted, 0), passes, rowsPerPass, perMinute: (rowsPerPass * 60_000) / (passMs + CLEANUP_BACKLOG_PAUSE_MS) };
+    return {
+      rows: passes.reduce((sum, pass) => sum + pass.deleted, 0),
+      passes,
+      rowsPerPass,
+      perMinute: (rowsPerPass * 60_000) / (passMs + CLEANUP_BACKLOG_PAUSE_MS),
+    };
   } finally {
     rmSync(signet.dir, { recursive: true, force: true });
   }
@@ -169,10 +209,20 @@ export async function runGrowth(log) {
     stores.push(await seededStore(BENCH.growthLarge, log));
     const verifiesPerSecond = signatureVerifyRate(stores[0].signet);
     // side by side: every round measures the small store, then the large one
-    const runs = await inRounds(async () => ({ ...(await storeRound(stores[0], verifiesPerSecond, log)), ...(await storeRound(stores[1], verifiesPerSecond, log)) }), log);
+    const runs = await inRounds(
+      async () => ({
+        ...(await storeRound(stores[0], verifiesPerSecond, log)),
+        ...(await storeRound(stores[1], verifiesPerSecond, log)),
+      }),
+      log,
+    );
     const sizes = [];
     for (const store of stores) {
-      sizes.push({ ...(await closeStore(store, log)), signed: runs[`signed_${store.count}`], refresh: runs[`refresh_${store.count}`] });
+      sizes.push({
+        ...(await closeStore(store, log)),
+        signed: runs[`signed_${store.count}`],
+        refresh: runs[`refresh_${store.count}`],
+      });
     }
     const cleanup = await cleanupCapacity(log);
     // each refresh writes an access token and a refresh token, which expire and must go again
@@ -182,7 +232,11 @@ export async function runGrowth(log) {
       large: sizes[1],
       signedRatio: sizes[1].signed.rps / sizes[0].signed.rps,
       refreshRatio: sizes[1].refresh.rps / sizes[0].refresh.rps,
-      cleanup: { ...cleanup, issuedPerMinute, ratio: cleanup.perMinute === undefined ? undefined : cleanup.perMinute / issuedPerMinute },
+      cleanup: {
+        ...cleanup,
+        issuedPerMinute,
+        ratio: cleanup.perMinute === undefined ? undefined : cleanup.perMinute / issuedPerMinute,
+      },
     };
   } finally {
     // the large store is a gigabyte: gone before the next part, not at exit

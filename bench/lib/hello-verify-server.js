@@ -9,7 +9,10 @@ const publicKey = Buffer.from(process.env.SIGNET_BENCH_PUBLIC_KEY ?? '', 'hex');
 const app = Fastify({ logger: false });
 app.get('/me', async (request, reply) => {
   const { message, signature } = signedParts((request.headers.authorization ?? '').slice('Bearer '.length));
-  if (signature.length !== sodium.crypto_sign_BYTES || !sodium.crypto_sign_verify_detached(signature, message, publicKey)) {
+  if (
+    signature.length !== sodium.crypto_sign_BYTES ||
+    !sodium.crypto_sign_verify_detached(signature, message, publicKey)
+  ) {
     return reply.code(401).send('bad signature');
   }
   return 'hello';

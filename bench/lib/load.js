@@ -13,7 +13,11 @@ function cpuSecondsOf(pid) {
   return (Number(fields[11]) + Number(fields[12])) / CLOCK_TICKS_PER_SECOND;
 }
 
-export const LOAD = { connections: BENCH.connections, warmupSeconds: BENCH.warmupSeconds, durationSeconds: BENCH.durationSeconds };
+export const LOAD = {
+  connections: BENCH.connections,
+  warmupSeconds: BENCH.warmupSeconds,
+  durationSeconds: BENCH.durationSeconds,
+};
 
 export const FORM = 'application/x-www-form-urlencoded';
 
@@ -43,7 +47,11 @@ function autocannonRequest(spec, tally) {
   if (next) {
     request.setupRequest = (req) => {
       const own = next();
-      return { ...req, headers: { ...req.headers, ...own.headers }, ...(own.body === undefined ? {} : { body: own.body }) };
+      return {
+        ...req,
+        headers: { ...req.headers, ...own.headers },
+        ...(own.body === undefined ? {} : { body: own.body }),
+      };
     };
   }
   return request;
@@ -64,7 +72,12 @@ export async function load({ url, seconds, connections = LOAD.connections, reque
     },
   };
   const cpuBefore = serverPid ? cpuSecondsOf(serverPid) : undefined;
-  const result = await autocannon({ url, connections, duration: seconds, requests: specs.map((spec) => autocannonRequest(spec, tally)) });
+  const result = await autocannon({
+    url,
+    connections,
+    duration: seconds,
+    requests: specs.map((spec) => autocannonRequest(spec, tally)),
+  });
   const serverCpuSeconds = cpuBefore === undefined ? undefined : cpuSecondsOf(serverPid) - cpuBefore;
   const statuses = Object.fromEntries(Object.entries(result.statusCodeStats).map(([code, { count }]) => [code, count]));
   const ok = (statuses['200'] ?? 0) - wrong;
@@ -83,7 +96,9 @@ export async function load({ url, seconds, connections = LOAD.connections, reque
     connections,
     latencyMs: { p50: result.latency.p50, p99: result.latency.p99 },
     // with `serverPid`: the server's CPU time per answered request (clock-tick resolution, 10 ms over the run)
-    ...(serverCpuSeconds === undefined ? {} : { serverCpuMicros: (serverCpuSeconds * 1e6) / Math.max(1, result.requests.total) }),
+    ...(serverCpuSeconds === undefined
+      ? {}
+      : { serverCpuMicros: (serverCpuSeconds * 1e6) / Math.max(1, result.requests.total) }),
   };
 }
 
@@ -106,12 +121,12 @@ export async function measure(name, options) {
 }
 
 /**
- * The median of several rounds of one figure by `valueOf` (a run's rate unless told; the lower
+ * The median of several rounds of one figure by `measure` (a run's rate unless told; the lower
  * middle for an even count), with every round's value for the record.
  */
-export function medianRound(rounds, valueOf = (run) => run.rps) {
-  const sorted = [...rounds].sort((a, b) => valueOf(a) - valueOf(b));
-  return { ...sorted[Math.floor((sorted.length - 1) / 2)], rounds: rounds.map(valueOf) };
+export function medianRound(rounds, measure = (run) => run.rps) {
+  const sorted = [...rounds].sort((a, b) => measure(a) - measure(b));
+  return { ...sorted[Math.floor((sorted.length - 1) / 2)], rounds: rounds.map(measure) };
 }
 
 /**
@@ -122,7 +137,10 @@ export async function inRounds(round, log) {
   const byName = {};
   for (let i = 0; i < BENCH.rounds; i++) {
     if (BENCH.rounds > 1) log(`round ${i + 1} of ${BENCH.rounds}`);
-    for (const [name, run] of Object.entries(await round(i))) (byName[name] ??= []).push(run);
+    for (const [name, run] of Object.entries(await round(i))) {
+      byName[name] ??= [];
+      byName[name].push(run);
+    }
   }
   return Object.fromEntries(Object.entries(byName).map(([name, runs]) => [name, medianRound(runs)]));
 }

@@ -27,10 +27,13 @@ async function preflight(signet, bearer) {
   const send = (headers) => fetch(`${signet.url}/me`, { headers });
   const first = await send({ authorization: `Bearer ${token}`, 'x-request-id': jti });
   const body = await first.text();
-  if (first.status === 404) throw new Error('GET /me is not registered in the built server yet (run `npm run build` once it lands)');
-  if (first.status !== 200 || !body.includes(signet.keystore.user_id)) throw new Error(`signed GET /me: ${first.status} ${body}`);
+  if (first.status === 404)
+    throw new Error('GET /me is not registered in the built server yet (run `npm run build` once it lands)');
+  if (first.status !== 200 || !body.includes(signet.keystore.user_id))
+    throw new Error(`signed GET /me: ${first.status} ${body}`);
   const replay = await send({ authorization: `Bearer ${token}`, 'x-request-id': jti });
-  if (replay.status === 200) throw new Error('a replayed jti was accepted: refusing to benchmark without the single-use check');
+  if (replay.status === 200)
+    throw new Error('a replayed jti was accepted: refusing to benchmark without the single-use check');
   const viaBearer = await send({ authorization: `Bearer ${bearer}` });
   if (viaBearer.status !== 200) throw new Error(`bearer GET /me: ${viaBearer.status} ${await viaBearer.text()}`);
 }
@@ -48,7 +51,12 @@ async function measureHello() {
 async function measureHelloVerify(tokens, publicKey) {
   const server = await startListening([HELLO_VERIFY], { env: { SIGNET_BENCH_PUBLIC_KEY: publicKey.toString('hex') } });
   try {
-    return await measure('hello + verify', { url: server.url, serverPid: server.pid, path: '/me', next: tokenFeed(tokens) });
+    return await measure('hello + verify', {
+      url: server.url,
+      serverPid: server.pid,
+      path: '/me',
+      next: tokenFeed(tokens),
+    });
   } finally {
     await server.stop();
   }
@@ -71,16 +79,32 @@ async function meRound(log, verifies) {
     verifies.push(verify);
     log(`verify: sodium-native ${Math.round(verify.sodium)}/s, node:crypto ${Math.round(verify.nodeCrypto)}/s`);
 
-    const bearer = await measure('bearer GET /me', { url: signet.url, serverPid: signet.pid, path: '/me', headers: { authorization: `Bearer ${bearerToken}` } });
+    const bearer = await measure('bearer GET /me', {
+      url: signet.url,
+      serverPid: signet.pid,
+      path: '/me',
+      headers: { authorization: `Bearer ${bearerToken}` },
+    });
     log(`bearer GET /me: ${Math.round(bearer.rps)} req/s`);
 
     // no more requests than hello could carry, nor more signatures than one core verifies, with room
     // to spare: on a fast machine hello's figure alone asked for 1.5M tokens (600 MB in the load
     // generator, whose garbage collection then competed with the server for the two cores)
-    const tokenCount = Math.max(200_000, Math.ceil(Math.min(hello.rps, verify.sodium) * (LOAD.warmupSeconds + LOAD.durationSeconds) * 1.5));
+    const tokenCount = Math.max(
+      200_000,
+      Math.ceil(Math.min(hello.rps, verify.sodium) * (LOAD.warmupSeconds + LOAD.durationSeconds) * 1.5),
+    );
     log(`making ${tokenCount} signed tokens`);
     const tokens = sessionTokens(signet.keystore, signet.keystore.session_private_key, '/me', tokenCount);
-    const signed = { ...(await measure('signed GET /me', { url: signet.url, serverPid: signet.pid, path: '/me', next: tokenFeed(tokens) })), tokenCount };
+    const signed = {
+      ...(await measure('signed GET /me', {
+        url: signet.url,
+        serverPid: signet.pid,
+        path: '/me',
+        next: tokenFeed(tokens),
+      })),
+      tokenCount,
+    };
     log(`signed GET /me: ${Math.round(signed.rps)} req/s`);
     await signet.stop();
     const helloVerify = await measureHelloVerify(tokens, signer.publicKey);
@@ -113,12 +137,18 @@ export async function runMe(log) {
   // a missed target gets a profiled run of its own
   if (results.signedRatio < 0.75) {
     const tokensFor = (s) => sessionTokens(s.keystore, s.keystore.session_private_key, '/me', tokenCount);
-    results.profiles.push(await profiled('signed `GET /me`', async (s) => ({ path: '/me', next: tokenFeed(tokensFor(s)) }), log));
+    results.profiles.push(
+      await profiled('signed `GET /me`', async (s) => ({ path: '/me', next: tokenFeed(tokensFor(s)) }), log),
+    );
   }
   if (results.bearerRatio < 0.5) {
     const headersFor = async (s) => ({ authorization: `Bearer ${await clientCredentialsToken(s.url, s.app)}` });
-    results.profiles.push(await profiled('bearer `GET /me`', async (s) => ({ path: '/me', headers: await headersFor(s) }), log));
+    results.profiles.push(
+      await profiled('bearer `GET /me`', async (s) => ({ path: '/me', headers: await headersFor(s) }), log),
+    );
   }
-  log(`signed ${(results.signedRatio * 100).toFixed(1)}% of composed ceiling, bearer ${(results.bearerRatio * 100).toFixed(1)}% of hello`);
+  log(
+    `signed ${(results.signedRatio * 100).toFixed(1)}% of composed ceiling, bearer ${(results.bearerRatio * 100).toFixed(1)}% of hello`,
+  );
   return results;
 }

@@ -120,8 +120,19 @@ export async function runMemory(log) {
     assertAllOk('memory mix', run);
     const rss = flatness(samples, seconds, 'rss');
     const heap = flatness(samples, seconds, 'heap', floor);
-    log(`memory: ${Math.round(run.rps)} req/s; RSS ${rss?.flat ? 'flat' : 'NOT flat'} (${((rss?.growth ?? NaN) * 100).toFixed(1)}%)`);
-    return { seconds, intervalSeconds, source: sampler.source, samples, run, rss, heap, flat: Boolean(rss?.flat) && (heap === undefined || heap.flat) };
+    log(
+      `memory: ${Math.round(run.rps)} req/s; RSS ${rss?.flat ? 'flat' : 'NOT flat'} (${((rss?.growth ?? NaN) * 100).toFixed(1)}%)`,
+    );
+    return {
+      seconds,
+      intervalSeconds,
+      source: sampler.source,
+      samples,
+      run,
+      rss,
+      heap,
+      flat: Boolean(rss?.flat) && (heap === undefined || heap.flat),
+    };
   } finally {
     await signet.stop();
   }

@@ -13,7 +13,8 @@ export function loadRow(name, run, unit = 'req/s') {
 }
 
 /** The machine's load while a part ran: other work on the cores lowers every figure. */
-export const partLoad = (part) => `machine load average (1 min) at the start of this part ${part.load.start.toFixed(2)}, at its end ${part.load.end.toFixed(2)}`;
+export const partLoad = (part) =>
+  `machine load average (1 min) at the start of this part ${part.load.start.toFixed(2)}, at its end ${part.load.end.toFixed(2)}`;
 
 export function profileSection(title, summary) {
   const rows = (list) => list.map(({ frame, share }) => `| ${pct(share)} | \`${frame}\` |`).join('\n');
@@ -45,6 +46,8 @@ ${rows(summary.signet)}
 
 export function profilesBlock(profiles, level = '##') {
   if (profiles.length === 0) return '';
-  const body = profiles.map(({ title, summary }) => profileSection(title, summary).replace(/^### /, `${level}# `)).join('\n');
+  const body = profiles
+    .map(({ title, summary }) => profileSection(title, summary).replace(/^### /, `${level}# `))
+    .join('\n');
   return `\n${level} Where the time goes\n\nA separate, profiled run (\`node --cpu-prof\` on the server; its throughput is not a figure above),\nbecause a target failed.\n\n${body}`;
 }

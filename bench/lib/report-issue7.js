@@ -47,7 +47,9 @@ ${profilesBlock(r.profiles, '###')}`;
 }
 
 function exchangeSection(r, anchors) {
-  const scale = anchors ? ` For scale: ${pct(r.run.rps / anchors.grant.signet.rps)} of Signet's client-credentials grants/s above.` : '';
+  const scale = anchors
+    ? ` For scale: ${pct(r.run.rps / anchors.grant.signet.rps)} of Signet's client-credentials grants/s above.`
+    : '';
   return `### Authorization code + PKCE exchanges
 
 - ${partLoad(r)}
@@ -67,12 +69,18 @@ ${loadRow('authorization_code + PKCE exchange', r.run, 'exchanges/s')}
 /** While a backlog lasts, the clean-up must delete at least what a minute of the fastest sustained issuance writes. */
 function cleanupRow(c) {
   if (!c) return '| clean-up capacity | not measured | | | | |';
-  if (c.perMinute === undefined) return `| clean-up capacity vs rows refresh issues a minute | all ${n(c.rows)} rows in one pass | ${n(c.issuedPerMinute)} rows/min | | ≥ 1 | ${verdict(true)} |`;
+  if (c.perMinute === undefined)
+    return `| clean-up capacity vs rows refresh issues a minute | all ${n(c.rows)} rows in one pass | ${n(c.issuedPerMinute)} rows/min | | ≥ 1 | ${verdict(true)} |`;
   return `| clean-up capacity (${n(c.rowsPerPass)} rows a pass) vs rows refresh issues a minute | ${n(c.perMinute)} rows/min | ${n(c.issuedPerMinute)} rows/min | ${c.ratio.toFixed(2)} | ≥ 1 | ${verdict(c.ratio >= 1)} |`;
 }
 
 function growthSection(r) {
-  const size = (s) => `${n(s.count)} authorizations: seeded in ${s.seedSeconds.toFixed(1)} s, database ${mib(s.bytes)} MiB (${Object.entries(s.rows).map(([table, rows]) => `${n(rows)} ${table}`).join(', ')})`;
+  const size = (s) =>
+    `${n(s.count)} authorizations: seeded in ${s.seedSeconds.toFixed(1)} s, database ${mib(s.bytes)} MiB (${Object.entries(
+      s.rows,
+    )
+      .map(([table, rows]) => `${n(rows)} ${table}`)
+      .join(', ')})`;
   const row = (name, key, ratio) =>
     `| ${name} | ${n(r.small[key].rps)} req/s | ${n(r.large[key].rps)} req/s | ${ratio.toFixed(3)} | ≥ ${GROWTH_TARGET} | ${verdict(ratio >= GROWTH_TARGET)} |`;
   return `### Growth: ${n(r.small.count)} and ${n(r.large.count)} authorizations stored
@@ -115,7 +123,9 @@ long it answers nothing; tables whose expiry column has no index are scanned who
 
 function memorySection(r) {
   const heapCell = (value) => (value === undefined ? '—' : mib(value));
-  const samples = r.samples.map((s) => `| ${s.t.toFixed(0)} | ${mib(s.rss)} | ${mib(s.anon)} | ${mib(s.file)} | ${heapCell(s.heap)} |`).join('\n');
+  const samples = r.samples
+    .map((s) => `| ${s.t.toFixed(0)} | ${mib(s.rss)} | ${mib(s.anon)} | ${mib(s.file)} | ${heapCell(s.heap)} |`)
+    .join('\n');
   const judged = (name, f) =>
     f === undefined
       ? `| ${name} | not sampled | | | |`
@@ -148,21 +158,35 @@ ${samples}
 function targetsTable(r) {
   const rows = [];
   if (r.anchors) {
-    rows.push(`| client-credentials grants ≥ ${ANCHOR_TARGET}× oidc-provider | ${times(r.anchors.grant.ratio)} | ${verdict(r.anchors.grant.ratio >= ANCHOR_TARGET)} |`);
-    rows.push(`| introspections ≥ ${ANCHOR_TARGET}× oidc-provider | ${times(r.anchors.introspect.ratio)} | ${verdict(r.anchors.introspect.ratio >= ANCHOR_TARGET)} |`);
+    rows.push(
+      `| client-credentials grants ≥ ${ANCHOR_TARGET}× oidc-provider | ${times(r.anchors.grant.ratio)} | ${verdict(r.anchors.grant.ratio >= ANCHOR_TARGET)} |`,
+    );
+    rows.push(
+      `| introspections ≥ ${ANCHOR_TARGET}× oidc-provider | ${times(r.anchors.introspect.ratio)} | ${verdict(r.anchors.introspect.ratio >= ANCHOR_TARGET)} |`,
+    );
   }
   if (r.me) {
-    rows.push(`| signed \`GET /me\` ≥ 75% of its ceiling (issue 4) | ${pct(r.me.signedRatio)} | ${verdict(r.me.signedRatio >= 0.75)} |`);
-    rows.push(`| bearer \`GET /me\` ≥ 50% of hello (issue 4) | ${pct(r.me.bearerRatio)} | ${verdict(r.me.bearerRatio >= 0.5)} |`);
+    rows.push(
+      `| signed \`GET /me\` ≥ 75% of its ceiling (issue 4) | ${pct(r.me.signedRatio)} | ${verdict(r.me.signedRatio >= 0.75)} |`,
+    );
+    rows.push(
+      `| bearer \`GET /me\` ≥ 50% of hello (issue 4) | ${pct(r.me.bearerRatio)} | ${verdict(r.me.bearerRatio >= 0.5)} |`,
+    );
   }
   if (r.exchange) rows.push(`| authorization code + PKCE exchanges/s | ${n(r.exchange.run.rps)} /s | no target |`);
   if (r.growth) {
-    rows.push(`| signed \`GET /me\`, ${n(r.growth.large.count)} / ${n(r.growth.small.count)} stored ≥ ${GROWTH_TARGET} | ${r.growth.signedRatio.toFixed(3)} | ${verdict(r.growth.signedRatio >= GROWTH_TARGET)} |`);
-    rows.push(`| refresh grants, ${n(r.growth.large.count)} / ${n(r.growth.small.count)} stored ≥ ${GROWTH_TARGET} | ${r.growth.refreshRatio.toFixed(3)} | ${verdict(r.growth.refreshRatio >= GROWTH_TARGET)} |`);
+    rows.push(
+      `| signed \`GET /me\`, ${n(r.growth.large.count)} / ${n(r.growth.small.count)} stored ≥ ${GROWTH_TARGET} | ${r.growth.signedRatio.toFixed(3)} | ${verdict(r.growth.signedRatio >= GROWTH_TARGET)} |`,
+    );
+    rows.push(
+      `| refresh grants, ${n(r.growth.large.count)} / ${n(r.growth.small.count)} stored ≥ ${GROWTH_TARGET} | ${r.growth.refreshRatio.toFixed(3)} | ${verdict(r.growth.refreshRatio >= GROWTH_TARGET)} |`,
+    );
   }
   if (r.memory) {
     const growth = (f) => (f ? signedPct(f.growth) : 'n/a');
-    rows.push(`| memory flat over ${(r.memory.seconds / 60).toFixed(1)} min | RSS ${growth(r.memory.rss)}, heap floor ${growth(r.memory.heap)} | ${verdict(r.memory.flat)} |`);
+    rows.push(
+      `| memory flat over ${(r.memory.seconds / 60).toFixed(1)} min | RSS ${growth(r.memory.rss)}, heap floor ${growth(r.memory.heap)} | ${verdict(r.memory.flat)} |`,
+    );
   }
   return rows.length === 0 ? '' : `| target | ratio | verdict |\n|---|---:|---|\n${rows.join('\n')}\n`;
 }

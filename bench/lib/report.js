@@ -20,8 +20,10 @@ function gitHead() {
 export const loadAverage = () => loadavg()[0];
 
 export function cpuModel() {
-  const line = readFileSync('/proc/cpuinfo', 'utf8').split('\n').find((l) => l.startsWith('model name'));
-  return line ? line.split(':')[1].trim() : cpus()[0]?.model ?? 'unknown';
+  const line = readFileSync('/proc/cpuinfo', 'utf8')
+    .split('\n')
+    .find((l) => l.startsWith('model name'));
+  return line ? line.split(':')[1].trim() : (cpus()[0]?.model ?? 'unknown');
 }
 
 /** What the formula's two costs reach in one process with nothing else: how much room the target leaves. */

@@ -39,7 +39,9 @@ const insertUser = sqlite.prepare(
   `INSERT INTO users (user_id, kind, identity_number, username, username_key, password_hash, full_name, phone, avatar_url, biography, created_at)
    VALUES (?, 'user', ?, ?, ?, ?, ?, NULL, '', '', ?)`,
 );
-const insertGrant = sqlite.prepare('INSERT INTO grants (user_id, client_id, scopes, created_at, updated_at) VALUES (?, ?, ?, ?, ?)');
+const insertGrant = sqlite.prepare(
+  'INSERT INTO grants (user_id, client_id, scopes, created_at, updated_at) VALUES (?, ?, ?, ?, ?)',
+);
 const insertAuthorization = sqlite.prepare(
   `INSERT INTO authorizations (authorization_id, user_id, client_id, scopes, ed25519_public_key, created_at, accessed_at, expires_at, revoked_at)
    VALUES (?, ?, ?, ?, ?, ?, NULL, ?, NULL)`,
@@ -83,7 +85,9 @@ function realKeyPair() {
  */
 function withoutSecondaryIndexes(tables, fill) {
   const indexes = sqlite
-    .prepare(`SELECT name, sql FROM sqlite_master WHERE type = 'index' AND sql IS NOT NULL AND tbl_name IN (${tables.map(() => '?').join(', ')})`)
+    .prepare(
+      `SELECT name, sql FROM sqlite_master WHERE type = 'index' AND sql IS NOT NULL AND tbl_name IN (${tables.map(() => '?').join(', ')})`,
+    )
     .all(...tables);
   for (const { name } of indexes) sqlite.exec(`DROP INDEX "${name}"`);
   const result = fill();
@@ -107,9 +111,27 @@ function seedAuthorizations(userIds) {
         const j = i - start;
         const authorizationId = randomUUID();
         const userId = userIds[i % userIds.length];
-        const key = measuredAt.has(i) ? realKeyPair() : { publicKeyHex: pool.subarray(j * KEY_BYTES, (j + 1) * KEY_BYTES).toString('hex') };
-        insertAuthorization.run(authorizationId, userId, clientId, scope, key.publicKeyHex, nowIso, now + lifetimes.authorizationMs);
-        insertAccessToken.run(newTimedToken(now).key, clientId, userId, authorizationId, scope, now, now + lifetimes.accessTokenMs);
+        const key = measuredAt.has(i)
+          ? realKeyPair()
+          : { publicKeyHex: pool.subarray(j * KEY_BYTES, (j + 1) * KEY_BYTES).toString('hex') };
+        insertAuthorization.run(
+          authorizationId,
+          userId,
+          clientId,
+          scope,
+          key.publicKeyHex,
+          nowIso,
+          now + lifetimes.authorizationMs,
+        );
+        insertAccessToken.run(
+          newTimedToken(now).key,
+          clientId,
+          userId,
+          authorizationId,
+          scope,
+          now,
+          now + lifetimes.accessTokenMs,
+        );
         const { token: refreshToken, key: refreshKey } = newTimedToken(now);
         insertRefreshToken.run(refreshKey, authorizationId, clientId, now, now + lifetimes.refreshTokenMs);
         if (key.seedHex) handed.push({ authorizationId, userId, seedHex: key.seedHex, refreshToken });
@@ -120,10 +142,13 @@ function seedAuthorizations(userIds) {
 }
 
 const passwordHash = await hashPassword(randomBytes(16).toString('hex'));
-const { userIds, handed } = withoutSecondaryIndexes(['users', 'grants', 'authorizations', 'access_tokens', 'refresh_tokens'], () => {
-  const ids = seedUsers(Math.ceil(count / PER_USER), passwordHash);
-  return { userIds: ids, handed: seedAuthorizations(ids) };
-});
+const { userIds, handed } = withoutSecondaryIndexes(
+  ['users', 'grants', 'authorizations', 'access_tokens', 'refresh_tokens'],
+  () => {
+    const ids = seedUsers(Math.ceil(count / PER_USER), passwordHash);
+    return { userIds: ids, handed: seedAuthorizations(ids) };
+  },
+);
 sqlite.pragma('journal_mode = WAL');
 sqlite.close();
 // written without fsync: flush it now, so the kernel's write-back of a gigabyte does not
@@ -131,5 +156,14 @@ sqlite.close();
 const file = openSync(path, 'r+');
 fsyncSync(file);
 closeSync(file);
-const rows = { users: userIds.length, grants: userIds.length, authorizations: count, access_tokens: count, refresh_tokens: count };
-writeFileSync(out, JSON.stringify({ rows, measured: handed, seconds: (performance.now() - started) / 1000, bytes: statSync(path).size }));
+const rows = {
+  users: userIds.length,
+  grants: userIds.length,
+  authorizations: count,
+  access_tokens: count,
+  refresh_tokens: count,
+};
+writeFileSync(
+  out,
+  JSON.stringify({ rows, measured: handed, seconds: (performance.now() - started) / 1000, bytes: statSync(path).size }),
+);

@@ -27,14 +27,17 @@ try {
         // a client's PKCE pair (RFC 7636 §4.1-4.2): 32 random bytes as the verifier, S256 challenge
         const verifier = newOpaqueToken(32);
         const challenge = createHash('sha256').update(verifier, 'ascii').digest('base64url');
-        const { code } = await issueCode({ db: trx, clock }, {
-          clientId,
-          userId,
-          redirectUri,
-          redirectUriSent: redirectUri,
-          codeChallenge: challenge,
-          scopes: [scope],
-        });
+        const { code } = await issueCode(
+          { db: trx, clock },
+          {
+            clientId,
+            userId,
+            redirectUri,
+            redirectUriSent: redirectUri,
+            codeChallenge: challenge,
+            scopes: [scope],
+          },
+        );
         pairs.push([code, verifier]);
       }
     });

@@ -23,7 +23,9 @@ export function signerFromSeed(seedHex) {
 
 /** `sig`: sha256 of method + request target + raw body, hex. */
 export function sigFor(method, target, body = '') {
-  return createHash('sha256').update(method.toUpperCase() + target + body).digest('hex');
+  return createHash('sha256')
+    .update(method.toUpperCase() + target + body)
+    .digest('hex');
 }
 
 function signedToken(who, signer, method, target, nowSeconds) {
@@ -36,14 +38,26 @@ function signedToken(who, signer, method, target, nowSeconds) {
 
 /** One session token (a user as itself, scp FULL) for `method target`, with its jti. */
 export function sessionToken(keystore, signer, method, target, nowSeconds = Math.floor(Date.now() / 1000)) {
-  return signedToken({ uid: keystore.user_id, sid: keystore.session_id, scp: 'FULL' }, signer, method, target, nowSeconds);
+  return signedToken(
+    { uid: keystore.user_id, sid: keystore.session_id, scp: 'FULL' },
+    signer,
+    method,
+    target,
+    nowSeconds,
+  );
 }
 
 /**
  * One OAuth token (an app for a user, PROTOCOL.md §9): iss = the client, aid = an
  * authorization whose bound key is the signer's.
  */
-export function oauthToken({ clientId, authorizationId, scope }, signer, method, target, nowSeconds = Math.floor(Date.now() / 1000)) {
+export function oauthToken(
+  { clientId, authorizationId, scope },
+  signer,
+  method,
+  target,
+  nowSeconds = Math.floor(Date.now() / 1000),
+) {
   return signedToken({ iss: clientId, aid: authorizationId, scp: scope }, signer, method, target, nowSeconds);
 }
 

@@ -83,15 +83,24 @@ export function createServer(config) {
     try {
       // Signet checks the signature, that `aud` is us, that it signs GET /me, its expiry,
       // and spends its jti: a replayed or misdirected token fails here.
-      verified = await verifyServiceLogin({ issuer: config.signetUrl, clientId: config.clientId, clientSecret: config.clientSecret, token });
+      verified = await verifyServiceLogin({
+        issuer: config.signetUrl,
+        clientId: config.clientId,
+        clientSecret: config.clientSecret,
+        token,
+      });
     } catch (error) {
-      if (error instanceof OAuthError && error.error === 'invalid_grant') throw new Refusal(401, 'The Signet token was refused (expired, used already, or minted for another service).');
+      if (error instanceof OAuthError && error.error === 'invalid_grant')
+        throw new Refusal(401, 'The Signet token was refused (expired, used already, or minted for another service).');
       throw error;
     }
     const { user_id, identity_number, full_name, avatar_url } = verified.user;
     for (const [key, entry] of tokens) if (entry.expiresAt <= now()) tokens.delete(key);
     const ours = randomBytes(32).toString('base64url');
-    tokens.set(ours, { user: { user_id, identity_number, full_name, avatar_url }, expiresAt: now() + TOKEN_SECONDS * 1000 });
+    tokens.set(ours, {
+      user: { user_id, identity_number, full_name, avatar_url },
+      expiresAt: now() + TOKEN_SECONDS * 1000,
+    });
     return { token: ours, tokenType: 'Bearer', expiresIn: TOKEN_SECONDS };
   }
 

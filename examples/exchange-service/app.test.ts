@@ -30,7 +30,12 @@ describe('examples/exchange-service against a running Signet', () => {
     const issuer = await f.app.listen({ port: 0, host: '127.0.0.1' });
     keystore = await createKeystore(f.deps, f.user.user_id, (await serverKeyPair(f.database.storage)).publicKey);
     // the fixture's confidential app plays the service
-    service = createServer({ signetUrl: issuer, clientId: f.confidential.clientId, clientSecret: f.confidential.secret ?? '', now: () => Date.now() + skew });
+    service = createServer({
+      signetUrl: issuer,
+      clientId: f.confidential.clientId,
+      clientSecret: f.confidential.secret ?? '',
+      now: () => Date.now() + skew,
+    });
     await new Promise<void>((resolve) => service.listen(0, '127.0.0.1', resolve));
     serviceUrl = `http://127.0.0.1:${(service.address() as AddressInfo).port}`;
   });
@@ -39,11 +44,19 @@ describe('examples/exchange-service against a running Signet', () => {
     await f?.close();
   });
 
-  async function call(method: string, path: string, options: { body?: unknown; token?: string } = {}): Promise<{ status: number; body: Envelope }> {
+  async function call(
+    method: string,
+    path: string,
+    options: { body?: unknown; token?: string } = {},
+  ): Promise<{ status: number; body: Envelope }> {
     const headers: Record<string, string> = {};
     if (options.body !== undefined) headers['content-type'] = 'application/json';
     if (options.token !== undefined) headers.authorization = `Bearer ${options.token}`;
-    const response = await fetch(`${serviceUrl}${path}`, { method, headers, body: options.body === undefined ? undefined : JSON.stringify(options.body) });
+    const response = await fetch(`${serviceUrl}${path}`, {
+      method,
+      headers,
+      body: options.body === undefined ? undefined : JSON.stringify(options.body),
+    });
     return { status: response.status, body: (await response.json()) as Envelope };
   }
 
@@ -51,7 +64,13 @@ describe('examples/exchange-service against a running Signet', () => {
 
   function expectRefused(answer: { status: number; body: Envelope }, status: number): void {
     expect(answer.status).toBe(status);
-    expect(answer.body).toEqual({ code: String(status), success: false, message: expect.any(String), data: null, timestampMs: expect.any(Number) });
+    expect(answer.body).toEqual({
+      code: String(status),
+      success: false,
+      message: expect.any(String),
+      data: null,
+      timestampMs: expect.any(Number),
+    });
     expect(answer.body.message).not.toBe('');
   }
 
@@ -72,10 +91,17 @@ describe('examples/exchange-service against a running Signet', () => {
     const me = await call('GET', '/users/me', { token });
     expect(me.status).toBe(200);
     expect(me.body).toMatchObject({ code: '0', success: true, message: '' });
-    expect(me.body.data).toEqual({ user_id: f.user.user_id, identity_number: f.user.identity_number, full_name: f.user.full_name, avatar_url: f.user.avatar_url });
+    expect(me.body.data).toEqual({
+      user_id: f.user.user_id,
+      identity_number: f.user.identity_number,
+      full_name: f.user.full_name,
+      avatar_url: f.user.avatar_url,
+    });
 
     // it is the service's token, not Signet's: Signet does not know it
-    expect((await f.app.inject({ method: 'GET', url: '/me', headers: { authorization: `Bearer ${token}` } })).statusCode).toBe(401);
+    expect(
+      (await f.app.inject({ method: 'GET', url: '/me', headers: { authorization: `Bearer ${token}` } })).statusCode,
+    ).toBe(401);
 
     skew = 24 * 60 * 60 * 1000 - 1000;
     expect((await call('GET', '/users/me', { token })).status).toBe(200);
@@ -106,7 +132,10 @@ describe('examples/exchange-service against a running Signet', () => {
 
     it('an expired login token', async () => {
       const iat = Math.floor(Date.now() / 1000) - 120;
-      expectRefused(await login(mintServiceToken(keystore, f.confidential.clientId, { now: iat, ttlSeconds: 60 })), 401);
+      expectRefused(
+        await login(mintServiceToken(keystore, f.confidential.clientId, { now: iat, ttlSeconds: 60 })),
+        401,
+      );
     });
   });
 

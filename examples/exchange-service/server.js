@@ -20,4 +20,6 @@ const server = createServer({
   clientId: required('CLIENT_ID'),
   clientSecret: required('CLIENT_SECRET'),
 });
-server.listen(port, host, () => console.log(`example exchange service on http://${host}:${port} (POST /mixin/me, GET /users/me)`));
+server.listen(port, host, () =>
+  console.log(`example exchange service on http://${host}:${port} (POST /mixin/me, GET /users/me)`),
+);

@@ -7,7 +7,15 @@
  */
 import { randomBytes, timingSafeEqual } from 'node:crypto';
 import { createServer as createHttpServer } from 'node:http';
-import { OAuthError, SignetApiError, SignetClient, authorizeUrl, createPkce, exchangeCode, readAuthorizeResponse } from '@signet/sdk';
+import {
+  OAuthError,
+  SignetApiError,
+  SignetClient,
+  authorizeUrl,
+  createPkce,
+  exchangeCode,
+  readAuthorizeResponse,
+} from '@signet/sdk';
 import { errorPage, homePage, profilePage, STYLESHEET } from './pages.js';
 
 /**
@@ -36,7 +44,8 @@ const SCOPES = ['PROFILE:READ', 'ASSETS:READ'];
 
 // No inline script or style anywhere, so the policy can forbid both.
 const SECURITY_HEADERS = {
-  'content-security-policy': "default-src 'none'; style-src 'self'; img-src https: data:; form-action 'self'; frame-ancestors 'none'; base-uri 'none'",
+  'content-security-policy':
+    "default-src 'none'; style-src 'self'; img-src https: data:; form-action 'self'; frame-ancestors 'none'; base-uri 'none'",
   'x-content-type-options': 'nosniff',
   'referrer-policy': 'no-referrer',
 };
@@ -107,12 +116,19 @@ export function createServer(config) {
     sessions.set(id, { csrf: randomId(), expiresAt: Date.now() + SESSION_MS, ...fields });
     // Lax, not Strict: the callback is a top-level redirect from Signet's site and must carry it.
     const secure = publicUrl().startsWith('https:') ? '; Secure' : '';
-    response.setHeader('set-cookie', `${COOKIE}=${id}; Path=/; HttpOnly; SameSite=Lax; Max-Age=${SESSION_MS / 1000}${secure}`);
+    response.setHeader(
+      'set-cookie',
+      `${COOKIE}=${id}; Path=/; HttpOnly; SameSite=Lax; Max-Age=${SESSION_MS / 1000}${secure}`,
+    );
   };
 
   /** @param {import('node:http').ServerResponse} response @param {number} status @param {string} html */
   const send = (response, status, html) => {
-    response.writeHead(status, { ...SECURITY_HEADERS, 'content-type': 'text/html; charset=utf-8', 'cache-control': 'no-store' });
+    response.writeHead(status, {
+      ...SECURITY_HEADERS,
+      'content-type': 'text/html; charset=utf-8',
+      'cache-control': 'no-store',
+    });
     response.end(html);
   };
 
@@ -155,12 +171,23 @@ export function createServer(config) {
       const state = randomId();
       const redirectUri = `${publicUrl()}/callback`;
       startSession(response, { pending: { state, verifier: pkce.verifier, redirectUri } }, current?.id);
-      return redirect(response, authorizeUrl({ issuer: config.signetUrl, clientId: config.clientId, redirectUri, scopes: SCOPES, state, codeChallenge: pkce.challenge }));
+      return redirect(
+        response,
+        authorizeUrl({
+          issuer: config.signetUrl,
+          clientId: config.clientId,
+          redirectUri,
+          scopes: SCOPES,
+          state,
+          codeChallenge: pkce.challenge,
+        }),
+      );
     }
 
     if (route === 'GET /callback') {
       const pending = current?.session.pending;
-      if (!current || !pending) return send(response, 400, errorPage('This sign-in was not started here, or it expired. Please start again.'));
+      if (!current || !pending)
+        return send(response, 400, errorPage('This sign-in was not started here, or it expired. Please start again.'));
       // One attempt per started sign-in: a second callback (a replayed URL) finds nothing.
       delete current.session.pending;
       let code;
@@ -168,7 +195,11 @@ export function createServer(config) {
         // Checks iss (RFC 9207: the answer came from our Signet, not a mix-up) and state (it is the sign-in this browser started).
         ({ code } = readAuthorizeResponse(url.href, { issuer: config.signetUrl, state: pending.state }));
       } catch (error) {
-        return send(response, 400, errorPage(`Sign-in failed: ${error instanceof Error ? error.message : String(error)}`));
+        return send(
+          response,
+          400,
+          errorPage(`Sign-in failed: ${error instanceof Error ? error.message : String(error)}`),
+        );
       }
       let grant;
       try {
@@ -182,10 +213,15 @@ export function createServer(config) {
           redirectUri: pending.redirectUri,
         });
       } catch (error) {
-        if (error instanceof OAuthError) return send(response, 400, errorPage(`Signet refused the sign-in: ${error.message}`));
+        if (error instanceof OAuthError)
+          return send(response, 400, errorPage(`Signet refused the sign-in: ${error.message}`));
         throw error;
       }
-      startSession(response, { accessToken: grant.accessToken, accessExpiresAt: Date.now() + (grant.expiresIn ?? 3600) * 1000 }, current.id);
+      startSession(
+        response,
+        { accessToken: grant.accessToken, accessExpiresAt: Date.now() + (grant.expiresIn ?? 3600) * 1000 },
+        current.id,
+      );
       return redirect(response, '/');
     }
 
@@ -203,7 +239,8 @@ export function createServer(config) {
     handle(request, response).catch((error) => {
       // Details go to the log, not the page: they may name tokens or internals.
       console.error(error);
-      if (!response.headersSent) send(response, 502, errorPage('Signet could not be reached or refused the request. Please try again.'));
+      if (!response.headersSent)
+        send(response, 502, errorPage('Signet could not be reached or refused the request. Please try again.'));
       else response.end();
     });
   });

@@ -16,13 +16,22 @@ describe('examples/web-app: Sign in with Signet in a real browser', () => {
   beforeAll(async () => {
     rig = await startBrowserRig();
     const deps = { db: rig.database.storage.db, clock: systemClock };
-    const user = await createUser(deps, { username: 'alice', password: 'correct horse battery', fullName: 'Alice <Liddell>' });
+    const user = await createUser(deps, {
+      username: 'alice',
+      password: 'correct horse battery',
+      fullName: 'Alice <Liddell>',
+    });
     const asset = await createAsset(deps, { symbol: 'CNB', name: 'Chui Niu Bi' });
     await credit(deps, { userId: user.user_id, assetId: asset.asset_id, amount: '12.5' });
 
     // Loopback redirect URIs match on any port (RFC 8252 §7.3), so the app can be
     // registered before the site knows which port it got.
-    const app = await createApp(deps, { name: 'Example web app', ownerId: user.user_id, redirectUris: ['http://127.0.0.1/callback'], type: 'confidential' });
+    const app = await createApp(deps, {
+      name: 'Example web app',
+      ownerId: user.user_id,
+      redirectUris: ['http://127.0.0.1/callback'],
+      type: 'confidential',
+    });
     site = createServer({ signetUrl: rig.issuer, clientId: app.app.client_id, clientSecret: app.clientSecret ?? '' });
     await new Promise<void>((resolve) => site.listen(0, '127.0.0.1', resolve));
     siteUrl = `http://127.0.0.1:${(site.address() as AddressInfo).port}`;
@@ -77,7 +86,9 @@ describe('examples/web-app: Sign in with Signet in a real browser', () => {
       code_challenge_method: 'S256',
       state: expect.stringMatching(/^[A-Za-z0-9_-]{43}$/),
     });
-    expect(response.headers.get('set-cookie')).toMatch(/^example_web_app_sid=[A-Za-z0-9_-]{43}; Path=\/; HttpOnly; SameSite=Lax/);
+    expect(response.headers.get('set-cookie')).toMatch(
+      /^example_web_app_sid=[A-Za-z0-9_-]{43}; Path=\/; HttpOnly; SameSite=Lax/,
+    );
     expect(response.headers.get('set-cookie')).not.toContain(location.searchParams.get('state') ?? '-');
   });
 
@@ -87,7 +98,11 @@ describe('examples/web-app: Sign in with Signet in a real browser', () => {
       const cookie = (response.headers.get('set-cookie') ?? '').split(';')[0] ?? '';
       return { cookie, state: new URL(response.headers.get('location') ?? '').searchParams.get('state') ?? '' };
     };
-    const callback = (cookie: string, query: Record<string, string>) => fetch(`${siteUrl}/callback?${new URLSearchParams(query).toString()}`, { headers: { cookie }, redirect: 'manual' });
+    const callback = (cookie: string, query: Record<string, string>) =>
+      fetch(`${siteUrl}/callback?${new URLSearchParams(query).toString()}`, {
+        headers: { cookie },
+        redirect: 'manual',
+      });
 
     const wrongState = await start();
     const a = await callback(wrongState.cookie, { code: 'c', state: 'forged', iss: rig.issuer });
@@ -99,7 +114,9 @@ describe('examples/web-app: Sign in with Signet in a real browser', () => {
     expect(b.status).toBe(400);
     expect(await b.text()).toContain('another issuer');
     // one attempt per started sign-in: the right answer after a wrong one is refused too
-    expect((await callback(wrongIssuer.cookie, { code: 'c', state: wrongIssuer.state, iss: rig.issuer })).status).toBe(400);
+    expect((await callback(wrongIssuer.cookie, { code: 'c', state: wrongIssuer.state, iss: rig.issuer })).status).toBe(
+      400,
+    );
 
     expect((await callback('', { code: 'c', state: 's', iss: rig.issuer })).status).toBe(400);
   });

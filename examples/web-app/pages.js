@@ -2,7 +2,7 @@
 /** The pages, as strings, built with the `html` template below: it escapes every value from outside. */
 
 /** @param {unknown} value */
-function escape(value) {
+function escapeHtml(value) {
   return String(value).replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
 }
 
@@ -23,7 +23,7 @@ class Html {
 /** @param {TemplateStringsArray} strings @param {unknown[]} values */
 function html(strings, ...values) {
   /** @type {(v: unknown) => string} */
-  const piece = (v) => (v instanceof Html ? v.value : Array.isArray(v) ? v.map(piece).join('') : escape(v ?? ''));
+  const piece = (v) => (v instanceof Html ? v.value : Array.isArray(v) ? v.map(piece).join('') : escapeHtml(v ?? ''));
   return new Html(strings.reduce((out, s, i) => out + s + (i < values.length ? piece(values[i]) : ''), ''));
 }
 
@@ -50,7 +50,10 @@ ${notice ? html`<p role="status">${notice}</p>` : ''}
 
 /** @param {string} message */
 export function errorPage(message) {
-  return layout('Sign-in problem', html`<h1>Something went wrong</h1><p role="alert">${message}</p><p><a href="/">Back to the start</a></p>`);
+  return layout(
+    'Sign-in problem',
+    html`<h1>Something went wrong</h1><p role="alert">${message}</p><p><a href="/">Back to the start</a></p>`,
+  );
 }
 
 /**
@@ -60,8 +63,12 @@ export function errorPage(message) {
  */
 export function profilePage(me, assets, csrf) {
   // Only https images: the policy would block anything else anyway.
-  const avatar = me.avatar_url.startsWith('https://') ? html`<img class="avatar" src="${me.avatar_url}" alt="" width="64" height="64">` : '';
-  const rows = assets.map((a) => html`<tr><td>${a.symbol}</td><td>${a.name}</td><td class="amount">${a.balance}</td></tr>`);
+  const avatar = me.avatar_url.startsWith('https://')
+    ? html`<img class="avatar" src="${me.avatar_url}" alt="" width="64" height="64">`
+    : '';
+  const rows = assets.map(
+    (a) => html`<tr><td>${a.symbol}</td><td>${a.name}</td><td class="amount">${a.balance}</td></tr>`,
+  );
   return layout(
     `${me.full_name} · Example web app`,
     html`<h1>Hello, ${me.full_name}</h1>

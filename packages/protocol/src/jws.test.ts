@@ -61,12 +61,19 @@ describe('compact JWS: the one accepted form', () => {
 
   it('refuses any crit: no extension is understood (RFC 7515 §4.1.11)', () => {
     for (const crit of ['["urn:example:unknown"]', '["exp"]', '[]', '"b64"']) {
-      expect(parseCompactJws(token(`{"alg":"EdDSA","crit":${crit},"urn:example:unknown":1}`, PAYLOAD)), crit).toBeNull();
+      expect(
+        parseCompactJws(token(`{"alg":"EdDSA","crit":${crit},"urn:example:unknown":1}`, PAYLOAD)),
+        crit,
+      ).toBeNull();
     }
   });
 
   it('refuses b64 other than true (RFC 7797: an unencoded payload)', () => {
-    for (const header of ['{"alg":"EdDSA","b64":false,"crit":["b64"]}', '{"alg":"EdDSA","b64":false}', '{"alg":"EdDSA","b64":"false"}']) {
+    for (const header of [
+      '{"alg":"EdDSA","b64":false,"crit":["b64"]}',
+      '{"alg":"EdDSA","b64":false}',
+      '{"alg":"EdDSA","b64":"false"}',
+    ]) {
       expect(parseCompactJws(token(header, PAYLOAD)), header).toBeNull();
     }
   });
@@ -92,7 +99,8 @@ describe('compact JWS: the one accepted form', () => {
       [HEADER, '{"uid":"u","\\u0075id":"v"}'],
       [HEADER, '{"__proto__":1,"__proto__":2}'],
     ];
-    for (const [header = '', payload = ''] of twice) expect(parseCompactJws(token(header, payload)), `${header}.${payload}`).toBeNull();
+    for (const [header = '', payload = ''] of twice)
+      expect(parseCompactJws(token(header, payload)), `${header}.${payload}`).toBeNull();
   });
 
   it('counts names right around strings with quotes, colons, braces and escapes, and nested objects', () => {

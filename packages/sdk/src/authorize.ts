@@ -42,12 +42,19 @@ export function authorizeUrl(options: AuthorizeUrlOptions): string {
  * @example
  * const { code } = readAuthorizeResponse(location.href, { issuer, state: saved.state });
  */
-export function readAuthorizeResponse(callbackUrl: string, expected: { issuer: string; state?: string }): { code: string; returnTo?: string } {
+export function readAuthorizeResponse(
+  callbackUrl: string,
+  expected: { issuer: string; state?: string },
+): { code: string; returnTo?: string } {
   const params = new URL(callbackUrl).searchParams;
-  if (params.get('iss') !== expected.issuer.replace(/\/+$/, '')) throw new Error('the response came from another issuer');
+  if (params.get('iss') !== expected.issuer.replace(/\/+$/, ''))
+    throw new Error('the response came from another issuer');
   if ((params.get('state') ?? undefined) !== expected.state) throw new Error('state does not match');
   const error = params.get('error');
-  if (error) throw new Error(`authorization failed: ${error}${params.get('error_description') ? ` (${params.get('error_description')})` : ''}`);
+  if (error)
+    throw new Error(
+      `authorization failed: ${error}${params.get('error_description') ? ` (${params.get('error_description')})` : ''}`,
+    );
   const code = params.get('code');
   if (!code) throw new Error('no code in the response');
   const returnTo = params.get('return_to') ?? undefined;

@@ -42,7 +42,11 @@ export class SignetClient {
       headers.Authorization = `Bearer ${this.options.accessToken}`;
     }
     if (text !== undefined) headers['Content-Type'] = 'application/json';
-    const response = await (this.options.fetch ?? fetch)(new URL(path, this.options.baseUrl), { method, headers, body: text });
+    const response = await (this.options.fetch ?? fetch)(new URL(path, this.options.baseUrl), {
+      method,
+      headers,
+      body: text,
+    });
     return readEnvelope<T>(response, requestId);
   }
 

@@ -38,17 +38,27 @@ export class OAuthError extends Error {
 /** Reads a platform-dialect response: the `data`, or a thrown SignetApiError. */
 export async function readEnvelope<T>(response: Response, requestId?: string): Promise<T> {
   const text = await response.text();
-  let body: { data?: T; error?: { code: number; description: string; extra?: Record<string, unknown>; request_id?: string } };
+  let body: {
+    data?: T;
+    error?: { code: number; description: string; extra?: Record<string, unknown>; request_id?: string };
+  };
   try {
     body = JSON.parse(text) as typeof body;
   } catch {
-    throw new SignetApiError(response.status, `unexpected response: ${text.slice(0, 200)}`, response.status, undefined, requestId);
+    throw new SignetApiError(
+      response.status,
+      `unexpected response: ${text.slice(0, 200)}`,
+      response.status,
+      undefined,
+      requestId,
+    );
   }
   if (body.error) {
     const { code, description, extra, request_id } = body.error;
     throw new SignetApiError(code, description, response.status, extra, request_id ?? requestId);
   }
-  if (!response.ok) throw new SignetApiError(response.status, text.slice(0, 200), response.status, undefined, requestId);
+  if (!response.ok)
+    throw new SignetApiError(response.status, text.slice(0, 200), response.status, undefined, requestId);
   return body.data as T;
 }
 
@@ -56,7 +66,11 @@ export async function readEnvelope<T>(response: Response, requestId?: string): P
 export async function readOAuth<T>(response: Response): Promise<T> {
   const body = (await response.json().catch(() => ({}))) as Record<string, unknown>;
   if (!response.ok || typeof body.error === 'string') {
-    throw new OAuthError(String(body.error ?? 'server_error'), typeof body.error_description === 'string' ? body.error_description : undefined, response.status);
+    throw new OAuthError(
+      String(body.error ?? 'server_error'),
+      typeof body.error_description === 'string' ? body.error_description : undefined,
+      response.status,
+    );
   }
   return body as T;
 }

@@ -9,5 +9,12 @@ export { type KeyPair, type Keystore, type OAuthKeystore, type SessionKeystore, 
 export { type Pkce, createPkce } from './pkce.js';
 export { type SignRequestOptions, type SignedRequest, mintServiceToken, signRequest } from './sign.js';
 export { SignetClient, type SignetClientOptions } from './client.js';
-export { type ExchangeCodeOptions, type ServiceLogin, type TokenGrant, exchangeCode, refresh, verifyServiceLogin } from './token.js';
+export {
+  type ExchangeCodeOptions,
+  type ServiceLogin,
+  type TokenGrant,
+  exchangeCode,
+  refresh,
+  verifyServiceLogin,
+} from './token.js';
 export type { Asset, Authorization, Snapshot, SnapshotQuery, TransferInput, User } from './types.js';

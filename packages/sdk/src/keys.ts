@@ -7,7 +7,8 @@ import { bytesToBase64Url, bytesToHex, hexToBytes, randomBytes } from './bytes.j
  * (PROTOCOL.md §3). The user id may come as `user_id` or, as Mixin's SDKs name it for
  * bots, `app_id`: either is accepted, and the server key is not needed to sign.
  */
-export type SessionKeystore = Pick<KeystoreFile, 'session_id' | 'session_private_key'> & Partial<Pick<KeystoreFile, 'user_id' | 'app_id' | 'server_public_key'>>;
+export type SessionKeystore = Pick<KeystoreFile, 'session_id' | 'session_private_key'> &
+  Partial<Pick<KeystoreFile, 'user_id' | 'app_id' | 'server_public_key'>>;
 
 /** An app's key for one authorization (the platform dialect with `ed25519`). */
 export interface OAuthKeystore {

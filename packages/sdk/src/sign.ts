@@ -53,14 +53,31 @@ function sigOf(method: string, target: string, body: string): string {
  */
 export function signRequest(options: SignRequestOptions): SignedRequest {
   const method = options.method.toUpperCase();
-  const body = options.body === undefined ? '' : typeof options.body === 'string' ? options.body : JSON.stringify(options.body);
+  const body =
+    options.body === undefined ? '' : typeof options.body === 'string' ? options.body : JSON.stringify(options.body);
   const requestId = options.requestId ?? globalThis.crypto.randomUUID();
   const iat = options.now ?? Math.floor(Date.now() / 1000);
   const sig = sigOf(method, requestTarget(options.url), body);
   const { keystore } = options;
   const claims = isOAuthKeystore(keystore)
-    ? { iss: keystore.client_id ?? keystore.app_id, aid: keystore.authorization_id, iat, exp: iat + LIFETIME_SECONDS, jti: requestId, sig, scp: keystore.scope }
-    : { uid: keystore.user_id ?? keystore.app_id, sid: keystore.session_id, iat, exp: iat + LIFETIME_SECONDS, jti: requestId, sig, scp: 'FULL' };
+    ? {
+        iss: keystore.client_id ?? keystore.app_id,
+        aid: keystore.authorization_id,
+        iat,
+        exp: iat + LIFETIME_SECONDS,
+        jti: requestId,
+        sig,
+        scp: keystore.scope,
+      }
+    : {
+        uid: keystore.user_id ?? keystore.app_id,
+        sid: keystore.session_id,
+        iat,
+        exp: iat + LIFETIME_SECONDS,
+        jti: requestId,
+        sig,
+        scp: 'FULL',
+      };
   return { token: compact(claims, keystore.session_private_key), requestId, body };
 }
 
@@ -73,7 +90,11 @@ export function signRequest(options: SignRequestOptions): SignedRequest {
  * const token = mintServiceToken(keystore, serviceClientId);
  * await fetch('https://service.example/login', { method: 'POST', body: JSON.stringify({ token }) });
  */
-export function mintServiceToken(keystore: SessionKeystore, audience: string, options: { ttlSeconds?: number; now?: number } = {}): string {
+export function mintServiceToken(
+  keystore: SessionKeystore,
+  audience: string,
+  options: { ttlSeconds?: number; now?: number } = {},
+): string {
   const iat = options.now ?? Math.floor(Date.now() / 1000);
   const claims = {
     uid: keystore.user_id ?? keystore.app_id,

@@ -47,15 +47,27 @@ function basic(clientId: string, secret: string): string {
 async function postForm(options: ClientCredentials, fields: Record<string, string | undefined>): Promise<TokenAnswer> {
   const body = new URLSearchParams();
   for (const [name, value] of Object.entries(fields)) if (value !== undefined) body.set(name, value);
-  const headers: Record<string, string> = { 'Content-Type': 'application/x-www-form-urlencoded', Accept: 'application/json' };
+  const headers: Record<string, string> = {
+    'Content-Type': 'application/x-www-form-urlencoded',
+    Accept: 'application/json',
+  };
   if (options.clientSecret) headers.Authorization = basic(options.clientId, options.clientSecret);
   else body.set('client_id', options.clientId);
-  const response = await (options.fetch ?? fetch)(new URL('/oauth/token', options.issuer), { method: 'POST', headers, body });
+  const response = await (options.fetch ?? fetch)(new URL('/oauth/token', options.issuer), {
+    method: 'POST',
+    headers,
+    body,
+  });
   return readOAuth<TokenAnswer>(response);
 }
 
 function fromStandard(answer: TokenAnswer): TokenGrant {
-  const grant: TokenGrant = { authorizationId: answer.authorization_id ?? '', scope: answer.scope, accessToken: answer.access_token, expiresIn: answer.expires_in };
+  const grant: TokenGrant = {
+    authorizationId: answer.authorization_id ?? '',
+    scope: answer.scope,
+    accessToken: answer.access_token,
+    expiresIn: answer.expires_in,
+  };
   if (answer.refresh_token) grant.refreshToken = answer.refresh_token;
   if (answer.ed25519) grant.serverPublicKey = answer.ed25519;
   return grant;
@@ -106,8 +118,16 @@ export async function exchangeCode(options: ExchangeCodeOptions): Promise<TokenG
  * @example
  * const next = await refresh({ issuer, clientId, clientSecret, refreshToken: grant.refreshToken });
  */
-export async function refresh(options: ClientCredentials & { refreshToken: string; scopes?: readonly string[] }): Promise<TokenGrant> {
-  return fromStandard(await postForm(options, { grant_type: 'refresh_token', refresh_token: options.refreshToken, scope: options.scopes?.join(' ') }));
+export async function refresh(
+  options: ClientCredentials & { refreshToken: string; scopes?: readonly string[] },
+): Promise<TokenGrant> {
+  return fromStandard(
+    await postForm(options, {
+      grant_type: 'refresh_token',
+      refresh_token: options.refreshToken,
+      scope: options.scopes?.join(' '),
+    }),
+  );
 }
 
 /** Who logged in to a service through Signet (PROTOCOL.md §11). */
@@ -134,5 +154,10 @@ export async function verifyServiceLogin(options: ClientCredentials & { token: s
     subject_token_type: 'urn:ietf:params:oauth:token-type:jwt',
   });
   // a token exchange always names who logged in
-  return { accessToken: answer.access_token, expiresIn: answer.expires_in, scope: answer.scope, user: answer.user as ServiceLoginUser };
+  return {
+    accessToken: answer.access_token,
+    expiresIn: answer.expires_in,
+    scope: answer.scope,
+    user: answer.user as ServiceLoginUser,
+  };
 }

@@ -2,7 +2,14 @@
  * The shapes the resource API answers (PROTOCOL.md §8, §10), under the SDK's names. Each is
  * the type of the schema in @signet/protocol that the server builds its answers from.
  */
-import type { AssetView, AuthorizationView, SnapshotQuery as SnapshotQueryShape, SnapshotView, TransferRequest, UserView } from '@signet/protocol';
+import type {
+  AssetView,
+  AuthorizationView,
+  SnapshotQuery as SnapshotQueryShape,
+  SnapshotView,
+  TransferRequest,
+  UserView,
+} from '@signet/protocol';
 
 /** A user as `me()` and `user(id)` answer it. */
 export type User = UserView;

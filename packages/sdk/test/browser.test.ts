@@ -10,7 +10,11 @@ import { createKeyPair, signRequest } from '../src/index.js';
 
 const root = fileURLToPath(new URL('../../../', import.meta.url));
 // the built SDK and its dependencies, as a browser would load them without a bundler
-const mounts: Record<string, string> = { '/sdk/': 'packages/sdk/', '/protocol/': 'packages/protocol/', '/nm/': 'node_modules/' };
+const mounts: Record<string, string> = {
+  '/sdk/': 'packages/sdk/',
+  '/protocol/': 'packages/protocol/',
+  '/nm/': 'node_modules/',
+};
 const PAGE = `<!doctype html><meta charset="utf-8"><title>SDK</title>
 <script type="importmap">{"imports":{
   "@signet/sdk":"/sdk/dist/index.js","@signet/protocol":"/protocol/dist/index.js",
@@ -30,7 +34,9 @@ describe('the SDK in a browser (no bundler, no Node APIs)', () => {
       if (!mount || path.includes('..')) return void response.writeHead(404).end();
       try {
         const body = await readFile(root + (mounts[mount] ?? '') + path.slice(mount.length));
-        response.writeHead(200, { 'content-type': extname(path) === '.js' ? 'text/javascript' : 'application/octet-stream' }).end(body);
+        response
+          .writeHead(200, { 'content-type': extname(path) === '.js' ? 'text/javascript' : 'application/octet-stream' })
+          .end(body);
       } catch {
         response.writeHead(404).end();
       }
@@ -39,7 +45,16 @@ describe('the SDK in a browser (no bundler, no Node APIs)', () => {
     base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
     browser = await chromium.launch({
       executablePath: '/usr/bin/chromium',
-      args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+      args: [
+        '--headless',
+        '--no-sandbox',
+        '--disable-gpu',
+        '--disable-quic',
+        '--no-first-run',
+        '--disable-background-networking',
+        '--disable-component-update',
+        '--disable-sync',
+      ],
     });
   });
   afterAll(async () => {
@@ -62,7 +77,12 @@ describe('the SDK in a browser (no bundler, no Node APIs)', () => {
         const pkce = sdk.createPkce();
         return {
           pkce,
-          url: sdk.authorizeUrl({ issuer: 'https://signet.example', clientId: 'c', codeChallenge: pkce.challenge, state: 's' }),
+          url: sdk.authorizeUrl({
+            issuer: 'https://signet.example',
+            clientId: 'c',
+            codeChallenge: pkce.challenge,
+            state: 's',
+          }),
           token: sdk.signRequest({ method: 'GET', url: '/me', keystore, requestId, now: 1_795_000_000 }).token,
         };
       },
@@ -71,7 +91,9 @@ describe('the SDK in a browser (no bundler, no Node APIs)', () => {
     expect(inBrowser.pkce.verifier).toMatch(/^[A-Za-z0-9_-]{43}$/);
     expect(inBrowser.pkce.challenge).toBe(createHash('sha256').update(inBrowser.pkce.verifier).digest('base64url'));
     expect(new URL(inBrowser.url).searchParams.get('code_challenge')).toBe(inBrowser.pkce.challenge);
-    expect(inBrowser.token).toBe(signRequest({ method: 'GET', url: '/me', keystore, requestId, now: 1_795_000_000 }).token);
+    expect(inBrowser.token).toBe(
+      signRequest({ method: 'GET', url: '/me', keystore, requestId, now: 1_795_000_000 }).token,
+    );
     expect(errors).toEqual([]);
     await page.close();
   });

@@ -21,7 +21,13 @@ import {
 } from '../src/index.js';
 
 describe('signRequest matches the Mixin SDK byte for byte', () => {
-  const session = { user_id: randomUUID(), app_id: '', session_id: randomUUID(), session_private_key: createKeyPair().seedHex, server_public_key: '' };
+  const session = {
+    user_id: randomUUID(),
+    app_id: '',
+    session_id: randomUUID(),
+    session_private_key: createKeyPair().seedHex,
+    server_public_key: '',
+  };
   session.app_id = session.user_id;
 
   it.each([
@@ -41,11 +47,19 @@ describe('signRequest matches the Mixin SDK byte for byte', () => {
   });
 
   it('OAuth token', () => {
-    const oauth = { app_id: randomUUID(), authorization_id: randomUUID(), scope: 'PROFILE:READ ASSETS:READ', session_private_key: createKeyPair().seedHex, server_public_key: '' };
+    const oauth = {
+      app_id: randomUUID(),
+      authorization_id: randomUUID(),
+      scope: 'PROFILE:READ ASSETS:READ',
+      session_private_key: createKeyPair().seedHex,
+      server_public_key: '',
+    };
     const requestId = randomUUID();
     vi.useFakeTimers({ now: 1_795_000_000_000 });
     try {
-      expect(signRequest({ method: 'GET', url: '/assets', keystore: oauth, requestId, now: 1_795_000_000 }).token).toBe(signAccessToken('GET', '/assets', '', requestId, oauth));
+      expect(signRequest({ method: 'GET', url: '/assets', keystore: oauth, requestId, now: 1_795_000_000 }).token).toBe(
+        signAccessToken('GET', '/assets', '', requestId, oauth),
+      );
     } finally {
       vi.useRealTimers();
     }
@@ -67,8 +81,22 @@ describe('the SDK against a running server', () => {
 
   it('builds the authorize URL and reads the answer, checking iss and state', () => {
     const pkce = createPkce();
-    const url = new URL(authorizeUrl({ issuer, clientId: 'c', redirectUri: REDIRECT_URI, scopes: ['PROFILE:READ', 'PHONE:READ'], state: 's', codeChallenge: pkce.challenge }));
-    expect(Object.fromEntries(url.searchParams)).toMatchObject({ client_id: 'c', scope: 'PROFILE:READ PHONE:READ', code_challenge_method: 'S256', response_type: 'code' });
+    const url = new URL(
+      authorizeUrl({
+        issuer,
+        clientId: 'c',
+        redirectUri: REDIRECT_URI,
+        scopes: ['PROFILE:READ', 'PHONE:READ'],
+        state: 's',
+        codeChallenge: pkce.challenge,
+      }),
+    );
+    expect(Object.fromEntries(url.searchParams)).toMatchObject({
+      client_id: 'c',
+      scope: 'PROFILE:READ PHONE:READ',
+      code_challenge_method: 'S256',
+      response_type: 'code',
+    });
     const back = `${REDIRECT_URI}?code=abc&state=s&iss=${encodeURIComponent(issuer)}`;
     expect(readAuthorizeResponse(back, { issuer, state: 's' })).toEqual({ code: 'abc' });
     expect(() => readAuthorizeResponse(back, { issuer: 'https://evil.example', state: 's' })).toThrow(/issuer/);
@@ -86,22 +114,38 @@ describe('the SDK against a running server', () => {
     const retried = await refresh({ issuer, clientId: f.publicApp.clientId, refreshToken: grant.refreshToken ?? '' });
     expect(retried.refreshToken).toBe(next.refreshToken);
     f.clock.advance(10_000);
-    await expect(refresh({ issuer, clientId: f.publicApp.clientId, refreshToken: grant.refreshToken ?? '' })).rejects.toMatchObject({ error: 'invalid_grant' });
+    await expect(
+      refresh({ issuer, clientId: f.publicApp.clientId, refreshToken: grant.refreshToken ?? '' }),
+    ).rejects.toMatchObject({ error: 'invalid_grant' });
   });
 
   it('exchanges in the platform dialect with a bound key, then signs API calls with it', async () => {
     const { code } = await f.code(f.confidential);
     const keys = createKeyPair();
-    const grant = await exchangeCode({ issuer, clientId: f.confidential.clientId, clientSecret: f.confidential.secret ?? '', code, dialect: 'platform', ed25519: keys.publicKeyBase64Url });
+    const grant = await exchangeCode({
+      issuer,
+      clientId: f.confidential.clientId,
+      clientSecret: f.confidential.secret ?? '',
+      code,
+      dialect: 'platform',
+      ed25519: keys.publicKeyBase64Url,
+    });
     expect(grant.accessToken).toBeUndefined();
     expect(grant.serverPublicKey).toBe((await serverKeyPair(f.database.storage)).publicKey.toString('base64url'));
     const app = new SignetClient({
       baseUrl: issuer,
-      keystore: { client_id: f.confidential.clientId, authorization_id: grant.authorizationId, scope: grant.scope, session_private_key: keys.seedHex },
+      keystore: {
+        client_id: f.confidential.clientId,
+        authorization_id: grant.authorizationId,
+        scope: grant.scope,
+        session_private_key: keys.seedHex,
+      },
     });
     // the user sees that authorization through their own session keystore
     const user = new SignetClient({ baseUrl: issuer, keystore });
-    expect((await user.authorizations(f.confidential.clientId)).map((a) => a.authorization_id)).toContain(grant.authorizationId);
+    expect((await user.authorizations(f.confidential.clientId)).map((a) => a.authorization_id)).toContain(
+      grant.authorizationId,
+    );
     // an app token may not list authorizations (FULL only): a typed error with the platform code
     const refused = await app.authorizations().catch((error: unknown) => error);
     expect(refused).toBeInstanceOf(SignetApiError);
@@ -113,28 +157,62 @@ describe('the SDK against a running server', () => {
   it('sends the redirect URI in the platform dialect too: a host-pattern code needs it and the secret', async () => {
     const caught = 'https://shop.app.example/cb';
     const { code } = await f.code(f.confidential, { redirectUriSent: caught, redirectUriMatch: 'host_pattern' });
-    const grant = await exchangeCode({ issuer, clientId: f.confidential.clientId, clientSecret: f.confidential.secret ?? '', redirectUri: caught, code, dialect: 'platform' });
+    const grant = await exchangeCode({
+      issuer,
+      clientId: f.confidential.clientId,
+      clientSecret: f.confidential.secret ?? '',
+      redirectUri: caught,
+      code,
+      dialect: 'platform',
+    });
     expect(grant.accessToken).toEqual(expect.any(String));
   });
 
   describe('service login', () => {
     it('lets a service trade a token minted for it, once', async () => {
       const token = mintServiceToken(keystore, f.confidential.clientId);
-      const login = await verifyServiceLogin({ issuer, clientId: f.confidential.clientId, clientSecret: f.confidential.secret ?? '', token });
-      expect(login).toMatchObject({ scope: 'PROFILE:READ', user: { user_id: f.user.user_id, identity_number: f.user.identity_number } });
-      const replay = await verifyServiceLogin({ issuer, clientId: f.confidential.clientId, clientSecret: f.confidential.secret ?? '', token }).catch((e: unknown) => e);
+      const login = await verifyServiceLogin({
+        issuer,
+        clientId: f.confidential.clientId,
+        clientSecret: f.confidential.secret ?? '',
+        token,
+      });
+      expect(login).toMatchObject({
+        scope: 'PROFILE:READ',
+        user: { user_id: f.user.user_id, identity_number: f.user.identity_number },
+      });
+      const replay = await verifyServiceLogin({
+        issuer,
+        clientId: f.confidential.clientId,
+        clientSecret: f.confidential.secret ?? '',
+        token,
+      }).catch((e: unknown) => e);
       expect(replay).toBeInstanceOf(OAuthError);
       expect(replay).toMatchObject({ error: 'invalid_grant' });
     });
 
     it('refuses a token minted for another service', async () => {
       const token = mintServiceToken(keystore, f.other.clientId);
-      await expect(verifyServiceLogin({ issuer, clientId: f.confidential.clientId, clientSecret: f.confidential.secret ?? '', token })).rejects.toMatchObject({ error: 'invalid_grant' });
+      await expect(
+        verifyServiceLogin({
+          issuer,
+          clientId: f.confidential.clientId,
+          clientSecret: f.confidential.secret ?? '',
+          token,
+        }),
+      ).rejects.toMatchObject({ error: 'invalid_grant' });
     });
 
     it('refuses a token without aud (an ordinary signed request)', async () => {
       const { token } = signRequest({ method: 'GET', url: '/me', keystore });
-      await expect(verifyServiceLogin({ issuer, clientId: f.confidential.clientId, clientSecret: f.confidential.secret ?? '', token })).rejects.toMatchObject({ error: 'invalid_grant' });
+      await expect(
+        verifyServiceLogin({
+          issuer,
+          clientId: f.confidential.clientId,
+          clientSecret: f.confidential.secret ?? '',
+          token,
+        }),
+      ).rejects.toMatchObject({ error: 'invalid_grant' });
     });
   });
 });

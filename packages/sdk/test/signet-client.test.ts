@@ -23,8 +23,20 @@ describe('signet-client', () => {
     rig = await startBrowserRig();
     dir = mkdtempSync(join(tmpdir(), 'signet-client-'));
     const deps = { db: rig.database.storage.db, clock: systemClock };
-    const user = await createUser(deps, { username: 'terminal', password: 'correct horse battery', fullName: 'Terminal User', phone: '+15550000001' });
-    clientId = (await createApp(deps, { name: 'Terminal', ownerId: user.user_id, type: 'public', redirectUris: ['http://127.0.0.1/callback'] })).app.client_id;
+    const user = await createUser(deps, {
+      username: 'terminal',
+      password: 'correct horse battery',
+      fullName: 'Terminal User',
+      phone: '+15550000001',
+    });
+    clientId = (
+      await createApp(deps, {
+        name: 'Terminal',
+        ownerId: user.user_id,
+        type: 'public',
+        redirectUris: ['http://127.0.0.1/callback'],
+      })
+    ).app.client_id;
   });
   afterAll(async () => {
     await rig?.close();
@@ -35,7 +47,20 @@ describe('signet-client', () => {
     const keystorePath = join(dir, 'keystore.json');
     let stderr = '';
     const io = { env: {}, stdout: () => undefined, stderr: (text: string) => (stderr += text) };
-    const login = runClient(['login', '--issuer', rig.issuer, '--client-id', clientId, '--scope', 'PROFILE:READ PHONE:READ', '--out', keystorePath], io);
+    const login = runClient(
+      [
+        'login',
+        '--issuer',
+        rig.issuer,
+        '--client-id',
+        clientId,
+        '--scope',
+        'PROFILE:READ PHONE:READ',
+        '--out',
+        keystorePath,
+      ],
+      io,
+    );
     await eventually(() => stderr.includes('/oauth/authorize?'));
     const url = /(http:\/\/\S+\/oauth\/authorize\?\S+)/.exec(stderr)?.[1] ?? '';
 
@@ -63,9 +88,21 @@ describe('signet-client', () => {
   it('reports an API error on stderr with a non-zero exit', async () => {
     const keystorePath = join(dir, 'bogus.json');
     const { writeFileSync } = await import('node:fs');
-    writeFileSync(keystorePath, JSON.stringify({ client_id: clientId, authorization_id: crypto.randomUUID(), scope: 'PROFILE:READ', session_private_key: '11'.repeat(32) }));
+    writeFileSync(
+      keystorePath,
+      JSON.stringify({
+        client_id: clientId,
+        authorization_id: crypto.randomUUID(),
+        scope: 'PROFILE:READ',
+        session_private_key: '11'.repeat(32),
+      }),
+    );
     let stderr = '';
-    const code = await runClient(['call', 'GET', '/me', '--keystore', keystorePath, '--issuer', rig.issuer], { env: {}, stdout: () => undefined, stderr: (t) => (stderr += t) });
+    const code = await runClient(['call', 'GET', '/me', '--keystore', keystorePath, '--issuer', rig.issuer], {
+      env: {},
+      stdout: () => undefined,
+      stderr: (t) => (stderr += t),
+    });
     expect(code).toBe(1);
     expect(stderr).toMatch(/^signet-client: 401 /);
   });

@@ -1,6 +1,6 @@
 // Waits for a decision on a device approval (server-sent events, falling back to
 // polling) and then follows the redirect the server hands to this browser alone.
-(function () {
+(() => {
   var status = document.getElementById('device-status');
   if (!status) return;
   var eventsUrl = status.getAttribute('data-events');
@@ -22,22 +22,24 @@
   function poll() {
     if (finished) return;
     fetch(statusUrl, { headers: { Accept: 'application/json' }, credentials: 'same-origin' })
-      .then(function (response) { return response.json(); })
-      .then(function (body) {
+      .then((response) => response.json())
+      .then((body) => {
         settle(body.state, body.redirect);
         if (!finished) setTimeout(poll, 2000);
       })
-      .catch(function () { setTimeout(poll, 4000); });
+      .catch(() => {
+        setTimeout(poll, 4000);
+      });
   }
 
   if (!window.EventSource) return poll();
   var source = new EventSource(eventsUrl);
-  source.addEventListener('decision', function (event) {
+  source.addEventListener('decision', (event) => {
     var body = JSON.parse(event.data);
     source.close();
     settle(body.state, body.redirect);
   });
-  source.onerror = function () {
+  source.onerror = () => {
     // the stream ends after a decision or when the server restarts: ask directly
     source.close();
     poll();

@@ -77,7 +77,10 @@ function proxyTrust(setting: Config['trustProxy']): false | string[] | ((address
   return typeof setting === 'number' ? (_address, hop) => hop < setting : setting;
 }
 
-function loggerOptions(config: Config, log: FastifyBaseLogger | undefined): { logger: false | { level: string } } | { loggerInstance: FastifyBaseLogger } {
+function loggerOptions(
+  config: Config,
+  log: FastifyBaseLogger | undefined,
+): { logger: false | { level: string } } | { loggerInstance: FastifyBaseLogger } {
   // silent: no logger at all, rather than a child logger per request that writes nothing
   if (config.logLevel === 'silent') return { logger: false };
   return log ? { loggerInstance: log } : { logger: { level: config.logLevel } };

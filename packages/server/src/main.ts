@@ -71,7 +71,12 @@ export async function startServer(config: Config, options: ServerOptions = {}): 
   const log = pino({ level: config.logLevel });
   try {
     const keys = await openKeysSealer(config);
-    const storage = await openDatabase(config.databaseUrl, { schema: config.databaseSchema, backgroundCheckpoints: true, sealer: keys.sealer, log });
+    const storage = await openDatabase(config.databaseUrl, {
+      schema: config.databaseSchema,
+      backgroundCheckpoints: true,
+      sealer: keys.sealer,
+      log,
+    });
     opened.push(() => storage.close());
     if (!options.worker) await migrateToLatest(storage);
     // a wrong KEYS_SECRET stops start-up here, in one line, rather than at the first page that needs a secret

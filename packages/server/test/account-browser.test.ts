@@ -22,7 +22,13 @@ describe('the account page in a real browser', () => {
     const context = await rig.browser.newContext({ viewport: { width: 1280, height: 800 } });
     const { page, violations } = await watchedPage(context);
     const { verifier, challenge } = pkcePair();
-    const query = new URLSearchParams({ client_id: clientId, redirect_uri: rig.callbackUri, scope: 'PROFILE:READ PHONE:READ', state: 's1', code_challenge: challenge });
+    const query = new URLSearchParams({
+      client_id: clientId,
+      redirect_uri: rig.callbackUri,
+      scope: 'PROFILE:READ PHONE:READ',
+      state: 's1',
+      code_challenge: challenge,
+    });
     await page.goto(`${rig.issuer}/oauth/authorize?${query.toString()}`);
     await page.getByLabel('Username').fill('alice');
     await page.getByLabel('Password').fill('correct horse battery');
@@ -39,7 +45,12 @@ describe('the account page in a real browser', () => {
     const tokenResponse = await fetch(`${rig.issuer}/oauth/token`, {
       method: 'POST',
       headers: { 'content-type': 'application/x-www-form-urlencoded', authorization: basic(clientId, clientSecret) },
-      body: new URLSearchParams({ grant_type: 'authorization_code', code, redirect_uri: rig.callbackUri, code_verifier: verifier }),
+      body: new URLSearchParams({
+        grant_type: 'authorization_code',
+        code,
+        redirect_uri: rig.callbackUri,
+        code_verifier: verifier,
+      }),
     });
     expect(tokenResponse.status).toBe(200);
     const { access_token: accessToken } = (await tokenResponse.json()) as { access_token: string };
@@ -70,7 +81,10 @@ describe('the account page in a real browser', () => {
     expect(after.headers.get('www-authenticate')).toMatch(/error="invalid_token"/);
 
     // a keystore downloads as a file and its session shows in the list
-    const [download] = await Promise.all([page.waitForEvent('download'), page.getByRole('button', { name: 'Create keystore' }).click()]);
+    const [download] = await Promise.all([
+      page.waitForEvent('download'),
+      page.getByRole('button', { name: 'Create keystore' }).click(),
+    ]);
     expect(download.suggestedFilename()).toMatch(/^signet-keystore-[0-9a-f-]{36}\.json$/);
     expect(violations).toEqual([]);
     await context.close();
@@ -90,7 +104,10 @@ describe('the account page in a real browser', () => {
           "[...document.querySelectorAll('body *')].filter((e) => !e.closest('pre, .table-scroll') && e.getBoundingClientRect().right > window.innerWidth + 1).map((e) => e.tagName + '.' + e.className).slice(0, 5)",
         );
         expect(wide, `${path} at ${width}`).toEqual([]);
-        expect(await page.evaluate<boolean>('document.documentElement.scrollWidth <= window.innerWidth'), `${path} at ${width}`).toBe(true);
+        expect(
+          await page.evaluate<boolean>('document.documentElement.scrollWidth <= window.innerWidth'),
+          `${path} at ${width}`,
+        ).toBe(true);
         await page.screenshot({ path: shot(`${path.slice(1).replace(/\//g, '-')}${suffix}.png`), fullPage: true });
       }
       expect(violations).toEqual([]);
@@ -98,4 +115,3 @@ describe('the account page in a real browser', () => {
     }
   });
 });
-

@@ -12,7 +12,11 @@ describe('the app', () => {
 
   beforeAll(async () => {
     database = await openTestDatabase();
-    app = await buildApp(loadConfig({ LOG_LEVEL: 'silent' }), { storage: database.storage, kv: new MemoryKv(), clock: systemClock });
+    app = await buildApp(loadConfig({ LOG_LEVEL: 'silent' }), {
+      storage: database.storage,
+      kv: new MemoryKv(),
+      clock: systemClock,
+    });
     // a route that fails on purpose, to see both error conventions
     app.get('/test/invalid', async () => {
       throw new InvalidField('amount', 'must be positive');
@@ -35,7 +39,12 @@ describe('the app', () => {
     const response = await app.inject('/test/invalid');
     expect(response.statusCode).toBe(400);
     expect(response.json()).toEqual({
-      error: { status: 202, code: 10002, description: 'amount: must be positive', extra: { field: 'amount', reason: 'must be positive' } },
+      error: {
+        status: 202,
+        code: 10002,
+        description: 'amount: must be positive',
+        extra: { field: 'amount', reason: 'must be positive' },
+      },
     });
   });
 
@@ -62,7 +71,11 @@ describe('the app', () => {
 
   it('says not ready when the database is gone', async () => {
     const other = await openTestDatabase();
-    const lonely = await buildApp(loadConfig({ LOG_LEVEL: 'silent' }), { storage: other.storage, kv: new MemoryKv(), clock: systemClock });
+    const lonely = await buildApp(loadConfig({ LOG_LEVEL: 'silent' }), {
+      storage: other.storage,
+      kv: new MemoryKv(),
+      clock: systemClock,
+    });
     await other.cleanup();
     const response = await lonely.inject('/readyz');
     expect(response.statusCode).toBe(503);
@@ -74,7 +87,11 @@ describe('Strict-Transport-Security', () => {
   let database: TestDatabase;
   const apps: FastifyInstance[] = [];
   const build = async (issuer: string) => {
-    const app = await buildApp(loadConfig({ LOG_LEVEL: 'silent', ISSUER: issuer }), { storage: database.storage, kv: new MemoryKv(), clock: systemClock });
+    const app = await buildApp(loadConfig({ LOG_LEVEL: 'silent', ISSUER: issuer }), {
+      storage: database.storage,
+      kv: new MemoryKv(),
+      clock: systemClock,
+    });
     apps.push(app);
     return app;
   };
@@ -92,7 +109,12 @@ describe('Strict-Transport-Security', () => {
       app.inject('/signin'),
       app.inject('/healthz'),
       app.inject('/.well-known/oauth-authorization-server'),
-      app.inject({ method: 'POST', url: '/oauth/token', payload: 'grant_type=nope', headers: { 'content-type': 'application/x-www-form-urlencoded' } }),
+      app.inject({
+        method: 'POST',
+        url: '/oauth/token',
+        payload: 'grant_type=nope',
+        headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      }),
       app.inject({ url: '/me', headers: { 'x-request-id': '5b3c2a0e-1f5e-4a57-9f44-0f6d8c9b1e2a' } }),
       app.inject('/no/such/route'),
       app.inject('/static/signet.css'),

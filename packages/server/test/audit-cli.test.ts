@@ -24,7 +24,17 @@ describe('parseSince', () => {
     expect(parseSince('2026-11-23', now)).toBe(Date.UTC(2026, 10, 23));
   });
   it('refuses anything else, naming the option', () => {
-    for (const bad of ['', 'yesterday', '15', '15 m', '-2h', '2h30m', '2026-13-40', '23/11/2026', '2026-11-23T10:30:00 UTC']) {
+    for (const bad of [
+      '',
+      'yesterday',
+      '15',
+      '15 m',
+      '-2h',
+      '2h30m',
+      '2026-13-40',
+      '23/11/2026',
+      '2026-11-23T10:30:00 UTC',
+    ]) {
       expect(() => parseSince(bad, now), bad).toThrow(/^--since: expected an ISO 8601 time/);
     }
   });
@@ -57,12 +67,17 @@ describe.each(databaseBackends)('signet audit: $name', (backend) => {
   const events = async (...argv: string[]) => json<AuditEventView[]>(await run('audit', ...argv, '--json'));
   /** An event written at a chosen time, as the server would have written it then. */
   const eventAt = (at: number, type: AuditEventType, userId: string | null = null) =>
-    recordAuditEvent({ db: database.storage.db, clock: { now: () => at } }, { type, userId, ip: '192.0.2.1', detail: { reason: 'wrong_password' } });
+    recordAuditEvent(
+      { db: database.storage.db, clock: { now: () => at } },
+      { type, userId, ip: '192.0.2.1', detail: { reason: 'wrong_password' } },
+    );
 
   beforeAll(async () => {
     database = await backend.open();
     env = database.env;
-    carolId = String(json(await run('users', 'create', '--username', 'carol', '--password', 'long enough', '--json')).user_id);
+    carolId = String(
+      json(await run('users', 'create', '--username', 'carol', '--password', 'long enough', '--json')).user_id,
+    );
   });
   afterAll(async () => database?.cleanup());
 
@@ -79,7 +94,8 @@ describe.each(databaseBackends)('signet audit: $name', (backend) => {
       ['keystore.created', carolId, null, null, { session_id: keystore.session_id, via: 'cli' }],
     ]);
     const text = JSON.stringify(listed);
-    for (const secret of [created.client_secret, rotated.client_secret, keystore.session_private_key]) expect(text).not.toContain(String(secret));
+    for (const secret of [created.client_secret, rotated.client_secret, keystore.session_private_key])
+      expect(text).not.toContain(String(secret));
   });
 
   it('filters by --since (a duration or a time), --type (repeatable) and --user (username or id), oldest first', async () => {
@@ -90,8 +106,20 @@ describe.each(databaseBackends)('signet audit: $name', (backend) => {
     await eventAt(now - 30 * MINUTE, 'signout', carolId);
 
     const recent = await events('--since', '2h', '--type', 'signin.failed');
-    expect(recent.map((e) => e.at)).toEqual([new Date(now - 90 * MINUTE).toISOString(), new Date(now - 60 * MINUTE).toISOString()]);
-    const sinceTime = await events('--since', new Date(now - 4 * HOUR).toISOString(), '--type', 'signin.failed', '--type', 'signout', '--user', 'carol');
+    expect(recent.map((e) => e.at)).toEqual([
+      new Date(now - 90 * MINUTE).toISOString(),
+      new Date(now - 60 * MINUTE).toISOString(),
+    ]);
+    const sinceTime = await events(
+      '--since',
+      new Date(now - 4 * HOUR).toISOString(),
+      '--type',
+      'signin.failed',
+      '--type',
+      'signout',
+      '--user',
+      'carol',
+    );
     expect(sinceTime.map((e) => [e.type, e.user_id])).toEqual([
       ['signin.failed', carolId],
       ['signin.failed', carolId],
@@ -112,7 +140,11 @@ describe.each(databaseBackends)('signet audit: $name', (backend) => {
   it('prints one readable line per event without --json, and says so when there are none', async () => {
     const result = await run('audit', '--since', '4h', '--type', 'signout');
     expect(result.code).toBe(0);
-    expect(result.stdout).toMatch(new RegExp(`^\\d{4}-\\d{2}-\\d{2}T[0-9:.]+Z  signout {20}  user=${carolId}  ip=192\\.0\\.2\\.1  reason=wrong_password\\n$`));
+    expect(result.stdout).toMatch(
+      new RegExp(
+        `^\\d{4}-\\d{2}-\\d{2}T[0-9:.]+Z  signout {20}  user=${carolId}  ip=192\\.0\\.2\\.1  reason=wrong_password\\n$`,
+      ),
+    );
     expect((await run('audit', '--since', '1m', '--type', 'signout')).stdout).toBe('no events\n');
   });
 

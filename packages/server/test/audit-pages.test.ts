@@ -5,7 +5,16 @@ import { createApp } from '../src/apps/service.js';
 import { auditMark } from './audit-rows.js';
 import { createThroughForm, signedInAlice } from './dashboard-fixture.js';
 import { basic } from './token-fixture.js';
-import { PASSWORD, TestBrowser, type WebHarness, authorizeUrl, csrfOf, formFields, location, startWebHarness } from './web.js';
+import {
+  PASSWORD,
+  TestBrowser,
+  type WebHarness,
+  authorizeUrl,
+  csrfOf,
+  formFields,
+  location,
+  startWebHarness,
+} from './web.js';
 
 const DECISION = '/oauth/authorize/decision';
 const CALLBACK = 'https://moon.example.com/cb';
@@ -21,7 +30,10 @@ describe('audit log: consent, the account page and the dashboard', () => {
     h = await startWebHarness();
   });
   beforeEach(async () => {
-    const created = await createApp({ db: h.db, clock: h.clock }, { name: 'Moon Wallet', ownerId: h.userId, redirectUris: [CALLBACK] });
+    const created = await createApp(
+      { db: h.db, clock: h.clock },
+      { name: 'Moon Wallet', ownerId: h.userId, redirectUris: [CALLBACK] },
+    );
     app = created.app;
     secret = created.clientSecret ?? '';
     browser = new TestBrowser(h.app, ADDRESS);
@@ -30,7 +42,9 @@ describe('audit log: consent, the account page and the dashboard', () => {
   afterAll(async () => h?.close());
 
   async function consentFields(): Promise<[string, string][]> {
-    const page = await browser.get(authorizeUrl({ client_id: app.client_id, scope: 'PROFILE:READ PHONE:READ ASSETS:READ', state: 's' }));
+    const page = await browser.get(
+      authorizeUrl({ client_id: app.client_id, scope: 'PROFILE:READ PHONE:READ ASSETS:READ', state: 's' }),
+    );
     expect(page.statusCode).toBe(200);
     return formFields(page.body, DECISION);
   }
@@ -58,7 +72,11 @@ describe('audit log: consent, the account page and the dashboard', () => {
         user_id: h.userId,
         client_id: app.client_id,
         ip: ADDRESS,
-        detail: { granted: ['PROFILE:READ', 'PHONE:READ'], asked: ['PROFILE:READ', 'PHONE:READ', 'ASSETS:READ'], via: 'authorize' },
+        detail: {
+          granted: ['PROFILE:READ', 'PHONE:READ'],
+          asked: ['PROFILE:READ', 'PHONE:READ', 'ASSETS:READ'],
+          via: 'authorize',
+        },
       }),
     ]);
   });
@@ -68,9 +86,17 @@ describe('audit log: consent, the account page and the dashboard', () => {
     const rows = await auditMark(h.db);
     expect((await browser.post(DECISION, fields)).statusCode).toBe(400);
     expect(await rows()).toEqual([]);
-    expect(location(await browser.post(DECISION, [...fields, ['decision', 'deny']])).searchParams.get('error')).toBe('access_denied');
+    expect(location(await browser.post(DECISION, [...fields, ['decision', 'deny']])).searchParams.get('error')).toBe(
+      'access_denied',
+    );
     expect(await rows()).toEqual([
-      expect.objectContaining({ type: 'consent.denied', user_id: h.userId, client_id: app.client_id, ip: ADDRESS, detail: { asked: ['PROFILE:READ', 'PHONE:READ', 'ASSETS:READ'], via: 'authorize' } }),
+      expect.objectContaining({
+        type: 'consent.denied',
+        user_id: h.userId,
+        client_id: app.client_id,
+        ip: ADDRESS,
+        detail: { asked: ['PROFILE:READ', 'PHONE:READ', 'ASSETS:READ'], via: 'authorize' },
+      }),
     ]);
   });
 
@@ -78,8 +104,12 @@ describe('audit log: consent, the account page and the dashboard', () => {
     const rows = await auditMark(h.db);
     const csrf = csrfOf((await browser.get('/account')).body);
     const keystore = (await browser.post('/account/keystores', { _csrf: csrf })).json() as Keystore;
-    expect((await browser.post('/account/keystores/revoke', { _csrf: csrf, session_id: keystore.session_id })).statusCode).toBe(303);
-    expect((await browser.post('/account/keystores/revoke', { _csrf: csrf, session_id: keystore.session_id })).statusCode).toBe(303);
+    expect(
+      (await browser.post('/account/keystores/revoke', { _csrf: csrf, session_id: keystore.session_id })).statusCode,
+    ).toBe(303);
+    expect(
+      (await browser.post('/account/keystores/revoke', { _csrf: csrf, session_id: keystore.session_id })).statusCode,
+    ).toBe(303);
     const recorded = await rows();
     expect(recorded.map((row) => [row.type, row.user_id, row.ip, row.detail])).toEqual([
       ['keystore.created', h.userId, ADDRESS, { session_id: keystore.session_id, via: 'account' }],
@@ -93,15 +123,23 @@ describe('audit log: consent, the account page and the dashboard', () => {
     expect(authorizationId).not.toBe('');
     const rows = await auditMark(h.db);
     const csrf = csrfOf((await browser.get('/account')).body);
-    expect((await browser.post('/account/apps/revoke', { _csrf: csrf, client_id: app.client_id })).statusCode).toBe(303);
-    expect((await browser.post('/account/apps/revoke', { _csrf: csrf, client_id: app.client_id })).statusCode).toBe(303);
+    expect((await browser.post('/account/apps/revoke', { _csrf: csrf, client_id: app.client_id })).statusCode).toBe(
+      303,
+    );
+    expect((await browser.post('/account/apps/revoke', { _csrf: csrf, client_id: app.client_id })).statusCode).toBe(
+      303,
+    );
     expect(await rows()).toEqual([
       expect.objectContaining({
         type: 'authorization.revoked',
         user_id: h.userId,
         client_id: app.client_id,
         ip: ADDRESS,
-        detail: { via: 'account', scopes: ['PROFILE:READ', 'PHONE:READ', 'ASSETS:READ'], authorization_ids: [authorizationId] },
+        detail: {
+          via: 'account',
+          scopes: ['PROFILE:READ', 'PHONE:READ', 'ASSETS:READ'],
+          authorization_ids: [authorizationId],
+        },
       }),
     ]);
   });
@@ -111,11 +149,15 @@ describe('audit log: consent, the account page and the dashboard', () => {
     const rows = await auditMark(h.db);
     const { clientId, page } = await createThroughForm(h, dashboard);
     const confirmRotate = await dashboard.get(`/dashboard/apps/${clientId}/rotate`);
-    expect((await dashboard.post(`/dashboard/apps/${clientId}/rotate`, { _csrf: csrfOf(confirmRotate.body) })).statusCode).toBe(303);
+    expect(
+      (await dashboard.post(`/dashboard/apps/${clientId}/rotate`, { _csrf: csrfOf(confirmRotate.body) })).statusCode,
+    ).toBe(303);
     const keystore = await dashboard.post(`/dashboard/apps/${clientId}/keystore`, { _csrf: csrfOf(page) });
     const sessionId = (keystore.json() as Keystore).session_id;
     const confirmDelete = await dashboard.get(`/dashboard/apps/${clientId}/delete`);
-    expect((await dashboard.post(`/dashboard/apps/${clientId}/delete`, { _csrf: csrfOf(confirmDelete.body) })).statusCode).toBe(303);
+    expect(
+      (await dashboard.post(`/dashboard/apps/${clientId}/delete`, { _csrf: csrfOf(confirmDelete.body) })).statusCode,
+    ).toBe(303);
 
     const recorded = await rows();
     expect(recorded.map((row) => [row.type, row.user_id, row.client_id, row.detail])).toEqual([

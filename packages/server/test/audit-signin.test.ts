@@ -24,7 +24,14 @@ describe('audit log: sign-in and sign-out', () => {
     const browser = new TestBrowser(h.app, '198.51.100.20');
     expect((await browser.signIn('alice', PASSWORD)).statusCode).toBe(303);
     expect(await rows()).toEqual([
-      expect.objectContaining({ type: 'signin.succeeded', user_id: h.userId, ip: '198.51.100.20', client_id: null, detail: { method: 'password' }, created_at: h.clock.now() }),
+      expect.objectContaining({
+        type: 'signin.succeeded',
+        user_id: h.userId,
+        ip: '198.51.100.20',
+        client_id: null,
+        detail: { method: 'password' },
+        created_at: h.clock.now(),
+      }),
     ]);
   });
 
@@ -33,7 +40,12 @@ describe('audit log: sign-in and sign-out', () => {
     expect((await postSignIn(new TestBrowser(h.app, '198.51.100.21'), 'alice', WRONG_PASSWORD)).statusCode).toBe(401);
     const [row, ...more] = await rows();
     expect(more).toEqual([]);
-    expect(row).toMatchObject({ type: 'signin.failed', user_id: h.userId, ip: '198.51.100.21', detail: { reason: 'wrong_password' } });
+    expect(row).toMatchObject({
+      type: 'signin.failed',
+      user_id: h.userId,
+      ip: '198.51.100.21',
+      detail: { reason: 'wrong_password' },
+    });
     expect(row?.raw).not.toContain(WRONG_PASSWORD);
     expect(row?.raw).not.toContain(PASSWORD);
   });
@@ -56,24 +68,35 @@ describe('audit log: sign-in and sign-out', () => {
 
   it('records a throttled attempt as such, and never checks (or keeps) its password', async () => {
     const bob = await createUser({ db: h.db, clock: h.clock }, { username: 'bob', password: 'bobs long password' });
-    for (let i = 0; i < MAX_FAILURES_PER_ACCOUNT; i++) await postSignIn(new TestBrowser(h.app, `198.51.100.${30 + i}`), 'bob', WRONG_PASSWORD);
+    for (let i = 0; i < MAX_FAILURES_PER_ACCOUNT; i++)
+      await postSignIn(new TestBrowser(h.app, `198.51.100.${30 + i}`), 'bob', WRONG_PASSWORD);
     const rows = await auditMark(h.db);
     const refused = await postSignIn(new TestBrowser(h.app, '198.51.100.40'), 'bob', 'bobs long password');
     expect(refused.statusCode).toBe(429);
     const [row, ...more] = await rows();
     expect(more).toEqual([]);
-    expect(row).toMatchObject({ type: 'signin.failed', user_id: bob.user_id, ip: '198.51.100.40', detail: { reason: 'throttled' } });
+    expect(row).toMatchObject({
+      type: 'signin.failed',
+      user_id: bob.user_id,
+      ip: '198.51.100.40',
+      detail: { reason: 'throttled' },
+    });
     expect(row?.raw).not.toContain('bobs long password');
   });
 
   it('records only the refusal that crossed the limit, not each one after it in the window', async () => {
     await createUser({ db: h.db, clock: h.clock }, { username: 'dora', password: 'doras long password' });
-    for (let i = 0; i < MAX_FAILURES_PER_ACCOUNT; i++) await postSignIn(new TestBrowser(h.app, `198.51.100.${70 + i}`), 'dora', WRONG_PASSWORD);
+    for (let i = 0; i < MAX_FAILURES_PER_ACCOUNT; i++)
+      await postSignIn(new TestBrowser(h.app, `198.51.100.${70 + i}`), 'dora', WRONG_PASSWORD);
     const rows = await auditMark(h.db);
     for (let i = 0; i < 3; i++) {
-      expect((await postSignIn(new TestBrowser(h.app, `198.51.100.${80 + i}`), 'dora', WRONG_PASSWORD)).statusCode).toBe(429);
+      expect(
+        (await postSignIn(new TestBrowser(h.app, `198.51.100.${80 + i}`), 'dora', WRONG_PASSWORD)).statusCode,
+      ).toBe(429);
     }
-    expect((await rows()).map((row) => [row.type, row.ip, row.detail])).toEqual([['signin.failed', '198.51.100.80', { reason: 'throttled' }]]);
+    expect((await rows()).map((row) => [row.type, row.ip, row.detail])).toEqual([
+      ['signin.failed', '198.51.100.80', { reason: 'throttled' }],
+    ]);
   });
 
   it('writes nothing for a form refused before any check: no CSRF token, or no password', async () => {
@@ -94,16 +117,30 @@ describe('audit log: sign-in and sign-out', () => {
     // signed out now: a second sign-out changes nothing
     const again = await browser.get('/signin');
     expect((await browser.post('/signout', { _csrf: csrfOf(again.body) })).statusCode).toBe(303);
-    expect(await rows()).toEqual([expect.objectContaining({ type: 'signout', user_id: h.userId, ip: '198.51.100.60' })]);
+    expect(await rows()).toEqual([
+      expect.objectContaining({ type: 'signout', user_id: h.userId, ip: '198.51.100.60' }),
+    ]);
   });
 
   it('records the sign-in that ends a sign-up', async () => {
     const rows = await auditMark(h.db);
     const browser = new TestBrowser(h.app, '198.51.100.70');
     const page = await browser.get('/signup');
-    const response = await browser.post('/signup', { _csrf: csrfOf(page.body), username: 'carol', password: 'carols long password', full_name: 'Carol', next: '/account' });
+    const response = await browser.post('/signup', {
+      _csrf: csrfOf(page.body),
+      username: 'carol',
+      password: 'carols long password',
+      full_name: 'Carol',
+      next: '/account',
+    });
     expect(response.statusCode).toBe(303);
-    const carol = await h.db.selectFrom('users').select('user_id').where('username', '=', 'carol').executeTakeFirstOrThrow();
-    expect(await rows()).toEqual([expect.objectContaining({ type: 'signin.succeeded', user_id: carol.user_id, detail: { method: 'signup' } })]);
+    const carol = await h.db
+      .selectFrom('users')
+      .select('user_id')
+      .where('username', '=', 'carol')
+      .executeTakeFirstOrThrow();
+    expect(await rows()).toEqual([
+      expect.objectContaining({ type: 'signin.succeeded', user_id: carol.user_id, detail: { method: 'signup' } }),
+    ]);
   });
 });

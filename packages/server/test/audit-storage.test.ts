@@ -13,13 +13,17 @@ import { PASSWORD, TestBrowser, type WebHarness, startWebHarness } from './web.j
 
 const DAY = 24 * 60 * 60 * 1000;
 
-const times = async (db: Db) => (await db.selectFrom('audit_events').select('created_at').orderBy('created_at').execute()).map((row) => row.created_at);
+const times = async (db: Db) =>
+  (await db.selectFrom('audit_events').select('created_at').orderBy('created_at').execute()).map(
+    (row) => row.created_at,
+  );
 
 describe.each(databaseBackends)('audit_events storage: $name', (backend) => {
   let database: TestDatabase;
   let db: Db;
   const clock = new TestClock();
-  const at = (ms: number) => recordAuditEvent({ db, clock: { now: () => ms } }, { type: 'signout', userId: 'u', detail: {} });
+  const at = (ms: number) =>
+    recordAuditEvent({ db, clock: { now: () => ms } }, { type: 'signout', userId: 'u', detail: {} });
 
   beforeAll(async () => {
     database = await backend.open();
@@ -32,8 +36,18 @@ describe.each(databaseBackends)('audit_events storage: $name', (backend) => {
     await db.insertInto('counters').values({ name: 'audit-migration-probe', value: 7 }).execute();
     expect((await migrator.migrateTo('20261123191000_app_logos')).error).toBeUndefined();
     await expect(db.selectFrom('audit_events').selectAll().execute()).rejects.toThrow();
-    expect((await migrateToLatest(database.storage)).applied).toEqual(Object.keys(migrations).filter((name) => name > '20261123191000_app_logos'));
-    expect((await db.selectFrom('counters').select('value').where('name', '=', 'audit-migration-probe').executeTakeFirstOrThrow()).value).toBe(7);
+    expect((await migrateToLatest(database.storage)).applied).toEqual(
+      Object.keys(migrations).filter((name) => name > '20261123191000_app_logos'),
+    );
+    expect(
+      (
+        await db
+          .selectFrom('counters')
+          .select('value')
+          .where('name', '=', 'audit-migration-probe')
+          .executeTakeFirstOrThrow()
+      ).value,
+    ).toBe(7);
     await at(clock.now());
     expect(await times(db)).toEqual([clock.now()]);
     await db.deleteFrom('audit_events').execute();
@@ -78,15 +92,24 @@ describe('when an audit row cannot be written', () => {
     const before = await h.db.selectFrom('apps').select('client_id').execute();
     await expect(createApp({ db: h.db, clock: h.clock }, { name: 'Unrecorded', ownerId: h.userId })).rejects.toThrow();
     expect(await h.db.selectFrom('apps').select('client_id').execute()).toEqual(before);
-    expect(await h.db.selectFrom('users').select('user_id').where('full_name', '=', 'Unrecorded').execute()).toEqual([]);
+    expect(await h.db.selectFrom('users').select('user_id').where('full_name', '=', 'Unrecorded').execute()).toEqual(
+      [],
+    );
   });
 
   it('an event after its change is logged at error level with the event, and the request goes on', async () => {
     const logged: { details: object; message: string }[] = [];
     const log: ErrorLog = { error: (details, message) => logged.push({ details, message }) };
-    await recordAuditEventAfter({ db: h.db, clock: h.clock }, { ip: '192.0.2.9', log }, { type: 'signout', userId: h.userId });
+    await recordAuditEventAfter(
+      { db: h.db, clock: h.clock },
+      { ip: '192.0.2.9', log },
+      { type: 'signout', userId: h.userId },
+    );
     expect(logged).toEqual([
-      { message: 'audit event not recorded', details: { err: expect.any(Error), audit: { type: 'signout', userId: h.userId, ip: '192.0.2.9' } } },
+      {
+        message: 'audit event not recorded',
+        details: { err: expect.any(Error), audit: { type: 'signout', userId: h.userId, ip: '192.0.2.9' } },
+      },
     ]);
     // a real sign-in still signs in
     const browser = new TestBrowser(h.app);

@@ -4,7 +4,15 @@ import { type Keystore, createKeystore } from '../src/accounts/keystores.js';
 import { serverKeyPair } from '../src/tokens/server-key.js';
 import { auditMark } from './audit-rows.js';
 import { sessionClaims, signJws } from './signing.js';
-import { REDIRECT_URI, type TestApp, type TokenFixture, postForm, postJson, redeem, tokenFixture } from './token-fixture.js';
+import {
+  REDIRECT_URI,
+  type TestApp,
+  type TokenFixture,
+  postForm,
+  postJson,
+  redeem,
+  tokenFixture,
+} from './token-fixture.js';
 import { TestBrowser } from './web.js';
 
 // inject()'s default client address
@@ -19,8 +27,11 @@ describe('audit log: the token endpoints, the API and device approval', () => {
   });
   afterAll(async () => f?.close());
 
-  const refresh = (client: TestApp, refreshToken: string) => postForm(f.app, '/oauth/token', { grant_type: 'refresh_token', refresh_token: refreshToken }, client);
-  async function tokensFor(client: TestApp): Promise<{ access_token: string; refresh_token: string; authorization_id: string }> {
+  const refresh = (client: TestApp, refreshToken: string) =>
+    postForm(f.app, '/oauth/token', { grant_type: 'refresh_token', refresh_token: refreshToken }, client);
+  async function tokensFor(
+    client: TestApp,
+  ): Promise<{ access_token: string; refresh_token: string; authorization_id: string }> {
     const { code } = await f.code(client);
     return (await redeem(f, client, { code })).json();
   }
@@ -30,7 +41,10 @@ describe('audit log: the token endpoints, the API and device approval', () => {
     const payload = body === undefined ? '' : JSON.stringify(body);
     const claims = sessionClaims(keystore, method, url, payload, Math.floor(f.clock.now() / 1000));
     const token = signJws({ alg: 'EdDSA', typ: 'JWT' }, claims, keystore.session_private_key);
-    const headers = { authorization: `Bearer ${token}`, ...(body === undefined ? {} : { 'content-type': 'application/json' }) };
+    const headers = {
+      authorization: `Bearer ${token}`,
+      ...(body === undefined ? {} : { 'content-type': 'application/json' }),
+    };
     return f.app.inject({ method, url, headers, ...(body === undefined ? {} : { payload }) });
   }
 
@@ -61,22 +75,51 @@ describe('audit log: the token endpoints, the API and device approval', () => {
     expect((await redeem(f, f.confidential, { code })).statusCode).toBe(200);
     const rows = await auditMark(f.deps.db);
     expect((await redeem(f, f.other, { code })).json()).toMatchObject({ error: 'invalid_grant' });
-    await postJson(f.app, { client_id: f.confidential.clientId, code: platform.code, client_secret: f.confidential.secret });
-    await postJson(f.app, { client_id: f.confidential.clientId, code: platform.code, client_secret: f.confidential.secret });
+    await postJson(f.app, {
+      client_id: f.confidential.clientId,
+      code: platform.code,
+      client_secret: f.confidential.secret,
+    });
+    await postJson(f.app, {
+      client_id: f.confidential.clientId,
+      code: platform.code,
+      client_secret: f.confidential.secret,
+    });
     const base = { user_id: f.user.user_id, client_id: f.confidential.clientId, ip: LOCAL };
     expect(await rows()).toEqual([
-      expect.objectContaining({ ...base, type: 'authorization_code.replayed', authorization_id: authorizationId, detail: { authorization_revoked: true, claimed_client_id: f.other.clientId } }),
-      expect.objectContaining({ ...base, type: 'authorization_code.replayed', authorization_id: platform.authorizationId, detail: { authorization_revoked: true } }),
+      expect.objectContaining({
+        ...base,
+        type: 'authorization_code.replayed',
+        authorization_id: authorizationId,
+        detail: { authorization_revoked: true, claimed_client_id: f.other.clientId },
+      }),
+      expect.objectContaining({
+        ...base,
+        type: 'authorization_code.replayed',
+        authorization_id: platform.authorizationId,
+        detail: { authorization_revoked: true },
+      }),
     ]);
   });
 
   it('records a client revoking a refresh token at /oauth/revoke; an access token or an unknown token writes nothing', async () => {
     const tokens = await tokensFor(f.confidential);
     const rows = await auditMark(f.deps.db);
-    expect((await postForm(f.app, '/oauth/revoke', { token: tokens.access_token }, f.confidential)).statusCode).toBe(200);
+    expect((await postForm(f.app, '/oauth/revoke', { token: tokens.access_token }, f.confidential)).statusCode).toBe(
+      200,
+    );
     expect((await postForm(f.app, '/oauth/revoke', { token: 'no-such-token' }, f.confidential)).statusCode).toBe(200);
     expect(await rows()).toEqual([]);
-    expect((await postForm(f.app, '/oauth/revoke', { token: tokens.refresh_token, token_type_hint: 'refresh_token' }, f.confidential)).statusCode).toBe(200);
+    expect(
+      (
+        await postForm(
+          f.app,
+          '/oauth/revoke',
+          { token: tokens.refresh_token, token_type_hint: 'refresh_token' },
+          f.confidential,
+        )
+      ).statusCode,
+    ).toBe(200);
     expect(await rows()).toEqual([
       expect.objectContaining({
         type: 'authorization.revoked',
@@ -110,21 +153,32 @@ describe('audit log: the token endpoints, the API and device approval', () => {
     const rows = await auditMark(f.deps.db);
     const refusals = [
       await postForm(f.app, '/oauth/token', {}, f.confidential),
-      await postForm(f.app, '/oauth/token', { grant_type: 'password', username: 'alice', password: 'x' }, f.confidential),
+      await postForm(
+        f.app,
+        '/oauth/token',
+        { grant_type: 'password', username: 'alice', password: 'x' },
+        f.confidential,
+      ),
       await postForm(f.app, '/oauth/token', { grant_type: 'refresh_token' }, f.confidential),
       await refresh({ clientId: f.confidential.clientId, secret: 'c'.repeat(64) }, tokens.refresh_token),
       await refresh(f.confidential, 'not-a-refresh-token'),
       await redeem(f, f.confidential, { code: 'not-a-code' }),
       await postJson(f.app, { client_id: f.confidential.clientId }),
     ];
-    expect(refusals.map((response) => response.statusCode >= 400 || response.statusCode === 202)).toEqual(refusals.map(() => true));
+    expect(refusals.map((response) => response.statusCode >= 400 || response.statusCode === 202)).toEqual(
+      refusals.map(() => true),
+    );
     expect(await rows()).toEqual([]);
   });
 
   describe('approval from a device', () => {
     /** A signed-out browser opens the authorize page; the pending request it shows. */
     async function pendingRequest(): Promise<string> {
-      const query = new URLSearchParams({ client_id: f.confidential.clientId, redirect_uri: REDIRECT_URI, scope: 'PROFILE:READ PHONE:READ' });
+      const query = new URLSearchParams({
+        client_id: f.confidential.clientId,
+        redirect_uri: REDIRECT_URI,
+        scope: 'PROFILE:READ PHONE:READ',
+      });
       const page = await new TestBrowser(f.app).get(`/oauth/authorize?${query.toString()}`);
       const id = /data-events="\/oauth\/device\/([0-9a-f-]{36})\/events"/.exec(page.body)?.[1];
       if (!id) throw new Error(`no device approval section (${page.statusCode})`);
@@ -134,7 +188,10 @@ describe('audit log: the token endpoints, the API and device approval', () => {
     it('records consent granted from a device, with what was asked', async () => {
       const authorizationId = await pendingRequest();
       const rows = await auditMark(f.deps.db);
-      expect((await signed('POST', '/oauth/authorize', { authorization_id: authorizationId, scopes: ['PROFILE:READ'] })).statusCode).toBe(200);
+      expect(
+        (await signed('POST', '/oauth/authorize', { authorization_id: authorizationId, scopes: ['PROFILE:READ'] }))
+          .statusCode,
+      ).toBe(200);
       expect(await rows()).toEqual([
         expect.objectContaining({
           type: 'consent.granted',
@@ -149,8 +206,14 @@ describe('audit log: the token endpoints, the API and device approval', () => {
     it('records consent denied from a device; a second decision is refused and writes nothing', async () => {
       const authorizationId = await pendingRequest();
       const rows = await auditMark(f.deps.db);
-      expect((await signed('POST', '/oauth/authorize', { authorization_id: authorizationId, scopes: [] })).statusCode).toBe(200);
-      expect((await signed('POST', '/oauth/authorize', { authorization_id: authorizationId, scopes: ['PROFILE:READ'] })).json()).toMatchObject({ error: { code: 403 } });
+      expect(
+        (await signed('POST', '/oauth/authorize', { authorization_id: authorizationId, scopes: [] })).statusCode,
+      ).toBe(200);
+      expect(
+        (
+          await signed('POST', '/oauth/authorize', { authorization_id: authorizationId, scopes: ['PROFILE:READ'] })
+        ).json(),
+      ).toMatchObject({ error: { code: 403 } });
       expect(await rows()).toEqual([
         expect.objectContaining({
           type: 'consent.denied',

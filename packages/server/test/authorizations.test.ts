@@ -17,7 +17,12 @@ describe('GET /authorizations and POST /oauth/cancel', () => {
   async function authorizeDevice(client: TestApp): Promise<string> {
     const { code } = await f.code(client, { scopes: ['PROFILE:READ', 'PHONE:READ'] });
     const { publicKey } = getED25519KeyPair();
-    const response = await postJson(f.app, { client_id: client.clientId, code, client_secret: client.secret, ed25519: publicKey.toString('base64url') });
+    const response = await postJson(f.app, {
+      client_id: client.clientId,
+      code,
+      client_secret: client.secret,
+      ed25519: publicKey.toString('base64url'),
+    });
     return (response.json() as { data: { authorization_id: string } }).data.authorization_id;
   }
 
@@ -48,7 +53,9 @@ describe('GET /authorizations and POST /oauth/cancel', () => {
 
   it('revokes the app: every authorization and token under the grant ends at once', async () => {
     const { code } = await f.code(f.confidential);
-    const tokens = (await postForm(f.app, '/oauth/token', { grant_type: 'authorization_code', code }, f.confidential)).json() as { access_token: string };
+    const tokens = (
+      await postForm(f.app, '/oauth/token', { grant_type: 'authorization_code', code }, f.confidential)
+    ).json() as { access_token: string };
     expect((await lookupAccessToken(f.deps, tokens.access_token))?.active).toBe(true);
 
     await sdk().oauth.revokeAuthorize(f.confidential.clientId);
@@ -62,7 +69,11 @@ describe('GET /authorizations and POST /oauth/cancel', () => {
     const anonymous = await fetch(`${url}/authorizations`);
     expect(anonymous.status).toBe(401);
     expect(anonymous.headers.get('www-authenticate')).toMatch(/^Bearer /);
-    const cancel = await fetch(`${url}/oauth/cancel`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ client_id: f.other.clientId }) });
+    const cancel = await fetch(`${url}/oauth/cancel`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ client_id: f.other.clientId }),
+    });
     expect(cancel.status).toBe(401);
     expect((await sdk().oauth.authorizations(f.other.clientId)).length).toBeGreaterThan(0);
   });

@@ -6,7 +6,9 @@ import { recordGrant } from '../src/consent/grants.js';
 import { sha256Hex } from '../src/tokens/opaque.js';
 import { ISSUER, PASSWORD, TestBrowser, type WebHarness, authorizeUrl, location, startWebHarness } from './web.js';
 
-const CHALLENGE = createHash('sha256').update('a-verifier-that-is-long-enough-to-be-valid-0123456789').digest('base64url');
+const CHALLENGE = createHash('sha256')
+  .update('a-verifier-that-is-long-enough-to-be-valid-0123456789')
+  .digest('base64url');
 
 describe('GET /oauth/authorize', () => {
   let h: WebHarness;
@@ -30,7 +32,11 @@ describe('GET /oauth/authorize', () => {
   });
 
   async function codeRow(code: string) {
-    return h.db.selectFrom('authorization_codes').selectAll().where('code_hash', '=', sha256Hex(code)).executeTakeFirstOrThrow();
+    return h.db
+      .selectFrom('authorization_codes')
+      .selectAll()
+      .where('code_hash', '=', sha256Hex(code))
+      .executeTakeFirstOrThrow();
   }
 
   function expectErrorPage(response: { statusCode: number; headers: Record<string, unknown>; body: string }) {
@@ -39,7 +45,12 @@ describe('GET /oauth/authorize', () => {
     expect(response.headers['content-type']).toMatch(/^text\/html/);
   }
 
-  function expectErrorRedirect(response: Parameters<typeof location>[0], redirectUri: string, error: string, state?: string) {
+  function expectErrorRedirect(
+    response: Parameters<typeof location>[0],
+    redirectUri: string,
+    error: string,
+    state?: string,
+  ) {
     expect(response.statusCode).toBe(302);
     const target = location(response);
     expect(`${target.origin}${target.pathname}`).toBe(redirectUri);
@@ -54,7 +65,9 @@ describe('GET /oauth/authorize', () => {
   describe('client and redirect URI errors: a page, never a redirect', () => {
     it('refuses a missing or unknown client_id', async () => {
       expectErrorPage(await signedIn.get(authorizeUrl({ redirect_uri: 'https://app.example.com/cb?tenant=7' })));
-      const unknown = await signedIn.get(authorizeUrl({ client_id: '00000000-0000-4000-8000-000000000000', state: 's' }));
+      const unknown = await signedIn.get(
+        authorizeUrl({ client_id: '00000000-0000-4000-8000-000000000000', state: 's' }),
+      );
       expectErrorPage(unknown);
       expect(unknown.body).toContain('not registered');
       expectErrorPage(await signedIn.get(authorizeUrl({ client_id: 'not-a-uuid' })));
@@ -62,7 +75,12 @@ describe('GET /oauth/authorize', () => {
 
     it('refuses an unregistered redirect_uri even when another parameter is also bad', async () => {
       const response = await signedIn.get(
-        authorizeUrl({ client_id: confidential.client_id, redirect_uri: 'https://evil.test/cb', scope: 'NOPE', state: 's' }),
+        authorizeUrl({
+          client_id: confidential.client_id,
+          redirect_uri: 'https://evil.test/cb',
+          scope: 'NOPE',
+          state: 's',
+        }),
       );
       expectErrorPage(response);
       expect(response.body).not.toContain('evil.test/cb?');
@@ -72,9 +90,15 @@ describe('GET /oauth/authorize', () => {
       expectErrorPage(await signedIn.get(authorizeUrl({ client_id: noRedirect.client_id })));
       // host patterns alone do not open /oauth/authorize to an app without redirect URIs
       const hostsOnly = await h.newApp({ name: 'Hosts only', hosts: ['*.hosts.example'] });
-      expectErrorPage(await signedIn.get(authorizeUrl({ client_id: hostsOnly.client_id, redirect_uri: 'https://a.hosts.example/cb' })));
+      expectErrorPage(
+        await signedIn.get(
+          authorizeUrl({ client_id: hostsOnly.client_id, redirect_uri: 'https://a.hosts.example/cb' }),
+        ),
+      );
       expectErrorPage(await signedIn.get(authorizeUrl({ client_id: twoRedirects.client_id })));
-      const named = await signedIn.get(authorizeUrl({ client_id: twoRedirects.client_id, redirect_uri: 'https://two.example.net/cb' }));
+      const named = await signedIn.get(
+        authorizeUrl({ client_id: twoRedirects.client_id, redirect_uri: 'https://two.example.net/cb' }),
+      );
       expect(named.statusCode).toBe(200);
     });
 
@@ -85,10 +109,27 @@ describe('GET /oauth/authorize', () => {
 
     it('matches wildcard host patterns only on real subdomains', async () => {
       const tryUri = (redirectUri: string) =>
-        signedIn.get(authorizeUrl({ client_id: confidential.client_id, redirect_uri: redirectUri, response_type: 'token', state: 'w' }));
+        signedIn.get(
+          authorizeUrl({
+            client_id: confidential.client_id,
+            redirect_uri: redirectUri,
+            response_type: 'token',
+            state: 'w',
+          }),
+        );
       // accepted: the response_type error is reported there
-      expectErrorRedirect(await tryUri('https://a.example.com/cb'), 'https://a.example.com/cb', 'unsupported_response_type', 'w');
-      expectErrorRedirect(await tryUri('https://deep.a.example.com/cb'), 'https://deep.a.example.com/cb', 'unsupported_response_type', 'w');
+      expectErrorRedirect(
+        await tryUri('https://a.example.com/cb'),
+        'https://a.example.com/cb',
+        'unsupported_response_type',
+        'w',
+      );
+      expectErrorRedirect(
+        await tryUri('https://deep.a.example.com/cb'),
+        'https://deep.a.example.com/cb',
+        'unsupported_response_type',
+        'w',
+      );
       for (const refused of [
         'https://example.com/cb',
         'https://evilexample.com/cb',
@@ -108,15 +149,30 @@ describe('GET /oauth/authorize', () => {
     const cb = 'https://app.example.com/cb';
 
     it('invalid_scope for an unknown scope', async () => {
-      expectErrorRedirect(await signedIn.get(authorizeUrl({ ...base(), scope: 'PROFILE:READ WALLET:DRAIN' })), cb, 'invalid_scope', 'xyz');
+      expectErrorRedirect(
+        await signedIn.get(authorizeUrl({ ...base(), scope: 'PROFILE:READ WALLET:DRAIN' })),
+        cb,
+        'invalid_scope',
+        'xyz',
+      );
     });
 
     it('unsupported_response_type for anything but code', async () => {
-      expectErrorRedirect(await signedIn.get(authorizeUrl({ ...base(), response_type: 'token' })), cb, 'unsupported_response_type', 'xyz');
+      expectErrorRedirect(
+        await signedIn.get(authorizeUrl({ ...base(), response_type: 'token' })),
+        cb,
+        'unsupported_response_type',
+        'xyz',
+      );
     });
 
-    it('keeps the redirect URI\'s own query on error redirects', async () => {
-      const target = expectErrorRedirect(await signedIn.get(authorizeUrl({ ...base(), response_type: 'token' })), cb, 'unsupported_response_type', 'xyz');
+    it("keeps the redirect URI's own query on error redirects", async () => {
+      const target = expectErrorRedirect(
+        await signedIn.get(authorizeUrl({ ...base(), response_type: 'token' })),
+        cb,
+        'unsupported_response_type',
+        'xyz',
+      );
       expect(target.searchParams.get('tenant')).toBe('7');
     });
 
@@ -132,9 +188,24 @@ describe('GET /oauth/authorize', () => {
     });
 
     it('refuses a method without a challenge, and a malformed challenge', async () => {
-      expectErrorRedirect(await signedIn.get(authorizeUrl({ ...base(), code_challenge_method: 'S256' })), cb, 'invalid_request', 'xyz');
-      expectErrorRedirect(await signedIn.get(authorizeUrl({ ...base(), code_challenge: 'short' })), cb, 'invalid_request', 'xyz');
-      expectErrorRedirect(await signedIn.get(authorizeUrl({ ...base(), code_challenge: `${CHALLENGE.slice(1)}=` })), cb, 'invalid_request', 'xyz');
+      expectErrorRedirect(
+        await signedIn.get(authorizeUrl({ ...base(), code_challenge_method: 'S256' })),
+        cb,
+        'invalid_request',
+        'xyz',
+      );
+      expectErrorRedirect(
+        await signedIn.get(authorizeUrl({ ...base(), code_challenge: 'short' })),
+        cb,
+        'invalid_request',
+        'xyz',
+      );
+      expectErrorRedirect(
+        await signedIn.get(authorizeUrl({ ...base(), code_challenge: `${CHALLENGE.slice(1)}=` })),
+        cb,
+        'invalid_request',
+        'xyz',
+      );
     });
 
     it('requires a challenge from a public app', async () => {
@@ -144,18 +215,34 @@ describe('GET /oauth/authorize', () => {
         'invalid_request',
         'p',
       );
-      const withChallenge = await signedIn.get(authorizeUrl({ client_id: publicApp.client_id, state: 'p', code_challenge: CHALLENGE }));
+      const withChallenge = await signedIn.get(
+        authorizeUrl({ client_id: publicApp.client_id, state: 'p', code_challenge: CHALLENGE }),
+      );
       expect(withChallenge.statusCode).toBe(200);
       expect(withChallenge.body).toContain('Authorize');
     });
 
     it('refuses unknown prompt and approval_prompt values', async () => {
-      expectErrorRedirect(await signedIn.get(authorizeUrl({ ...base(), prompt: 'select_account' })), cb, 'invalid_request', 'xyz');
-      expectErrorRedirect(await signedIn.get(authorizeUrl({ ...base(), approval_prompt: 'always' })), cb, 'invalid_request', 'xyz');
+      expectErrorRedirect(
+        await signedIn.get(authorizeUrl({ ...base(), prompt: 'select_account' })),
+        cb,
+        'invalid_request',
+        'xyz',
+      );
+      expectErrorRedirect(
+        await signedIn.get(authorizeUrl({ ...base(), approval_prompt: 'always' })),
+        cb,
+        'invalid_request',
+        'xyz',
+      );
     });
 
     it('omits state when none was sent', async () => {
-      expectErrorRedirect(await signedIn.get(authorizeUrl({ client_id: confidential.client_id, scope: 'NOPE' })), cb, 'invalid_scope');
+      expectErrorRedirect(
+        await signedIn.get(authorizeUrl({ client_id: confidential.client_id, scope: 'NOPE' })),
+        cb,
+        'invalid_scope',
+      );
     });
   });
 
@@ -175,7 +262,15 @@ describe('GET /oauth/authorize', () => {
 
     it('opens at most 60 device requests per address in 10 minutes; past that the page signs in by password only', async () => {
       const url = authorizeUrl({ client_id: confidential.client_id, scope: 'PROFILE:READ', state: 'flood' });
-      const pending = async () => Number((await h.db.selectFrom('device_requests').select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow()).n);
+      const pending = async () =>
+        Number(
+          (
+            await h.db
+              .selectFrom('device_requests')
+              .select((eb) => eb.fn.countAll<number>().as('n'))
+              .executeTakeFirstOrThrow()
+          ).n,
+        );
       const flooder = (address: string) => new TestBrowser(h.app, address);
       expect(MAX_DEVICE_REQUESTS_PER_ADDRESS).toBe(60);
       // at the start of a window, so the 61 views below share it
@@ -212,11 +307,18 @@ describe('GET /oauth/authorize', () => {
       const signedOut = await new TestBrowser(h.app).get(authorizeUrl(params));
       expectErrorRedirect(signedOut, cb, 'login_required', 'pn');
       const fresh = await h.newApp({ redirectUris: [cb] });
-      expectErrorRedirect(await signedIn.get(authorizeUrl({ ...params, client_id: fresh.client_id })), cb, 'consent_required', 'pn');
+      expectErrorRedirect(
+        await signedIn.get(authorizeUrl({ ...params, client_id: fresh.client_id })),
+        cb,
+        'consent_required',
+        'pn',
+      );
       await recordGrant(h, h.userId, fresh.client_id, ['PROFILE:READ', 'PHONE:READ']);
       const granted = await signedIn.get(authorizeUrl({ ...params, client_id: fresh.client_id }));
       expect(location(granted).searchParams.get('code')).toBeTruthy();
-      const forced = await signedIn.get(authorizeUrl({ ...params, client_id: fresh.client_id, approval_prompt: 'force' }));
+      const forced = await signedIn.get(
+        authorizeUrl({ ...params, client_id: fresh.client_id, approval_prompt: 'force' }),
+      );
       expectErrorRedirect(forced, cb, 'consent_required', 'pn');
     });
 
@@ -224,7 +326,14 @@ describe('GET /oauth/authorize', () => {
       const app = await h.newApp({ redirectUris: ['https://remember.example.com/cb?keep=yes'] });
       await recordGrant(h, h.userId, app.client_id, ['PROFILE:READ', 'PHONE:READ', 'ASSETS:READ']);
       const response = await signedIn.get(
-        authorizeUrl({ client_id: app.client_id, scope: 'PHONE:READ', state: 's1', return_to: '/wallet', code_challenge: CHALLENGE, code_challenge_method: 'SHA256' }),
+        authorizeUrl({
+          client_id: app.client_id,
+          scope: 'PHONE:READ',
+          state: 's1',
+          return_to: '/wallet',
+          code_challenge: CHALLENGE,
+          code_challenge_method: 'SHA256',
+        }),
       );
       expect(response.statusCode).toBe(302);
       const target = location(response);
@@ -246,7 +355,9 @@ describe('GET /oauth/authorize', () => {
     it('shows consent again when the grant does not cover a scope', async () => {
       const app = await h.newApp({ redirectUris: ['https://partial.example.com/cb'] });
       await recordGrant(h, h.userId, app.client_id, ['PROFILE:READ']);
-      const response = await signedIn.get(authorizeUrl({ client_id: app.client_id, scope: 'PROFILE:READ ASSETS:READ' }));
+      const response = await signedIn.get(
+        authorizeUrl({ client_id: app.client_id, scope: 'PROFILE:READ ASSETS:READ' }),
+      );
       expect(response.statusCode).toBe(200);
       expect(response.body).toContain('ASSETS:READ');
     });
@@ -261,20 +372,30 @@ describe('GET /oauth/authorize', () => {
         expect(response.headers.location).toBeUndefined();
         expect(response.body).toContain('>Authorize</button>');
       }
-      const auto = await signedIn.get(authorizeUrl({ client_id: app.client_id, scope: 'PHONE:READ', approval_prompt: 'auto' }));
+      const auto = await signedIn.get(
+        authorizeUrl({ client_id: app.client_id, scope: 'PHONE:READ', approval_prompt: 'auto' }),
+      );
       expect(auto.statusCode).toBe(302);
     });
 
     it('has no HEAD twin that could issue codes', async () => {
       const app = await h.newApp({ redirectUris: ['https://head.example.com/cb'] });
       await recordGrant(h, h.userId, app.client_id, ['PROFILE:READ']);
-      const head = await h.app.inject({ method: 'HEAD', url: authorizeUrl({ client_id: app.client_id }), headers: { cookie: signedIn.cookieHeader } });
+      const head = await h.app.inject({
+        method: 'HEAD',
+        url: authorizeUrl({ client_id: app.client_id }),
+        headers: { cookie: signedIn.cookieHeader },
+      });
       expect(head.headers.location).toBeUndefined();
-      expect(await h.db.selectFrom('authorization_codes').selectAll().where('client_id', '=', app.client_id).execute()).toHaveLength(0);
+      expect(
+        await h.db.selectFrom('authorization_codes').selectAll().where('client_id', '=', app.client_id).execute(),
+      ).toHaveLength(0);
     });
 
     it('accepts `+` as a scope separator and defaults to PROFILE:READ', async () => {
-      const plus = await signedIn.get(`/oauth/authorize?client_id=${confidential.client_id}&scope=PHONE:READ%2BASSETS:READ`);
+      const plus = await signedIn.get(
+        `/oauth/authorize?client_id=${confidential.client_id}&scope=PHONE:READ%2BASSETS:READ`,
+      );
       expect(plus.statusCode).toBe(200);
       expect(plus.body).toContain('value="PHONE:READ"');
       expect(plus.body).toContain('value="ASSETS:READ"');

@@ -112,7 +112,9 @@ function sqlKvBackend(name: string, openDb: () => Promise<TestDatabase>): KvBack
       return {
         kv,
         openPeer: async () => {
-          const storage = await openTestStorage(database.env.DATABASE_URL ?? '', { schema: database.env.DATABASE_SCHEMA || undefined });
+          const storage = await openTestStorage(database.env.DATABASE_URL ?? '', {
+            schema: database.env.DATABASE_SCHEMA || undefined,
+          });
           const peer = new SqlKv(storage, clock);
           peers.push({ kv: peer, storage });
           return peer;

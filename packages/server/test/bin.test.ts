@@ -31,7 +31,16 @@ describe('the signet executable', () => {
   afterAll(async () => database?.cleanup());
 
   it('runs a command and prints JSON', async () => {
-    const result = await signet(database.env, 'users', 'create', '--username', 'binuser', '--password', 'long enough', '--json');
+    const result = await signet(
+      database.env,
+      'users',
+      'create',
+      '--username',
+      'binuser',
+      '--password',
+      'long enough',
+      '--json',
+    );
     expect(result.code).toBe(0);
     expect(JSON.parse(result.stdout)).toMatchObject({ username: 'binuser' });
   });
@@ -55,9 +64,14 @@ describe('the signet executable', () => {
 
   it('says in one line that the database cannot be reached, with no stack trace', async () => {
     // KEYS_SECRET set: unset, a ./data/keys-secret would be made in the working directory first
-    const result = await signet({ DATABASE_URL: 'postgres://postgres@127.0.0.1:1/test', KEYS_SECRET: TEST_KEYS_SECRET }, 'start');
+    const result = await signet(
+      { DATABASE_URL: 'postgres://postgres@127.0.0.1:1/test', KEYS_SECRET: TEST_KEYS_SECRET },
+      'start',
+    );
     expect(result.code).toBe(1);
-    expect(result.stderr).toMatch(/^signet: cannot open the database postgres:\/\/postgres@127\.0\.0\.1:1\/test: .*ECONNREFUSED.*\n$/);
+    expect(result.stderr).toMatch(
+      /^signet: cannot open the database postgres:\/\/postgres@127\.0\.0\.1:1\/test: .*ECONNREFUSED.*\n$/,
+    );
   });
 
   it('names a bad variable in one line', async () => {
@@ -68,7 +82,8 @@ describe('the signet executable', () => {
 
   it('stops without KEYS_SECRET in production, naming it in one line, for start and every command', async () => {
     const production = { ...database.env, KEYS_SECRET: '', NODE_ENV: 'production' };
-    const line = 'signet: KEYS_SECRET: required when NODE_ENV=production (32+ random characters, the same on every host)\n';
+    const line =
+      'signet: KEYS_SECRET: required when NODE_ENV=production (32+ random characters, the same on every host)\n';
     const started = await signet(production, 'start');
     expect(started.code).toBe(1);
     expect(started.stderr).toBe(line);
@@ -76,19 +91,29 @@ describe('the signet executable', () => {
   });
 
   it('refuses to start or run a command with another KEYS_SECRET than its secrets were sealed with, in one line, changing nothing', async () => {
-    expect((await cli(database.env, 'users', 'create', '--username', 'keysuser', '--password', 'long enough')).code).toBe(0);
+    expect(
+      (await cli(database.env, 'users', 'create', '--username', 'keysuser', '--password', 'long enough')).code,
+    ).toBe(0);
     // a keystore names the server's public key: its seed is made and stored sealed
     expect((await cli(database.env, 'keystore', 'create', '--user', 'keysuser', '--json')).code).toBe(0);
     const before = await database.storage.db.selectFrom('server_secrets').selectAll().orderBy('name').execute();
-    const wrong = { ...database.env, KEYS_SECRET: `${TEST_KEYS_SECRET}-but-not-the-same`, PORT: '0', HOST: '127.0.0.1' };
-    const line = /^signet: cannot open server_secrets:\w+: it was sealed under another KEYS_SECRET, or altered; start with the KEYS_SECRET it was sealed with\n$/;
+    const wrong = {
+      ...database.env,
+      KEYS_SECRET: `${TEST_KEYS_SECRET}-but-not-the-same`,
+      PORT: '0',
+      HOST: '127.0.0.1',
+    };
+    const line =
+      /^signet: cannot open server_secrets:\w+: it was sealed under another KEYS_SECRET, or altered; start with the KEYS_SECRET it was sealed with\n$/;
     const started = await signet(wrong, 'start');
     expect(started.code).toBe(1);
     expect(started.stderr).toMatch(line);
     const created = await cli(wrong, 'users', 'create', '--username', 'another', '--password', 'long enough');
     expect(created.code).toBe(1);
     expect(created.stderr).toMatch(line);
-    expect(await database.storage.db.selectFrom('server_secrets').selectAll().orderBy('name').execute()).toEqual(before);
+    expect(await database.storage.db.selectFrom('server_secrets').selectAll().orderBy('name').execute()).toEqual(
+      before,
+    );
   });
 
   describe('start', () => {

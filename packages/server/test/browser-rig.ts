@@ -29,7 +29,10 @@ export interface BrowserRig {
   browser: Browser;
   callbackUri: string;
   /** Registers a user (password `correct horse battery`) and an app of theirs that calls back to callbackUri. */
-  registerApp(owner: { username: string; fullName: string; phone?: string }, app: { name: string; description: string; website: string }): Promise<RegisteredApp>;
+  registerApp(
+    owner: { username: string; fullName: string; phone?: string },
+    app: { name: string; description: string; website: string },
+  ): Promise<RegisteredApp>;
   close(): Promise<void>;
 }
 
@@ -42,7 +45,11 @@ export async function startBrowserRig(): Promise<BrowserRig> {
   mkdirSync(SCREENSHOTS, { recursive: true });
   const database = await openTestDatabase();
   const issuer = `http://127.0.0.1:${await freePort()}`;
-  const app = await buildApp(loadConfig({ LOG_LEVEL: 'silent', ISSUER: issuer }), { storage: database.storage, kv: new MemoryKv(), clock: systemClock });
+  const app = await buildApp(loadConfig({ LOG_LEVEL: 'silent', ISSUER: issuer }), {
+    storage: database.storage,
+    kv: new MemoryKv(),
+    clock: systemClock,
+  });
   await app.listen({ port: Number(new URL(issuer).port), host: '127.0.0.1' });
 
   const callback: Server = createServer((_request, response) => {
@@ -55,7 +62,16 @@ export async function startBrowserRig(): Promise<BrowserRig> {
   const browser = await chromium.launch({
     executablePath: '/usr/bin/chromium',
     // the machine has no network: background traffic would only fail
-    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+    args: [
+      '--headless',
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-quic',
+      '--no-first-run',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+    ],
   });
   return {
     issuer,

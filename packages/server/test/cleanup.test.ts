@@ -15,7 +15,14 @@ describe('clean-up of expired rows', () => {
   let f: TokenFixture;
   const deps = () => ({ ...f.deps, config: { auditRetentionDays: 90 } });
   const count = async (table: 'authorization_codes' | 'access_tokens' | 'refresh_tokens' | 'authorizations' | 'kv') =>
-    Number((await f.deps.db.selectFrom(table).select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow()).n);
+    Number(
+      (
+        await f.deps.db
+          .selectFrom(table)
+          .select((eb) => eb.fn.countAll<number>().as('n'))
+          .executeTakeFirstOrThrow()
+      ).n,
+    );
 
   beforeAll(async () => {
     f = await tokenFixture();
@@ -65,7 +72,10 @@ describe('clean-up of expired rows', () => {
 
   it('runs from the CLI', async () => {
     const database = f.database;
-    expect(json(await cli(database.env, 'cleanup', '--json'))).toMatchObject({ authorization_codes: expect.any(Number), kv: expect.any(Number) });
+    expect(json(await cli(database.env, 'cleanup', '--json'))).toMatchObject({
+      authorization_codes: expect.any(Number),
+      kv: expect.any(Number),
+    });
   });
 });
 

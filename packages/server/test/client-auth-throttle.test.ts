@@ -1,5 +1,9 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { CLIENT_AUTH_WINDOW_MS, MAX_CLIENT_AUTH_FAILURES_PER_ADDRESS, MAX_CLIENT_AUTH_FAILURES_PER_CLIENT } from '../src/plugins/client-auth-throttle.js';
+import {
+  CLIENT_AUTH_WINDOW_MS,
+  MAX_CLIENT_AUTH_FAILURES_PER_ADDRESS,
+  MAX_CLIENT_AUTH_FAILURES_PER_CLIENT,
+} from '../src/plugins/client-auth-throttle.js';
 import { type TestApp, type TokenFixture, tokenFixture } from './token-fixture.js';
 
 /** Failed client authentication is limited per address and per client (RATE_LIMITS). */
@@ -12,7 +16,10 @@ describe('client authentication throttle', () => {
       method: 'POST',
       url: path,
       remoteAddress: address,
-      headers: { 'content-type': 'application/x-www-form-urlencoded', authorization: `Basic ${Buffer.from(`${client.clientId}:${secret}`).toString('base64')}` },
+      headers: {
+        'content-type': 'application/x-www-form-urlencoded',
+        authorization: `Basic ${Buffer.from(`${client.clientId}:${secret}`).toString('base64')}`,
+      },
       payload: path === '/oauth/token' ? 'grant_type=client_credentials' : 'token=whatever',
     });
 
@@ -40,7 +47,8 @@ describe('client authentication throttle', () => {
   it(`past ${MAX_CLIENT_AUTH_FAILURES_PER_CLIENT} failures for one client, refuses it to the addresses that failed for it, not to others`, async () => {
     f = await tokenFixture();
     const guessers = Array.from({ length: MAX_CLIENT_AUTH_FAILURES_PER_CLIENT }, (_, i) => `10.${i >> 8}.${i & 255}.1`);
-    for (const address of guessers) expect((await clientCredentials(f.confidential, address, 'a wrong secret')).statusCode).toBe(401);
+    for (const address of guessers)
+      expect((await clientCredentials(f.confidential, address, 'a wrong secret')).statusCode).toBe(401);
     // even with the right secret, a guessing address is refused for this client...
     expect((await clientCredentials(f.confidential, guessers[0] ?? '')).statusCode).toBe(429);
     // ...but not for another client, and the client's own servers, which never failed, go on

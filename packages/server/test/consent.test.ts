@@ -3,7 +3,17 @@ import type { AppRow } from '../src/apps/repo.js';
 import { grantedScopes, recordGrant } from '../src/consent/grants.js';
 import { CONTENT_SECURITY_POLICY } from '../src/plugins/views.js';
 import { sha256Hex } from '../src/tokens/opaque.js';
-import { ISSUER, PASSWORD, TestBrowser, type WebHarness, authorizeUrl, csrfOf, formFields, location, startWebHarness } from './web.js';
+import {
+  ISSUER,
+  PASSWORD,
+  TestBrowser,
+  type WebHarness,
+  authorizeUrl,
+  csrfOf,
+  formFields,
+  location,
+  startWebHarness,
+} from './web.js';
 
 const DECISION = '/oauth/authorize/decision';
 
@@ -31,7 +41,13 @@ describe('the consent page and its decision', () => {
     await h?.close();
   });
 
-  const request = () => authorizeUrl({ client_id: app.client_id, scope: 'PROFILE:READ PHONE:READ ASSETS:READ', state: 'st-1', return_to: 'https://moon.example.com/home' });
+  const request = () =>
+    authorizeUrl({
+      client_id: app.client_id,
+      scope: 'PROFILE:READ PHONE:READ ASSETS:READ',
+      state: 'st-1',
+      return_to: 'https://moon.example.com/home',
+    });
 
   async function consent(b = browser) {
     const page = await b.get(request());
@@ -75,18 +91,34 @@ describe('the consent page and its decision', () => {
     expect(target.searchParams.get('state')).toBe('st-1');
     expect(target.searchParams.get('iss')).toBe(ISSUER);
     expect(target.searchParams.get('return_to')).toBe('https://moon.example.com/home');
-    const row = await h.db.selectFrom('authorization_codes').selectAll().where('code_hash', '=', sha256Hex(target.searchParams.get('code') ?? '')).executeTakeFirstOrThrow();
+    const row = await h.db
+      .selectFrom('authorization_codes')
+      .selectAll()
+      .where('code_hash', '=', sha256Hex(target.searchParams.get('code') ?? ''))
+      .executeTakeFirstOrThrow();
     expect(row.scopes).toBe('PROFILE:READ PHONE:READ ASSETS:READ');
     expect(await grantedScopes(h.db, h.userId, app.client_id)).toEqual(['PROFILE:READ', 'PHONE:READ', 'ASSETS:READ']);
     expect(response.headers['referrer-policy']).toBe('no-referrer');
   });
 
   it('a user who unticks scopes gets a code with fewer; PROFILE:READ stays; unrequested scopes are ignored', async () => {
-    const fields = without(without(formFields(await consent(), DECISION), 'granted', 'PHONE:READ'), 'granted', 'PROFILE:READ');
-    const response = await browser.post(DECISION, [...fields, ['granted', 'SNAPSHOTS:READ'], ['decision', 'authorize']]);
+    const fields = without(
+      without(formFields(await consent(), DECISION), 'granted', 'PHONE:READ'),
+      'granted',
+      'PROFILE:READ',
+    );
+    const response = await browser.post(DECISION, [
+      ...fields,
+      ['granted', 'SNAPSHOTS:READ'],
+      ['decision', 'authorize'],
+    ]);
     expect(response.statusCode).toBe(303);
     const code = location(response).searchParams.get('code') ?? '';
-    const row = await h.db.selectFrom('authorization_codes').selectAll().where('code_hash', '=', sha256Hex(code)).executeTakeFirstOrThrow();
+    const row = await h.db
+      .selectFrom('authorization_codes')
+      .selectAll()
+      .where('code_hash', '=', sha256Hex(code))
+      .executeTakeFirstOrThrow();
     expect(row.scopes).toBe('PROFILE:READ ASSETS:READ');
     expect(await grantedScopes(h.db, h.userId, app.client_id)).toEqual(['PROFILE:READ', 'ASSETS:READ']);
   });
@@ -104,7 +136,7 @@ describe('the consent page and its decision', () => {
     expect(await grantedScopes(h.db, h.userId, app.client_id)).toEqual([]);
   });
 
-  it('refuses a decision without the CSRF token, or with another browser\'s: 403, no code, no grant', async () => {
+  it("refuses a decision without the CSRF token, or with another browser's: 403, no code, no grant", async () => {
     const fields = formFields(await consent(), DECISION);
     const missing = await browser.post(DECISION, [...without(fields, '_csrf'), ['decision', 'authorize']]);
     expect(missing.statusCode).toBe(403);
@@ -113,10 +145,18 @@ describe('the consent page and its decision', () => {
     const other = new TestBrowser(h.app, '198.51.100.9');
     await other.signIn('alice', PASSWORD);
     const othersToken = csrfOf(await consent(other));
-    const foreign = await browser.post(DECISION, [...without(fields, '_csrf'), ['_csrf', othersToken], ['decision', 'authorize']]);
+    const foreign = await browser.post(DECISION, [
+      ...without(fields, '_csrf'),
+      ['_csrf', othersToken],
+      ['decision', 'authorize'],
+    ]);
     expect(foreign.statusCode).toBe(403);
 
-    const tampered = await browser.post(DECISION, [...without(fields, '_csrf'), ['_csrf', `${csrfOf(await consent())}x`], ['decision', 'authorize']]);
+    const tampered = await browser.post(DECISION, [
+      ...without(fields, '_csrf'),
+      ['_csrf', `${csrfOf(await consent())}x`],
+      ['decision', 'authorize'],
+    ]);
     expect(tampered.statusCode).toBe(403);
 
     // a cross-site post arrives without the cookie (SameSite=Lax): a new browser id, so the token fails too
@@ -131,10 +171,18 @@ describe('the consent page and its decision', () => {
 
   it('re-checks the hidden fields: a swapped redirect_uri is an error page, an added scope is invalid_scope', async () => {
     const fields = formFields(await consent(), DECISION);
-    const evil = await browser.post(DECISION, [...fields, ['redirect_uri', 'https://evil.test/cb'], ['decision', 'authorize']]);
+    const evil = await browser.post(DECISION, [
+      ...fields,
+      ['redirect_uri', 'https://evil.test/cb'],
+      ['decision', 'authorize'],
+    ]);
     expect(evil.statusCode).toBe(400);
     expect(evil.headers.location).toBeUndefined();
-    const scoped = await browser.post(DECISION, [...without(fields, 'scope'), ['scope', 'PROFILE:READ GOD:MODE'], ['decision', 'authorize']]);
+    const scoped = await browser.post(DECISION, [
+      ...without(fields, 'scope'),
+      ['scope', 'PROFILE:READ GOD:MODE'],
+      ['decision', 'authorize'],
+    ]);
     expect(location(scoped).searchParams.get('error')).toBe('invalid_scope');
     expect(await codeRows()).toHaveLength(0);
   });
@@ -145,7 +193,11 @@ describe('the consent page and its decision', () => {
     expect(signOut.statusCode).toBe(303);
     // a browser's CSRF token follows its id, which sign-out rotated: take the new one
     const fresh = csrfOf((await browser.get('/signin')).body);
-    const response = await browser.post(DECISION, [...without(fields, '_csrf'), ['_csrf', fresh], ['decision', 'authorize']]);
+    const response = await browser.post(DECISION, [
+      ...without(fields, '_csrf'),
+      ['_csrf', fresh],
+      ['decision', 'authorize'],
+    ]);
     expect(response.statusCode).toBe(303);
     const target = location(response);
     expect(target.pathname).toBe('/signin');
@@ -177,7 +229,11 @@ describe('consent for a redirect URI that only a host pattern allows', () => {
     h = await startWebHarness();
   });
   beforeEach(async () => {
-    app = await h.newApp({ name: 'Moon Wallet', redirectUris: ['https://moon.example.com/cb'], hosts: ['*.example.com'] });
+    app = await h.newApp({
+      name: 'Moon Wallet',
+      redirectUris: ['https://moon.example.com/cb'],
+      hosts: ['*.example.com'],
+    });
     await recordGrant(h, h.userId, app.client_id, ['PROFILE:READ', 'PHONE:READ', 'ASSETS:READ']);
     browser = new TestBrowser(h.app);
     await browser.signIn('alice', PASSWORD);
@@ -186,9 +242,17 @@ describe('consent for a redirect URI that only a host pattern allows', () => {
     await h?.close();
   });
 
-  const codeRows = () => h.db.selectFrom('authorization_codes').selectAll().where('client_id', '=', app.client_id).execute();
+  const codeRows = () =>
+    h.db.selectFrom('authorization_codes').selectAll().where('client_id', '=', app.client_id).execute();
   const caughtRequest = (extra: Record<string, string> = {}) =>
-    authorizeUrl({ client_id: app.client_id, redirect_uri: CAUGHT, scope: SCOPES, state: 'st-h1', code_challenge: 'A'.repeat(43), ...extra });
+    authorizeUrl({
+      client_id: app.client_id,
+      redirect_uri: CAUGHT,
+      scope: SCOPES,
+      state: 'st-h1',
+      code_challenge: 'A'.repeat(43),
+      ...extra,
+    });
 
   it('shows the consent page, not a redirect, despite a grant of every scope, and names the exact host', async () => {
     const page = await browser.get(caughtRequest());
@@ -204,7 +268,11 @@ describe('consent for a redirect URI that only a host pattern allows', () => {
     const skipped = await browser.get(authorizeUrl({ client_id: app.client_id, scope: SCOPES }));
     expect(skipped.statusCode).toBe(302);
     const code = location(skipped).searchParams.get('code') ?? '';
-    const row = await h.db.selectFrom('authorization_codes').selectAll().where('code_hash', '=', sha256Hex(code)).executeTakeFirstOrThrow();
+    const row = await h.db
+      .selectFrom('authorization_codes')
+      .selectAll()
+      .where('code_hash', '=', sha256Hex(code))
+      .executeTakeFirstOrThrow();
     expect(row).toMatchObject({ redirect_uri: 'https://moon.example.com/cb', redirect_uri_match: 'exact' });
     const forced = await browser.get(authorizeUrl({ client_id: app.client_id, scope: SCOPES, prompt: 'consent' }));
     expect(forced.body).toContain('You will be sent back to <strong>moon.example.com</strong>.');
@@ -218,7 +286,11 @@ describe('consent for a redirect URI that only a host pattern allows', () => {
     const target = location(response);
     expect(`${target.origin}${target.pathname}`).toBe('https://evil.example.com/steal');
     expect(target.searchParams.get('from')).toBe('link');
-    const row = await h.db.selectFrom('authorization_codes').selectAll().where('code_hash', '=', sha256Hex(target.searchParams.get('code') ?? '')).executeTakeFirstOrThrow();
+    const row = await h.db
+      .selectFrom('authorization_codes')
+      .selectAll()
+      .where('code_hash', '=', sha256Hex(target.searchParams.get('code') ?? ''))
+      .executeTakeFirstOrThrow();
     expect(row).toMatchObject({ redirect_uri: CAUGHT, redirect_uri_sent: CAUGHT, redirect_uri_match: 'host_pattern' });
   });
 
@@ -238,7 +310,9 @@ describe('consent for a redirect URI that only a host pattern allows', () => {
     expect(codeId).toBeTruthy();
     const page = await browser.get(`/codes/${codeId}`);
     expect(page.statusCode).toBe(200);
-    expect(page.body).toContain('After you choose, the browser that showed the QR code will be sent to <strong>evil.example.com</strong>.');
+    expect(page.body).toContain(
+      'After you choose, the browser that showed the QR code will be sent to <strong>evil.example.com</strong>.',
+    );
     const fields = formFields(page.body, `/codes/${codeId}`);
     expect((await browser.post(`/codes/${codeId}`, [...fields, ['decision', 'authorize']])).statusCode).toBe(303);
     expect((await codeRows()).map((row) => row.redirect_uri_match)).toEqual(['host_pattern']);
@@ -263,7 +337,11 @@ describe('page security headers', () => {
       await browser.get(authorizeUrl({ client_id: app.client_id })), // sign-in with device section
       await browser.get(authorizeUrl({ client_id: 'nope' })), // error page
       await browser.post('/signin', { username: 'alice', password: 'x' }), // 403 page
-      await browser.post('/signin', { _csrf: csrfOf((await browser.get('/signin')).body), username: 'alice', password: 'wrong password' }), // 401
+      await browser.post('/signin', {
+        _csrf: csrfOf((await browser.get('/signin')).body),
+        username: 'alice',
+        password: 'wrong password',
+      }), // 401
     ];
     await browser.signIn('alice', PASSWORD);
     pages.push(await browser.get(authorizeUrl({ client_id: app.client_id }))); // consent

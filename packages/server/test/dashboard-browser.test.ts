@@ -8,7 +8,10 @@ async function shoot(page: Page, name: string): Promise<void> {
   await page.setViewportSize({ width: 1280, height: 800 });
   await page.screenshot({ path: new URL(`${name}.png`, SCREENSHOTS).pathname, fullPage: true });
   await page.setViewportSize({ width: 360, height: 740 });
-  expect(await page.evaluate<boolean>('document.documentElement.scrollWidth <= window.innerWidth'), `${name} scrolls sideways at 360px`).toBe(true);
+  expect(
+    await page.evaluate<boolean>('document.documentElement.scrollWidth <= window.innerWidth'),
+    `${name} scrolls sideways at 360px`,
+  ).toBe(true);
   await page.screenshot({ path: new URL(`${name}-phone.png`, SCREENSHOTS).pathname, fullPage: true });
   await page.setViewportSize({ width: 1280, height: 800 });
 }
@@ -20,7 +23,10 @@ describe('the developer dashboard in a real browser', () => {
   });
   afterAll(async () => rig?.close());
 
-  async function clientCredentials(clientId: string, secret: string): Promise<{ status: number; body: Record<string, unknown> }> {
+  async function clientCredentials(
+    clientId: string,
+    secret: string,
+  ): Promise<{ status: number; body: Record<string, unknown> }> {
     const response = await fetch(`${rig.issuer}/oauth/token`, {
       method: 'POST',
       headers: {
@@ -94,7 +100,7 @@ describe('the developer dashboard in a real browser', () => {
     expect(rotated).not.toBe(secret);
     const old = await clientCredentials(clientId, secret);
     expect(old.status).toBe(401);
-    expect(old.body['error']).toBe('invalid_client');
+    expect(old.body.error).toBe('invalid_client');
     expect((await clientCredentials(clientId, rotated)).status).toBe(200);
 
     // a second app, deleted through its confirmation step

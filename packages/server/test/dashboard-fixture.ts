@@ -17,15 +17,32 @@ export async function signedInAlice(h: WebHarness): Promise<TestBrowser> {
   return browser;
 }
 
-export async function submitNewApp(h: WebHarness, browser: TestBrowser, fields: Record<string, string> = {}, file?: FilePart): Promise<LightMyRequestResponse> {
+export async function submitNewApp(
+  h: WebHarness,
+  browser: TestBrowser,
+  fields: Record<string, string> = {},
+  file?: FilePart,
+): Promise<LightMyRequestResponse> {
   const form = await browser.get('/dashboard/apps/new');
-  return postMultipart(h.app, browser, '/dashboard/apps/new', { _csrf: csrfOf(form.body), ...APP_FORM, ...fields }, file);
+  return postMultipart(
+    h.app,
+    browser,
+    '/dashboard/apps/new',
+    { _csrf: csrfOf(form.body), ...APP_FORM, ...fields },
+    file,
+  );
 }
 
 /** Creates an app through the form; returns its client_id and the page that showed the secret. */
-export async function createThroughForm(h: WebHarness, browser: TestBrowser, fields: Record<string, string> = {}, file?: FilePart) {
+export async function createThroughForm(
+  h: WebHarness,
+  browser: TestBrowser,
+  fields: Record<string, string> = {},
+  file?: FilePart,
+) {
   const response = await submitNewApp(h, browser, fields, file);
-  if (response.statusCode !== 303) throw new Error(`create refused (${response.statusCode}): ${response.body.slice(0, 500)}`);
+  if (response.statusCode !== 303)
+    throw new Error(`create refused (${response.statusCode}): ${response.body.slice(0, 500)}`);
   const path = location(response).pathname;
   const clientId = path.split('/').pop() ?? '';
   const page = await browser.get(path);

@@ -27,10 +27,18 @@ describe('developer dashboard refusals', () => {
     const foreign = csrfOf((await new TestBrowser(h.app).get('/signin')).body);
     for (const token of [undefined, foreign]) {
       const csrf: Record<string, string> = token ? { _csrf: token } : {};
-      expect((await postMultipart(h.app, browser, '/dashboard/apps/new', { ...csrf, ...APP_FORM })).statusCode).toBe(403);
-      expect((await postMultipart(h.app, browser, `/dashboard/apps/${clientId}`, { ...csrf, ...APP_FORM, name: 'Changed' })).statusCode).toBe(403);
-      expect((await browser.post(`/dashboard/apps/${clientId}`, { ...csrf, ...APP_FORM, name: 'Changed' })).statusCode).toBe(403);
-      for (const action of ['rotate', 'delete', 'keystore']) expect((await browser.post(`/dashboard/apps/${clientId}/${action}`, csrf)).statusCode).toBe(403);
+      expect((await postMultipart(h.app, browser, '/dashboard/apps/new', { ...csrf, ...APP_FORM })).statusCode).toBe(
+        403,
+      );
+      expect(
+        (await postMultipart(h.app, browser, `/dashboard/apps/${clientId}`, { ...csrf, ...APP_FORM, name: 'Changed' }))
+          .statusCode,
+      ).toBe(403);
+      expect(
+        (await browser.post(`/dashboard/apps/${clientId}`, { ...csrf, ...APP_FORM, name: 'Changed' })).statusCode,
+      ).toBe(403);
+      for (const action of ['rotate', 'delete', 'keystore'])
+        expect((await browser.post(`/dashboard/apps/${clientId}/${action}`, csrf)).statusCode).toBe(403);
     }
     expect(await snapshot(clientId)).toEqual(before);
   });
@@ -43,9 +51,14 @@ describe('developer dashboard refusals', () => {
     const mallory = new TestBrowser(h.app);
     await mallory.signIn('mallory', PASSWORD, '/dashboard');
     const csrf = csrfOf((await mallory.get('/dashboard')).body);
-    for (const path of ['', '/rotate', '/delete']) expect((await mallory.get(`/dashboard/apps/${clientId}${path}`)).statusCode).toBe(404);
-    for (const action of ['rotate', 'delete', 'keystore']) expect((await mallory.post(`/dashboard/apps/${clientId}/${action}`, { _csrf: csrf })).statusCode).toBe(404);
-    expect((await postMultipart(h.app, mallory, `/dashboard/apps/${clientId}`, { _csrf: csrf, ...APP_FORM, name: 'Stolen' })).statusCode).toBe(404);
+    for (const path of ['', '/rotate', '/delete'])
+      expect((await mallory.get(`/dashboard/apps/${clientId}${path}`)).statusCode).toBe(404);
+    for (const action of ['rotate', 'delete', 'keystore'])
+      expect((await mallory.post(`/dashboard/apps/${clientId}/${action}`, { _csrf: csrf })).statusCode).toBe(404);
+    expect(
+      (await postMultipart(h.app, mallory, `/dashboard/apps/${clientId}`, { _csrf: csrf, ...APP_FORM, name: 'Stolen' }))
+        .statusCode,
+    ).toBe(404);
     expect((await mallory.get('/dashboard')).body).not.toContain(clientId);
     expect(await snapshot(clientId)).toEqual(before);
     expect((await mallory.get('/dashboard/apps/not-a-uuid')).statusCode).toBe(404);
@@ -71,9 +84,25 @@ describe('developer dashboard refusals', () => {
   });
 
   it.each([
-    ['HTML bytes named .png', { filename: 'logo.png', type: 'image/png', bytes: Buffer.from('<!doctype html><script>alert(1)</script>') }, 'must be a PNG, JPEG or WebP image'],
-    ['an SVG', { filename: 'logo.svg', type: 'image/svg+xml', bytes: Buffer.from('<svg xmlns="http://www.w3.org/2000/svg"><script>alert(1)</script></svg>') }, 'SVG is not accepted'],
-    ['a PNG over the size limit', { filename: 'big.png', type: 'image/png', bytes: Buffer.concat([TINY_PNG, Buffer.alloc(MAX_LOGO_BYTES)]) }, 'at most 256 KiB'],
+    [
+      'HTML bytes named .png',
+      { filename: 'logo.png', type: 'image/png', bytes: Buffer.from('<!doctype html><script>alert(1)</script>') },
+      'must be a PNG, JPEG or WebP image',
+    ],
+    [
+      'an SVG',
+      {
+        filename: 'logo.svg',
+        type: 'image/svg+xml',
+        bytes: Buffer.from('<svg xmlns="http://www.w3.org/2000/svg"><script>alert(1)</script></svg>'),
+      },
+      'SVG is not accepted',
+    ],
+    [
+      'a PNG over the size limit',
+      { filename: 'big.png', type: 'image/png', bytes: Buffer.concat([TINY_PNG, Buffer.alloc(MAX_LOGO_BYTES)]) },
+      'at most 256 KiB',
+    ],
   ])('refuses %s as the logo, next to the Logo field, keeping the other input', async (_what, file, message) => {
     const browser = await signedInAlice(h);
     const response = await submitNewApp(h, browser, {}, { name: 'logo', ...file });
@@ -88,15 +117,31 @@ describe('developer dashboard refusals', () => {
 
   it('a refused edit keeps the input and changes nothing; a refused logo on edit keeps the old one', async () => {
     const browser = await signedInAlice(h);
-    const { clientId } = await createThroughForm(h, browser, {}, { name: 'logo', filename: 'a.png', type: 'image/png', bytes: TINY_PNG });
+    const { clientId } = await createThroughForm(
+      h,
+      browser,
+      {},
+      { name: 'logo', filename: 'a.png', type: 'image/png', bytes: TINY_PNG },
+    );
     const before = await snapshot(clientId);
     const csrf = csrfOf((await browser.get(`/dashboard/apps/${clientId}`)).body);
-    const bad = await postMultipart(h.app, browser, `/dashboard/apps/${clientId}`, { _csrf: csrf, ...APP_FORM, name: 'Renamed', website: 'ftp://x' });
+    const bad = await postMultipart(h.app, browser, `/dashboard/apps/${clientId}`, {
+      _csrf: csrf,
+      ...APP_FORM,
+      name: 'Renamed',
+      website: 'ftp://x',
+    });
     expect(bad.statusCode).toBe(400);
     expect(bad.body).toContain('<p class="field-error" id="app-website-error">');
     expect(bad.body).toContain('value="Renamed"');
     expect(secretOf(bad.body)).toBeUndefined();
-    const badLogo = await postMultipart(h.app, browser, `/dashboard/apps/${clientId}`, { _csrf: csrf, ...APP_FORM }, { name: 'logo', filename: 'x.png', type: 'image/png', bytes: Buffer.from('GIF89a') });
+    const badLogo = await postMultipart(
+      h.app,
+      browser,
+      `/dashboard/apps/${clientId}`,
+      { _csrf: csrf, ...APP_FORM },
+      { name: 'logo', filename: 'x.png', type: 'image/png', bytes: Buffer.from('GIF89a') },
+    );
     expect(badLogo.statusCode).toBe(400);
     expect(await snapshot(clientId)).toEqual(before);
     expect((await h.app.inject(`/apps/${clientId}/logo`)).rawPayload.equals(TINY_PNG)).toBe(true);

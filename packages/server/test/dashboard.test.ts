@@ -23,12 +23,19 @@ describe('developer dashboard', () => {
       expect(response.statusCode).toBe(303);
       expect(response.headers.location).toBe(`/signin?next=${encodeURIComponent(path)}`);
     }
-    expect((await browser.post('/dashboard/apps/new', { name: 'x' })).headers.location).toBe('/signin?next=%2Fdashboard');
+    expect((await browser.post('/dashboard/apps/new', { name: 'x' })).headers.location).toBe(
+      '/signin?next=%2Fdashboard',
+    );
   });
 
   it('creates an app: 303 to its page, which shows the client ID and, once, the secret that works', async () => {
     const browser = await signedInAlice(h);
-    const { clientId, page, redirect } = await createThroughForm(h, browser, {}, { name: 'logo', filename: 'logo.png', type: 'image/png', bytes: TINY_PNG });
+    const { clientId, page, redirect } = await createThroughForm(
+      h,
+      browser,
+      {},
+      { name: 'logo', filename: 'logo.png', type: 'image/png', bytes: TINY_PNG },
+    );
     expect(redirect.headers.location).toBe(`/dashboard/apps/${clientId}`);
     expect(page).toMatch(/<label for="client-id">Client ID<\/label>/);
     expect(page).toContain(`id="client-id" value="${clientId}" readonly`);
@@ -36,7 +43,12 @@ describe('developer dashboard', () => {
     const secret = secretOf(page) ?? '';
     const row = await h.db.selectFrom('apps').selectAll().where('client_id', '=', clientId).executeTakeFirstOrThrow();
     expect(row.secret_hash).toBe(hashClientSecret(secret));
-    expect(row).toMatchObject({ name: 'Weather Bot', owner_id: h.userId, type: 'confidential', icon_url: `/apps/${clientId}/logo` });
+    expect(row).toMatchObject({
+      name: 'Weather Bot',
+      owner_id: h.userId,
+      type: 'confidential',
+      icon_url: `/apps/${clientId}/logo`,
+    });
     expect(JSON.parse(row.redirect_uris)).toEqual(['https://weather.example.com/cb', 'http://127.0.0.1/cb']);
     expect(JSON.parse(row.hosts)).toEqual(['*.weather.example.com']);
     expect(page).toContain('<script src="/static/copy.js" defer></script>');
@@ -71,7 +83,12 @@ describe('developer dashboard', () => {
 
   it('serves the uploaded logo with its sniffed type, nosniff and a locked-down CSP; JSON answers make icon_url absolute', async () => {
     const browser = await signedInAlice(h);
-    const { clientId } = await createThroughForm(h, browser, {}, { name: 'logo', filename: 'x.bin', type: 'application/octet-stream', bytes: TINY_PNG });
+    const { clientId } = await createThroughForm(
+      h,
+      browser,
+      {},
+      { name: 'logo', filename: 'x.bin', type: 'application/octet-stream', bytes: TINY_PNG },
+    );
     const logo = await h.app.inject(`/apps/${clientId}/logo`);
     expect(logo.statusCode).toBe(200);
     expect(logo.headers['content-type']).toBe('image/png');
@@ -80,7 +97,9 @@ describe('developer dashboard', () => {
     expect(logo.rawPayload.equals(TINY_PNG)).toBe(true);
     expect((await h.app.inject('/apps/00000000-0000-4000-8000-000000000000/logo')).statusCode).toBe(404);
     const { publicIconUrl } = await import('../src/apps/logos.js');
-    expect(publicIconUrl(`/apps/${clientId}/logo`, 'https://signet.test')).toBe(`https://signet.test/apps/${clientId}/logo`);
+    expect(publicIconUrl(`/apps/${clientId}/logo`, 'https://signet.test')).toBe(
+      `https://signet.test/apps/${clientId}/logo`,
+    );
     expect(publicIconUrl('https://cdn.example.com/a.png', 'https://signet.test')).toBe('https://cdn.example.com/a.png');
   });
 
@@ -88,9 +107,21 @@ describe('developer dashboard', () => {
     const browser = await signedInAlice(h);
     const { clientId } = await createThroughForm(h, browser);
     const { clientId: publicId } = await createThroughForm(h, browser, { name: 'Phone App', public: '1' });
-    const others = await Promise.all(['u1', 'u2'].map((username) => createUser(h, { username: `grant-${username}`, password: PASSWORD })));
+    const others = await Promise.all(
+      ['u1', 'u2'].map((username) => createUser(h, { username: `grant-${username}`, password: PASSWORD })),
+    );
     const now = new Date().toISOString();
-    for (const user of others) await h.db.insertInto('grants').values({ user_id: user.user_id, client_id: clientId, scopes: 'PROFILE:READ', created_at: now, updated_at: now }).execute();
+    for (const user of others)
+      await h.db
+        .insertInto('grants')
+        .values({
+          user_id: user.user_id,
+          client_id: clientId,
+          scopes: 'PROFILE:READ',
+          created_at: now,
+          updated_at: now,
+        })
+        .execute();
     // someone else's app is not listed
     await h.newApp({ name: 'Not Mine', ownerId: others[0]?.user_id ?? '' });
 
@@ -99,7 +130,8 @@ describe('developer dashboard', () => {
     expect(page).toContain(`<code>${clientId}</code>`);
     expect(page).toContain(`<code>${publicId}</code>`);
     expect(page).not.toContain('Not Mine');
-    const rowOf = (id: string) => page.slice(page.indexOf(`<code>${id}</code>`), page.indexOf('</tr>', page.indexOf(`<code>${id}</code>`)));
+    const rowOf = (id: string) =>
+      page.slice(page.indexOf(`<code>${id}</code>`), page.indexOf('</tr>', page.indexOf(`<code>${id}</code>`)));
     expect(rowOf(clientId)).toContain('<td data-label="Type">Confidential</td>');
     expect(rowOf(clientId)).toContain('<td data-label="Users">2</td>');
     expect(rowOf(publicId)).toContain('<td data-label="Type">Public</td>');
@@ -131,7 +163,11 @@ describe('developer dashboard', () => {
     expect(fresh).toMatch(/^[0-9a-f]{64}$/);
     expect(fresh).not.toBe(old);
     expect(secretOf((await browser.get(`/dashboard/apps/${clientId}`)).body)).toBeUndefined();
-    const row = await h.db.selectFrom('apps').select('secret_hash').where('client_id', '=', clientId).executeTakeFirstOrThrow();
+    const row = await h.db
+      .selectFrom('apps')
+      .select('secret_hash')
+      .where('client_id', '=', clientId)
+      .executeTakeFirstOrThrow();
     expect(row.secret_hash).toBe(hashClientSecret(fresh));
   });
 
@@ -182,19 +218,41 @@ describe('developer dashboard', () => {
     expect(response.headers['content-type']).toContain('application/json');
     expect(response.headers['cache-control']).toBe('no-store');
     const keystore = JSON.parse(response.body) as Record<string, string>;
-    expect(Object.keys(keystore).sort()).toEqual(['app_id', 'server_public_key', 'session_id', 'session_private_key', 'user_id']);
-    expect(keystore).toMatchObject({ user_id: clientId, app_id: clientId, server_public_key: (await serverKeyPair(h.database.storage)).publicKey.toString('hex') });
-    expect(keystore['session_private_key']).toMatch(/^[0-9a-f]{64}$/);
-    const session = await h.db.selectFrom('key_sessions').selectAll().where('session_id', '=', keystore['session_id'] ?? '').executeTakeFirstOrThrow();
+    expect(Object.keys(keystore).sort()).toEqual([
+      'app_id',
+      'server_public_key',
+      'session_id',
+      'session_private_key',
+      'user_id',
+    ]);
+    expect(keystore).toMatchObject({
+      user_id: clientId,
+      app_id: clientId,
+      server_public_key: (await serverKeyPair(h.database.storage)).publicKey.toString('hex'),
+    });
+    expect(keystore.session_private_key).toMatch(/^[0-9a-f]{64}$/);
+    const session = await h.db
+      .selectFrom('key_sessions')
+      .selectAll()
+      .where('session_id', '=', keystore.session_id ?? '')
+      .executeTakeFirstOrThrow();
     expect(session.user_id).toBe(clientId);
-    expect(session.public_key).toBe(ed25519PublicKeyFromSeed(Buffer.from(keystore['session_private_key'] ?? '', 'hex')).toString('hex'));
+    expect(session.public_key).toBe(
+      ed25519PublicKeyFromSeed(Buffer.from(keystore.session_private_key ?? '', 'hex')).toString('hex'),
+    );
   });
 
   it('edits an app: 303, saved, the bot user renamed; the type stays', async () => {
     const browser = await signedInAlice(h);
     const { clientId } = await createThroughForm(h, browser);
     const page = (await browser.get(`/dashboard/apps/${clientId}`)).body;
-    const response = await browser.post(`/dashboard/apps/${clientId}`, { _csrf: csrfOf(page), ...APP_FORM, name: 'Weather Bot 2', hosts: 'weather.example.org', public: '1' });
+    const response = await browser.post(`/dashboard/apps/${clientId}`, {
+      _csrf: csrfOf(page),
+      ...APP_FORM,
+      name: 'Weather Bot 2',
+      hosts: 'weather.example.org',
+      public: '1',
+    });
     expect(response.statusCode).toBe(303);
     expect(response.headers.location).toBe(`/dashboard/apps/${clientId}?saved=1`);
     const row = await h.db.selectFrom('apps').selectAll().where('client_id', '=', clientId).executeTakeFirstOrThrow();

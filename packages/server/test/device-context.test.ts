@@ -45,7 +45,11 @@ describe('the context of a device request', () => {
   beforeAll(async () => {
     h = await startWebHarness();
     app = await h.newApp({ name: 'TV App', redirectUris: [REDIRECT] });
-    keystore = await createKeystore({ db: h.db, clock: h.clock }, h.userId, (await serverKeyPair(h.database.storage)).publicKey);
+    keystore = await createKeystore(
+      { db: h.db, clock: h.clock },
+      h.userId,
+      (await serverKeyPair(h.database.storage)).publicKey,
+    );
     // a phone on the TV's network (same /24), and one elsewhere
     phone = new TestBrowser(h.app, '198.51.100.200');
     farPhone = new TestBrowser(h.app, '203.0.113.50');
@@ -56,7 +60,9 @@ describe('the context of a device request', () => {
   /** A TV (Firefox on Linux) opens the authorize page signed out: its code_id and the match code it shows. */
   async function openOnTv(): Promise<{ codeId: string; code: string; page: string }> {
     const tv = new TestBrowser(h.app, TV_ADDRESS, { 'user-agent': FIREFOX_ON_LINUX });
-    const response = await tv.get(authorizeUrl({ client_id: app.client_id, redirect_uri: REDIRECT, scope: 'PROFILE:READ PHONE:READ', state: 'tv' }));
+    const response = await tv.get(
+      authorizeUrl({ client_id: app.client_id, redirect_uri: REDIRECT, scope: 'PROFILE:READ PHONE:READ', state: 'tv' }),
+    );
     expect(response.statusCode).toBe(200);
     const codeId = /\/codes\/([0-9a-f-]{36})/.exec(response.body)?.[1] ?? '';
     return { codeId, code: matchCodeOf(response.body), page: response.body };
@@ -64,8 +70,17 @@ describe('the context of a device request', () => {
 
   async function apiView(codeId: string, address: string): Promise<PendingAuthorization> {
     const path = `/codes/${codeId}`;
-    const token = signJws(EDDSA, sessionClaims(keystore, 'GET', path, '', Math.floor(h.clock.now() / 1000)), keystore.session_private_key);
-    const response = await h.app.inject({ method: 'GET', url: path, remoteAddress: address, headers: { authorization: `Bearer ${token}` } });
+    const token = signJws(
+      EDDSA,
+      sessionClaims(keystore, 'GET', path, '', Math.floor(h.clock.now() / 1000)),
+      keystore.session_private_key,
+    );
+    const response = await h.app.inject({
+      method: 'GET',
+      url: path,
+      remoteAddress: address,
+      headers: { authorization: `Bearer ${token}` },
+    });
     expect(response.statusCode).toBe(200);
     return (response.json() as { data: PendingAuthorization }).data;
   }
@@ -73,8 +88,14 @@ describe('the context of a device request', () => {
   it('stores where the request was opened, and the waiting page shows its match code', async () => {
     const { codeId, code, page } = await openOnTv();
     expect(code).toMatch(/^[2-9A-HJKMNP-TV-Z]{4}$/);
-    expect(page).toContain(`Your code: <strong class="code">${code}</strong>. Check that your device shows the same code`);
-    const row = await h.db.selectFrom('device_requests').selectAll().where('code_id', '=', codeId).executeTakeFirstOrThrow();
+    expect(page).toContain(
+      `Your code: <strong class="code">${code}</strong>. Check that your device shows the same code`,
+    );
+    const row = await h.db
+      .selectFrom('device_requests')
+      .selectAll()
+      .where('code_id', '=', codeId)
+      .executeTakeFirstOrThrow();
     expect(row).toMatchObject({ requester_ip: TV_ADDRESS, requester_device: 'Firefox on Linux', match_code: code });
   });
 
@@ -89,9 +110,13 @@ describe('the context of a device request', () => {
     const { codeId, code } = await openOnTv();
     h.clock.advance(12_000);
     const page = (await phone.get(`/codes/${codeId}`)).body;
-    expect(page).toContain('Requested from <strong>Firefox on Linux</strong> at <strong>198.51.100.7</strong>, 12 seconds ago.');
+    expect(page).toContain(
+      'Requested from <strong>Firefox on Linux</strong> at <strong>198.51.100.7</strong>, 12 seconds ago.',
+    );
     expect(matchCodeOf(page)).toBe(code);
-    expect(page).toContain('Make sure this code matches the one on the screen where you started, and that you started this sign-in yourself.');
+    expect(page).toContain(
+      'Make sure this code matches the one on the screen where you started, and that you started this sign-in yourself.',
+    );
     expect(page).not.toContain('role="alert"');
     expect(page).not.toContain('data-warning');
     // the labels tests and users rely on are unchanged
@@ -105,7 +130,9 @@ describe('the context of a device request', () => {
     expect((await phone.get(`/codes/${codeId}`)).body).not.toContain('role="alert"');
     h.clock.advance(1000);
     const page = (await phone.get(`/codes/${codeId}`)).body;
-    expect(page).toMatch(/<div class="warning" role="alert">\s*<p data-warning="old">This request is more than a minute old \(opened 1 minute ago\)\./);
+    expect(page).toMatch(
+      /<div class="warning" role="alert">\s*<p data-warning="old">This request is more than a minute old \(opened 1 minute ago\)\./,
+    );
     expect(page).not.toContain('data-warning="other_network"');
   });
 
@@ -113,7 +140,9 @@ describe('the context of a device request', () => {
     const { codeId, code } = await openOnTv();
     const page = (await farPhone.get(`/codes/${codeId}`)).body;
     expect(page).toMatch(/<div class="warning" role="alert">\s*<p data-warning="other_network">/);
-    expect(page).toContain('This request came from another network (198.51.100.7) than the one this device is on (203.0.113.50).');
+    expect(page).toContain(
+      'This request came from another network (198.51.100.7) than the one this device is on (203.0.113.50).',
+    );
     expect(page).not.toContain('data-warning="old"');
     expect(matchCodeOf(page)).toBe(code);
   });
@@ -122,11 +151,22 @@ describe('the context of a device request', () => {
     const { codeId, code } = await openOnTv();
     const fresh = await apiView(codeId, '198.51.100.9');
     expect(fresh).toMatchObject({ code_id: codeId, match_code: code, warnings: [] });
-    expect(fresh.requester).toEqual({ ip: TV_ADDRESS, device: 'Firefox on Linux', created_at: fresh.created_at, same_network: true });
+    expect(fresh.requester).toEqual({
+      ip: TV_ADDRESS,
+      device: 'Firefox on Linux',
+      created_at: fresh.created_at,
+      same_network: true,
+    });
 
-    expect(await apiView(codeId, '203.0.113.9')).toMatchObject({ requester: { same_network: false }, warnings: ['other_network'] });
+    expect(await apiView(codeId, '203.0.113.9')).toMatchObject({
+      requester: { same_network: false },
+      warnings: ['other_network'],
+    });
     h.clock.advance(STALE_AFTER_MS + 1);
-    expect(await apiView(codeId, '198.51.100.9')).toMatchObject({ requester: { same_network: true }, warnings: ['old'] });
+    expect(await apiView(codeId, '198.51.100.9')).toMatchObject({
+      requester: { same_network: true },
+      warnings: ['old'],
+    });
   });
 });
 
@@ -164,10 +204,17 @@ describe.each(databaseBackends)('device requests across the migration: $name', (
         decided_at: null,
       } as never)
       .execute();
-    expect((await migrateToLatest(database.storage)).applied).toEqual(Object.keys(migrations).filter((name) => name > PREVIOUS));
+    expect((await migrateToLatest(database.storage)).applied).toEqual(
+      Object.keys(migrations).filter((name) => name > PREVIOUS),
+    );
 
     const deps = { db, kv: new MemoryKv(clock), clock, config: loadConfig({ LOG_LEVEL: 'silent' }) };
     const pending = await pendingByCodeId(deps, codeId);
-    expect(pending.requester).toEqual({ ip: null, device: 'an unknown device', matchCode: null, createdAt: clock.now() });
+    expect(pending.requester).toEqual({
+      ip: null,
+      device: 'an unknown device',
+      matchCode: null,
+      createdAt: clock.now(),
+    });
   });
 });

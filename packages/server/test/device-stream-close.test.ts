@@ -42,7 +42,12 @@ describe('the device decision stream', () => {
     url = await app.listen({ port: 0, host: '127.0.0.1' });
     const db = database.storage.db;
     const user = await createUser({ db, clock }, { username: 'stream-owner', password: 'long enough' });
-    clientId = (await createApp({ db, clock }, { ownerId: user.user_id, name: 'TV App', redirectUris: ['https://client.example/cb'] })).app.client_id;
+    clientId = (
+      await createApp(
+        { db, clock },
+        { ownerId: user.user_id, name: 'TV App', redirectUris: ['https://client.example/cb'] },
+      )
+    ).app.client_id;
   });
   afterAll(async () => {
     await app?.close();
@@ -52,11 +57,19 @@ describe('the device decision stream', () => {
 
   it('ends its subscription when the browser leaves while the subscription is still being set up', async () => {
     const browser = new HttpBrowser(url);
-    const query = new URLSearchParams({ client_id: clientId, redirect_uri: 'https://client.example/cb', scope: 'PROFILE:READ', state: 's' });
+    const query = new URLSearchParams({
+      client_id: clientId,
+      redirect_uri: 'https://client.example/cb',
+      scope: 'PROFILE:READ',
+      state: 's',
+    });
     const { authorizationId } = await openPendingRequest(browser, query.toString());
     const subscribing = new Promise<void>((resolve) => (kv.subscribing = resolve));
     const leave = new AbortController();
-    const stream = fetch(`${url}/oauth/device/${authorizationId}/events`, { headers: { cookie: browser.cookie }, signal: leave.signal }).catch(() => undefined);
+    const stream = fetch(`${url}/oauth/device/${authorizationId}/events`, {
+      headers: { cookie: browser.cookie },
+      signal: leave.signal,
+    }).catch(() => undefined);
     await subscribing;
     leave.abort();
     await stream;
@@ -66,7 +79,12 @@ describe('the device decision stream', () => {
 
   it(`keeps at most ${MAX_STREAMS_PER_REQUEST} streams open for one pending request; past that 429, and room again once one closes`, async () => {
     const browser = new HttpBrowser(url);
-    const query = new URLSearchParams({ client_id: clientId, redirect_uri: 'https://client.example/cb', scope: 'PROFILE:READ', state: 's' });
+    const query = new URLSearchParams({
+      client_id: clientId,
+      redirect_uri: 'https://client.example/cb',
+      scope: 'PROFILE:READ',
+      state: 's',
+    });
     const { authorizationId } = await openPendingRequest(browser, query.toString());
     const events = `${url}/oauth/device/${authorizationId}/events`;
     const open = await Promise.all(
@@ -81,7 +99,9 @@ describe('the device decision stream', () => {
     expect(refused.status).toBe(429);
     expect(refused.headers.get('retry-after')).toBe('5');
     // the status endpoint, the page's fallback, still answers
-    expect((await fetch(`${url}/oauth/device/${authorizationId}/status`, { headers: { cookie: browser.cookie } })).status).toBe(200);
+    expect(
+      (await fetch(`${url}/oauth/device/${authorizationId}/status`, { headers: { cookie: browser.cookie } })).status,
+    ).toBe(200);
 
     open[0]?.leave.abort();
     await eventually(() => kv.ended.size > 1, 3000);

@@ -28,14 +28,24 @@ describe('approval from a device (QR flow)', () => {
   const verifier = randomBytes(32).toString('base64url');
   const challenge = createHash('sha256').update(verifier).digest('base64url');
   const query = () =>
-    new URLSearchParams({ client_id: clientId, redirect_uri: REDIRECT, scope: 'PROFILE:READ PHONE:READ', state: 'st-1', code_challenge: challenge }).toString();
+    new URLSearchParams({
+      client_id: clientId,
+      redirect_uri: REDIRECT,
+      scope: 'PROFILE:READ PHONE:READ',
+      state: 'st-1',
+      code_challenge: challenge,
+    }).toString();
 
   beforeAll(async () => {
     database = await openTestDatabase();
     // two instances sharing one database and one kv store, as two processes would
-    second = await openTestStorage(database.env.DATABASE_URL ?? '', { schema: database.env.DATABASE_SCHEMA || undefined });
+    second = await openTestStorage(database.env.DATABASE_URL ?? '', {
+      schema: database.env.DATABASE_SCHEMA || undefined,
+    });
     const prefix = `device-test-${randomBytes(4).toString('hex')}:`;
-    kvs = redisUrl ? [new RedisKv(redisUrl, prefix), new RedisKv(redisUrl, prefix)] : [new SqlKv(database.storage, clock), new SqlKv(second, clock)];
+    kvs = redisUrl
+      ? [new RedisKv(redisUrl, prefix), new RedisKv(redisUrl, prefix)]
+      : [new SqlKv(database.storage, clock), new SqlKv(second, clock)];
     for (const kv of kvs) if (kv instanceof RedisKv) await kv.connect();
     for (const [i, storage] of [database.storage, second].entries()) {
       const app = await buildApp(loadConfig({ LOG_LEVEL: 'silent' }), { storage, kv: kvs[i] ?? new MemoryKv(), clock });
@@ -76,11 +86,29 @@ describe('approval from a device (QR flow)', () => {
     const phone = sdk(urls[0] ?? '');
 
     const view = await phone.code.fetch(codeId);
-    expect(view).toMatchObject({ type: 'authorization', authorization_id: authorizationId, code_id: codeId, scopes: ['PROFILE:READ', 'PHONE:READ'] });
-    expect((view as unknown as { app: { app_id: string; name: string } }).app).toMatchObject({ app_id: clientId, name: 'TV App' });
+    expect(view).toMatchObject({
+      type: 'authorization',
+      authorization_id: authorizationId,
+      code_id: codeId,
+      scopes: ['PROFILE:READ', 'PHONE:READ'],
+    });
+    expect((view as unknown as { app: { app_id: string; name: string } }).app).toMatchObject({
+      app_id: clientId,
+      name: 'TV App',
+    });
     // the cross-device context rides along in the SDK's answer; the fields it reads are unchanged
-    const context = view as unknown as { created_at: string; requester: unknown; match_code: string; warnings: string[] };
-    expect(context.requester).toEqual({ ip: '127.0.0.1', device: 'an unknown device', created_at: context.created_at, same_network: true });
+    const context = view as unknown as {
+      created_at: string;
+      requester: unknown;
+      match_code: string;
+      warnings: string[];
+    };
+    expect(context.requester).toEqual({
+      ip: '127.0.0.1',
+      device: 'an unknown device',
+      created_at: context.created_at,
+      same_network: true,
+    });
     expect(context.match_code).toMatch(/^[2-9A-HJKMNP-TV-Z]{4}$/);
     expect(context.warnings).toEqual([]);
 
@@ -112,7 +140,9 @@ describe('approval from a device (QR flow)', () => {
     expect(body).toMatchObject({ authorization_id: authorizationId, scope: 'PROFILE:READ' });
 
     // a second decision is refused
-    await expect(phone.oauth.authorize({ authorization_id: authorizationId, scopes: ['PROFILE:READ'] })).rejects.toMatchObject({ code: 403 });
+    await expect(
+      phone.oauth.authorize({ authorization_id: authorizationId, scopes: ['PROFILE:READ'] }),
+    ).rejects.toMatchObject({ code: 403 });
   });
 
   it('hands the answer only to the browser that waits for it', async () => {
@@ -131,9 +161,19 @@ describe('approval from a device (QR flow)', () => {
     await sdk(urls[0] ?? '').oauth.authorize({ authorization_id: authorizationId, scopes: ['PROFILE:READ'] });
     const heads: number[] = [];
     for (const path of ['status', 'events']) {
-      heads.push((await fetch(`${browser.base}/oauth/device/${authorizationId}/${path}`, { method: 'HEAD', headers: { cookie: browser.cookie } })).status);
+      heads.push(
+        (
+          await fetch(`${browser.base}/oauth/device/${authorizationId}/${path}`, {
+            method: 'HEAD',
+            headers: { cookie: browser.cookie },
+          })
+        ).status,
+      );
     }
-    const status = (await (await browser.get(`/oauth/device/${authorizationId}/status`)).json()) as { state: string; redirect: string };
+    const status = (await (await browser.get(`/oauth/device/${authorizationId}/status`)).json()) as {
+      state: string;
+      redirect: string;
+    };
     expect(status.state).toBe('done');
     expect(new URL(status.redirect).searchParams.get('code')).toBeTruthy();
     expect(heads).toEqual([404, 404]);
@@ -143,7 +183,10 @@ describe('approval from a device (QR flow)', () => {
     const browser = new HttpBrowser(urls[0] ?? '');
     const { authorizationId } = await openPendingRequest(browser, query());
     await sdk(urls[0] ?? '').oauth.authorize({ authorization_id: authorizationId, scopes: [] });
-    const status = (await (await browser.get(`/oauth/device/${authorizationId}/status`)).json()) as { state: string; redirect: string };
+    const status = (await (await browser.get(`/oauth/device/${authorizationId}/status`)).json()) as {
+      state: string;
+      redirect: string;
+    };
     expect(status.state).toBe('done');
     expect(new URL(status.redirect).searchParams.get('error')).toBe('access_denied');
   });
@@ -151,7 +194,9 @@ describe('approval from a device (QR flow)', () => {
   it('refuses scopes that were not requested, and changes nothing', async () => {
     const browser = new HttpBrowser(urls[0] ?? '');
     const { authorizationId } = await openPendingRequest(browser, query());
-    await expect(sdk(urls[0] ?? '').oauth.authorize({ authorization_id: authorizationId, scopes: ['ASSETS:READ'] })).rejects.toMatchObject({ code: 10002 });
+    await expect(
+      sdk(urls[0] ?? '').oauth.authorize({ authorization_id: authorizationId, scopes: ['ASSETS:READ'] }),
+    ).rejects.toMatchObject({ code: 10002 });
     expect(await (await browser.get(`/oauth/device/${authorizationId}/status`)).json()).toEqual({ state: 'pending' });
   });
 
@@ -180,7 +225,9 @@ describe('approval from a device (QR flow)', () => {
     const { codeId, authorizationId } = await openPendingRequest(browser, query());
     clock.advance(5 * 60 * 1000 + 1);
     await expect(sdk(urls[0] ?? '').code.fetch(codeId)).rejects.toMatchObject({ code: 20121 });
-    await expect(sdk(urls[0] ?? '').oauth.authorize({ authorization_id: authorizationId, scopes: ['PROFILE:READ'] })).rejects.toMatchObject({ code: 20121 });
+    await expect(
+      sdk(urls[0] ?? '').oauth.authorize({ authorization_id: authorizationId, scopes: ['PROFILE:READ'] }),
+    ).rejects.toMatchObject({ code: 20121 });
     expect(await (await browser.get(`/oauth/device/${authorizationId}/status`)).json()).toEqual({ state: 'expired' });
     expect(await nextDecision(browser, authorizationId)).toEqual({ state: 'expired' });
   });

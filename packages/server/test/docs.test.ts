@@ -25,7 +25,9 @@ interface Operation {
 function drift(schema: JsonSchema, value: Record<string, unknown>): string[] {
   const declared = Object.keys(schema.properties ?? {});
   return [
-    ...Object.keys(value).filter((key) => !declared.includes(key)).map((key) => `undocumented ${key}`),
+    ...Object.keys(value)
+      .filter((key) => !declared.includes(key))
+      .map((key) => `undocumented ${key}`),
     ...(schema.required ?? []).filter((key) => !(key in value)).map((key) => `missing ${key}`),
   ];
 }
@@ -58,32 +60,56 @@ describe('developer docs', () => {
     const page = await h.app.inject({ method: 'GET', url: '/docs' });
     expect(page.statusCode).toBe(200);
     expect(page.headers['content-security-policy']).toContain("script-src 'self'");
-    for (const path of ['/oauth/authorize', '/oauth/token', '/oauth/revoke', '/oauth/introspect', '/.well-known/oauth-authorization-server', '/me', '/openapi.json']) {
+    for (const path of [
+      '/oauth/authorize',
+      '/oauth/token',
+      '/oauth/revoke',
+      '/oauth/introspect',
+      '/.well-known/oauth-authorization-server',
+      '/me',
+      '/openapi.json',
+    ]) {
       expect(page.body).toContain(`${ISSUER}${path}`);
     }
     expect(page.body).not.toContain('https://signet.test');
-    for (const grant of ['authorization_code', 'refresh_token', 'client_credentials']) expect(page.body).toContain(`grant_type=${grant}`);
+    for (const grant of ['authorization_code', 'refresh_token', 'client_credentials'])
+      expect(page.body).toContain(`grant_type=${grant}`);
     expect(page.body).toContain('code_challenge_method=S256');
-    for (const lifetime of ['10 minutes', '1 hour', '30 days', '365 days', '5 minutes']) expect(page.body).toContain(lifetime);
+    for (const lifetime of ['10 minutes', '1 hour', '30 days', '365 days', '5 minutes'])
+      expect(page.body).toContain(lifetime);
     expect(page.body).toContain('Request-signed token after its iat</td><td>10 minutes');
     expect(page.body).toContain('&quot;error&quot;:{&quot;status&quot;:202,&quot;code&quot;:401');
     expect(page.body).toContain('&quot;error&quot;:&quot;invalid_grant&quot;');
   });
 
   it('shows the error examples as this server really answers them', async () => {
-    const withId = await h.app.inject({ method: 'GET', url: '/me', headers: { 'x-request-id': 'f4a4e1f6-0000-4000-8000-000000000001' } });
+    const withId = await h.app.inject({
+      method: 'GET',
+      url: '/me',
+      headers: { 'x-request-id': 'f4a4e1f6-0000-4000-8000-000000000001' },
+    });
     expect(withId.statusCode).toBe(202);
-    expect(withId.json()).toMatchObject({ error: { status: 202, code: 401, description: 'Unauthorized, maybe invalid token.' } });
+    expect(withId.json()).toMatchObject({
+      error: { status: 202, code: 401, description: 'Unauthorized, maybe invalid token.' },
+    });
     const plain = await h.app.inject({ method: 'GET', url: '/me' });
     expect(plain.statusCode).toBe(401);
-    expect(plain.headers['www-authenticate']).toBe('Bearer realm="signet", error="invalid_token", error_description="no access token"');
+    expect(plain.headers['www-authenticate']).toBe(
+      'Bearer realm="signet", error="invalid_token", error_description="no access token"',
+    );
     const example = (await h.app.inject({ method: 'GET', url: '/docs' })).body;
     expect(example).toContain(JSON.stringify(plain.json()).replace(/"/g, '&quot;'));
-    const { app, clientSecret } = await createApp({ db: h.db, clock: h.clock }, { name: 'Docs App', ownerId: h.userId, redirectUris: ['https://docs.example/cb'] });
+    const { app, clientSecret } = await createApp(
+      { db: h.db, clock: h.clock },
+      { name: 'Docs App', ownerId: h.userId, redirectUris: ['https://docs.example/cb'] },
+    );
     const spent = await h.app.inject({
       method: 'POST',
       url: '/oauth/token',
-      headers: { 'content-type': 'application/x-www-form-urlencoded', authorization: basic(app.client_id, clientSecret ?? '') },
+      headers: {
+        'content-type': 'application/x-www-form-urlencoded',
+        authorization: basic(app.client_id, clientSecret ?? ''),
+      },
       payload: 'grant_type=authorization_code&code=spent',
     });
     expect(spent.statusCode).toBe(400);
@@ -94,7 +120,8 @@ describe('developer docs', () => {
   it('lists the scopes of the live registry', async () => {
     const page = await h.app.inject({ method: 'GET', url: '/docs/scopes' });
     expect(page.statusCode).toBe(200);
-    for (const scope of ['PROFILE:READ', 'PHONE:READ', 'ASSETS:READ', 'SNAPSHOTS:READ']) expect(page.body).toContain(`<code>${scope}</code>`);
+    for (const scope of ['PROFILE:READ', 'PHONE:READ', 'ASSETS:READ', 'SNAPSHOTS:READ'])
+      expect(page.body).toContain(`<code>${scope}</code>`);
   });
 
   it('walks through both dialects with this deployment’s URLs', async () => {
@@ -114,12 +141,20 @@ describe('developer docs', () => {
     const doc = JSON.parse(response.body) as {
       openapi: string;
       servers: { url: string }[];
-      paths: Record<string, Record<string, { summary: string; parameters?: { name: string; in: string }[]; security?: unknown[] }>>;
+      paths: Record<
+        string,
+        Record<string, { summary: string; parameters?: { name: string; in: string }[]; security?: unknown[] }>
+      >;
       components: { securitySchemes: Record<string, { type: string }> };
     };
     expect(doc.openapi).toBe('3.1.0');
     expect(doc.servers).toEqual([{ url: ISSUER }]);
-    expect(Object.keys(doc.components.securitySchemes).sort()).toEqual(['bearer', 'clientBasic', 'oauth2', 'signedRequest']);
+    expect(Object.keys(doc.components.securitySchemes).sort()).toEqual([
+      'bearer',
+      'clientBasic',
+      'oauth2',
+      'signedRequest',
+    ]);
 
     const routes = registeredRoutes(h.app);
     expect(routes.length).toBeGreaterThan(20);
@@ -135,7 +170,9 @@ describe('developer docs', () => {
     const operations = Object.values(doc.paths).reduce((n, ops) => n + Object.keys(ops).length, 0);
     expect(operations).toBe(documented.length);
 
-    expect(doc.paths['/users/{id}']?.get?.parameters).toEqual([{ name: 'id', in: 'path', required: true, schema: { type: 'string' } }]);
+    expect(doc.paths['/users/{id}']?.get?.parameters).toEqual([
+      { name: 'id', in: 'path', required: true, schema: { type: 'string' } },
+    ]);
     expect(doc.paths['/me']?.get?.security).toEqual([{ bearer: [] }, { signedRequest: [] }]);
     // a summary a route declared in its own schema wins
     expect(doc.paths['/account/apps/revoke']?.post?.summary).toMatch(/^Revoke an app/);
@@ -151,41 +188,69 @@ describe('developer docs', () => {
       if (!found) throw new Error(`${method} ${path} is not documented`);
       return found;
     };
-    const ok = (method: string, path: string) => op(method, path).responses['200']?.content?.['application/json']?.schema;
+    const ok = (method: string, path: string) =>
+      op(method, path).responses['200']?.content?.['application/json']?.schema;
     const dataProps = (method: string, path: string) => {
-      const data = ok(method, path)?.properties?.['data'];
+      const data = ok(method, path)?.properties?.data;
       return Object.keys((data?.type === 'array' ? data.items : data)?.properties ?? {});
     };
 
     const transfer = op('post', '/transfers');
-    expect(transfer.requestBody?.content['application/json']?.schema.properties?.['amount']?.type).toBe('string');
-    expect(transfer.requestBody?.content['application/json']?.schema.required).toEqual(expect.arrayContaining(['asset_id', 'opponent_id', 'amount', 'trace_id']));
+    expect(transfer.requestBody?.content['application/json']?.schema.properties?.amount?.type).toBe('string');
+    expect(transfer.requestBody?.content['application/json']?.schema.required).toEqual(
+      expect.arrayContaining(['asset_id', 'opponent_id', 'amount', 'trace_id']),
+    );
     expect(dataProps('post', '/transfers')).toContain('snapshot_id');
-    for (const path of ['/me', '/users/{id}']) expect(dataProps('get', path)).toEqual(expect.arrayContaining(['user_id', 'identity_number', 'phone']));
+    for (const path of ['/me', '/users/{id}'])
+      expect(dataProps('get', path)).toEqual(expect.arrayContaining(['user_id', 'identity_number', 'phone']));
     expect(dataProps('get', '/assets')).toContain('balance');
     expect(dataProps('get', '/assets/{id}')).toContain('balance');
-    for (const path of ['/assets/{id}/snapshots', '/snapshots']) expect(dataProps('get', path)).toContain('closing_balance');
-    expect(op('get', '/snapshots').parameters?.filter((p) => p.in === 'query').map((p) => p.name)).toEqual(['limit', 'offset', 'order', 'asset']);
-    expect(op('get', '/authorizations').parameters).toEqual([expect.objectContaining({ name: 'app', in: 'query', required: false })]);
+    for (const path of ['/assets/{id}/snapshots', '/snapshots'])
+      expect(dataProps('get', path)).toContain('closing_balance');
+    expect(
+      op('get', '/snapshots')
+        .parameters?.filter((p) => p.in === 'query')
+        .map((p) => p.name),
+    ).toEqual(['limit', 'offset', 'order', 'asset']);
+    expect(op('get', '/authorizations').parameters).toEqual([
+      expect.objectContaining({ name: 'app', in: 'query', required: false }),
+    ]);
     expect(dataProps('get', '/authorizations')).toContain('accessed_at');
-    expect(op('post', '/oauth/cancel').requestBody?.content['application/json']?.schema.required).toEqual(['client_id']);
+    expect(op('post', '/oauth/cancel').requestBody?.content['application/json']?.schema.required).toEqual([
+      'client_id',
+    ]);
     expect(dataProps('get', '/codes/{codeId}')).toContain('code_id');
-    expect(op('post', '/oauth/authorize').requestBody?.content['application/json']?.schema.required).toEqual(['authorization_id', 'scopes']);
+    expect(op('post', '/oauth/authorize').requestBody?.content['application/json']?.schema.required).toEqual([
+      'authorization_id',
+      'scopes',
+    ]);
 
     const token = op('post', '/oauth/token');
-    expect(Object.keys(token.requestBody?.content ?? {}).sort()).toEqual(['application/json', 'application/x-www-form-urlencoded']);
+    expect(Object.keys(token.requestBody?.content ?? {}).sort()).toEqual([
+      'application/json',
+      'application/x-www-form-urlencoded',
+    ]);
     expect(token.requestBody?.content['application/json']?.schema.required).toEqual(['client_id', 'code']);
     expect(token.requestBody?.content['application/x-www-form-urlencoded']?.schema.required).toEqual(['grant_type']);
     expect(ok('post', '/oauth/token')?.anyOf).toHaveLength(2);
-    expect(op('post', '/oauth/revoke').requestBody?.content['application/x-www-form-urlencoded']?.schema.required).toEqual(['token']);
+    expect(
+      op('post', '/oauth/revoke').requestBody?.content['application/x-www-form-urlencoded']?.schema.required,
+    ).toEqual(['token']);
     expect(op('post', '/oauth/revoke').responses['200']).toEqual({ description: '200' });
     expect(ok('post', '/oauth/introspect')?.anyOf?.map((s) => Object.keys(s.properties ?? {}).length)).toEqual([1, 8]);
 
     // both error bodies are shared components, each route pointing at the one it answers with
-    const platformError = doc.components.schemas['PlatformError'];
-    expect(Object.keys(platformError?.properties?.['error']?.properties ?? {})).toEqual(['status', 'code', 'description', 'extra', 'request_id']);
-    expect(Object.keys(doc.components.schemas['OAuthError']?.properties ?? {})).toEqual(['error', 'error_description']);
-    const errorRef = (method: string, path: string) => op(method, path).responses['default']?.content?.['application/json']?.schema;
+    const platformError = doc.components.schemas.PlatformError;
+    expect(Object.keys(platformError?.properties?.error?.properties ?? {})).toEqual([
+      'status',
+      'code',
+      'description',
+      'extra',
+      'request_id',
+    ]);
+    expect(Object.keys(doc.components.schemas.OAuthError?.properties ?? {})).toEqual(['error', 'error_description']);
+    const errorRef = (method: string, path: string) =>
+      op(method, path).responses.default?.content?.['application/json']?.schema;
     expect(errorRef('get', '/me')).toEqual({ $ref: '#/components/schemas/PlatformError' });
     expect(errorRef('post', '/oauth/introspect')).toEqual({ $ref: '#/components/schemas/OAuthError' });
     expect(errorRef('post', '/oauth/token')?.oneOf).toHaveLength(2);
@@ -194,10 +259,21 @@ describe('developer docs', () => {
     const metadata = await h.app.inject({ method: 'GET', url: '/.well-known/oauth-authorization-server' });
     const metadataSchema = ok('get', '/.well-known/oauth-authorization-server');
     expect(metadataSchema && drift(metadataSchema, metadata.json())).toEqual([]);
-    const unauthorized = await h.app.inject({ method: 'GET', url: '/me', headers: { 'x-request-id': 'f4a4e1f6-0000-4000-8000-000000000002' } });
+    const unauthorized = await h.app.inject({
+      method: 'GET',
+      url: '/me',
+      headers: { 'x-request-id': 'f4a4e1f6-0000-4000-8000-000000000002' },
+    });
     expect(platformError && drift(platformError, unauthorized.json())).toEqual([]);
-    expect(drift(platformError?.properties?.['error'] ?? {}, unauthorized.json<{ error: Record<string, unknown> }>().error)).toEqual([]);
-    const badGrant = await h.app.inject({ method: 'POST', url: '/oauth/token', headers: { 'content-type': 'application/x-www-form-urlencoded' }, payload: 'grant_type=nonsense' });
-    expect(drift(doc.components.schemas['OAuthError'] ?? {}, badGrant.json())).toEqual([]);
+    expect(
+      drift(platformError?.properties?.error ?? {}, unauthorized.json<{ error: Record<string, unknown> }>().error),
+    ).toEqual([]);
+    const badGrant = await h.app.inject({
+      method: 'POST',
+      url: '/oauth/token',
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      payload: 'grant_type=nonsense',
+    });
+    expect(drift(doc.components.schemas.OAuthError ?? {}, badGrant.json())).toEqual([]);
   });
 });

@@ -36,12 +36,14 @@ export class DocumentedAnswers {
 
   /** Every documented operation, as "METHOD /path". */
   operations(): string[] {
-    return Object.entries(this.doc.paths).flatMap(([path, ops]) => Object.keys(ops).map((method) => `${method.toUpperCase()} ${path}`));
+    return Object.entries(this.doc.paths).flatMap(([path, ops]) =>
+      Object.keys(ops).map((method) => `${method.toUpperCase()} ${path}`),
+    );
   }
 
   /** The operations whose documented error body (its `default`) has a schema: these must be seen failing too. */
   withDocumentedErrors(): string[] {
-    return this.operations().filter((name) => this.operation(name).responses['default']?.content !== undefined);
+    return this.operations().filter((name) => this.operation(name).responses.default?.content !== undefined);
   }
 
   /** A schema checked with the document's components in reach of its `$ref`s. */
@@ -51,7 +53,9 @@ export class DocumentedAnswers {
       validator = this.ajv.compile({ ...schema, components: this.doc.components });
       this.validators.set(schema, validator);
     }
-    return validator(value) ? [] : (validator.errors ?? []).map((e) => `${e.instancePath || '/'} ${e.message ?? ''} ${JSON.stringify(e.params)}`);
+    return validator(value)
+      ? []
+      : (validator.errors ?? []).map((e) => `${e.instancePath || '/'} ${e.message ?? ''} ${JSON.stringify(e.params)}`);
   }
 
   /**
@@ -60,25 +64,39 @@ export class DocumentedAnswers {
    */
   check(name: string, response: LightMyRequestResponse, expected: 'success' | 'error'): LightMyRequestResponse {
     const op = this.operation(name);
-    const [method, template] = name.split(' ') as [string, string];
+    const [, template] = name.split(' ') as [string, string];
     const url = new URL(response.raw.req.url ?? '', 'http://x').pathname;
     const pattern = new RegExp(`^${template.replace(/\{[^}]+\}/g, '[^/]+')}$`);
-    expect(`${response.raw.req.method} ${pattern.test(url) ? template : url}`, `${name} exercised with another route`).toBe(name);
+    expect(
+      `${response.raw.req.method} ${pattern.test(url) ? template : url}`,
+      `${name} exercised with another route`,
+    ).toBe(name);
 
     const json = /^application\/json/.test(String(response.headers['content-type'] ?? ''));
-    const failed = response.statusCode >= 400 || (json && response.statusCode === 202 && typeof response.json<{ error?: unknown }>().error === 'object');
-    expect(failed ? 'error' : 'success', `${name} answered ${response.statusCode}: ${response.body.slice(0, 300)}`).toBe(expected);
+    const failed =
+      response.statusCode >= 400 ||
+      (json && response.statusCode === 202 && typeof response.json<{ error?: unknown }>().error === 'object');
+    expect(
+      failed ? 'error' : 'success',
+      `${name} answered ${response.statusCode}: ${response.body.slice(0, 300)}`,
+    ).toBe(expected);
 
-    const documented = op.responses[String(response.statusCode)] ?? op.responses['default'];
+    const documented = op.responses[String(response.statusCode)] ?? op.responses.default;
     const declared = Object.keys(op.responses).filter((status) => status !== 'default');
     // a route that documents its success statuses must answer one of them
-    if (!failed && declared.length > 0) expect(declared, `${name} answered an undocumented ${response.statusCode}`).toContain(String(response.statusCode));
+    if (!failed && declared.length > 0)
+      expect(declared, `${name} answered an undocumented ${response.statusCode}`).toContain(
+        String(response.statusCode),
+      );
     const schema = documented?.content?.['application/json']?.schema;
     // a route that answers API clients in JSON may show browsers a page instead (GET /codes/:id)
     const page = /^text\/html/.test(String(response.headers['content-type'] ?? ''));
     if (schema && !page) {
       expect(json, `${name} ${response.statusCode} is documented as JSON`).toBe(true);
-      expect(this.validate(schema, response.json()), `${name} ${response.statusCode} differs from its documented answer`).toEqual([]);
+      expect(
+        this.validate(schema, response.json()),
+        `${name} ${response.statusCode} differs from its documented answer`,
+      ).toEqual([]);
     } else if (!schema && documented && declared.includes(String(response.statusCode))) {
       // documented without a body (RFC 7009's 200)
       expect(response.body, `${name} ${response.statusCode} is documented empty`).toBe('');

@@ -10,7 +10,10 @@ describe('the home page', () => {
 
   beforeAll(async () => {
     rig = await startBrowserRig();
-    await createUser({ db: rig.database.storage.db, clock: systemClock }, { username: 'homer', password: 'correct horse battery' });
+    await createUser(
+      { db: rig.database.storage.db, clock: systemClock },
+      { username: 'homer', password: 'correct horse battery' },
+    );
   });
   afterAll(async () => rig?.close());
 
@@ -19,7 +22,11 @@ describe('the home page', () => {
     expect(json.statusCode).toBe(404);
     expect(json.headers['content-type']).toMatch(/^application\/json/);
     expect(json.json()).toMatchObject({ error: { code: 404 } });
-    const mixin = await rig.app.inject({ method: 'GET', url: '/', headers: { 'x-request-id': '0f0c3a5e-6a3f-4a4e-9d3e-1c2b3a4d5e6f' } });
+    const mixin = await rig.app.inject({
+      method: 'GET',
+      url: '/',
+      headers: { 'x-request-id': '0f0c3a5e-6a3f-4a4e-9d3e-1c2b3a4d5e6f' },
+    });
     expect(mixin.statusCode).toBe(202);
     expect(mixin.json()).toMatchObject({ error: { status: 202, code: 404 } });
     expect(mixin.headers['x-request-id']).toBe('0f0c3a5e-6a3f-4a4e-9d3e-1c2b3a4d5e6f');
@@ -44,7 +51,10 @@ describe('the home page', () => {
     ];
     for (const [label, url, field] of destinations) {
       await page.goto(rig.issuer);
-      const [response] = await Promise.all([page.waitForNavigation(), page.getByRole('link', { name: label, exact: true }).click()]);
+      const [response] = await Promise.all([
+        page.waitForNavigation(),
+        page.getByRole('link', { name: label, exact: true }).click(),
+      ]);
       expect(response?.status(), label).toBe(200);
       expect(page.url(), label).toMatch(url);
       if (field) await expect(page.getByLabel(field, { exact: true }).count(), label).resolves.toBe(1);
@@ -61,7 +71,10 @@ describe('the home page', () => {
       ['Account', '/account'],
     ] as const) {
       await page.goto(rig.issuer);
-      const [response] = await Promise.all([page.waitForNavigation(), page.getByRole('link', { name: label, exact: true }).click()]);
+      const [response] = await Promise.all([
+        page.waitForNavigation(),
+        page.getByRole('link', { name: label, exact: true }).click(),
+      ]);
       expect(response?.status(), label).toBe(200);
       expect(new URL(page.url()).pathname, label).toBe(path);
     }

@@ -20,7 +20,9 @@ export class HttpBrowser {
   }
 
   async get(pathOrUrl: string, headers: Record<string, string> = {}): Promise<Response> {
-    return this.remember(await fetch(this.url(pathOrUrl), { headers: { cookie: this.cookie, ...headers }, redirect: 'manual' }));
+    return this.remember(
+      await fetch(this.url(pathOrUrl), { headers: { cookie: this.cookie, ...headers }, redirect: 'manual' }),
+    );
   }
 
   async post(pathOrUrl: string, fields: [string, string][] | Record<string, string>): Promise<Response> {
@@ -43,7 +45,10 @@ export class HttpBrowser {
 }
 
 /** Opens an authorize page while signed out and reads the pending device request it shows. */
-export async function openPendingRequest(browser: HttpBrowser, query: string): Promise<{ codeId: string; authorizationId: string; page: string }> {
+export async function openPendingRequest(
+  browser: HttpBrowser,
+  query: string,
+): Promise<{ codeId: string; authorizationId: string; page: string }> {
   const response = await browser.get(`/oauth/authorize?${query}`);
   const page = await response.text();
   const codeId = /\/codes\/([0-9a-f-]{36})/.exec(page)?.[1];
@@ -58,8 +63,13 @@ export interface Decision {
 }
 
 /** Opens the waiting page's event stream; `decision` resolves with its one `decision` event. */
-export async function openDecisionStream(browser: HttpBrowser, authorizationId: string): Promise<{ decision: Promise<Decision> }> {
-  const response = await fetch(`${browser.base}/oauth/device/${authorizationId}/events`, { headers: { cookie: browser.cookie } });
+export async function openDecisionStream(
+  browser: HttpBrowser,
+  authorizationId: string,
+): Promise<{ decision: Promise<Decision> }> {
+  const response = await fetch(`${browser.base}/oauth/device/${authorizationId}/events`, {
+    headers: { cookie: browser.cookie },
+  });
   const decision = response.text().then((text) => {
     const data = /event: decision\ndata: (.*)\n/.exec(text)?.[1];
     if (!data) throw new Error(`no decision event in: ${text}`);

@@ -44,7 +44,10 @@ function exited(child: ChildProcess): boolean {
 
 /** One `signet start` process with `env` added to this one's; resolves once it listens. */
 export async function startInstance(name: string, env: Record<string, string>): Promise<RunningInstance> {
-  const child = spawn(process.execPath, [bin, 'start'], { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, [bin, 'start'], {
+    env: { ...process.env, ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
   let output = '';
   const collect = (chunk: Buffer) => {
     output += chunk.toString();
@@ -67,7 +70,10 @@ export async function startInstance(name: string, env: Record<string, string>): 
 
   try {
     const url = await new Promise<string>((resolve, reject) => {
-      const timer = setTimeout(() => reject(new Error(`instance ${name} did not start in time:\n${output}`)), START_LIMIT_MS);
+      const timer = setTimeout(
+        () => reject(new Error(`instance ${name} did not start in time:\n${output}`)),
+        START_LIMIT_MS,
+      );
       const finish = (error?: Error, value?: string) => {
         clearTimeout(timer);
         child.stderr?.off('data', look);
@@ -79,7 +85,8 @@ export async function startInstance(name: string, env: Record<string, string>): 
         const match = /listening on (http:\/\/\S+)/.exec(output);
         if (match?.[1]) finish(undefined, match[1].replace(/\/$/, ''));
       };
-      const early = (code: number | null) => finish(new Error(`instance ${name} exited (${code}) before listening:\n${output}`));
+      const early = (code: number | null) =>
+        finish(new Error(`instance ${name} exited (${code}) before listening:\n${output}`));
       child.stderr?.on('data', look);
       child.once('exit', early);
     });

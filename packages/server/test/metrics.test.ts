@@ -30,7 +30,9 @@ describe('GET /metrics', () => {
     expect(response.body).toContain('# TYPE signet_http_requests_total counter');
     expect(response.body).toContain('# TYPE signet_http_request_duration_seconds histogram');
     expect(sample(response.body, 'process_cpu_user_seconds_total')).toBeGreaterThan(0);
-    expect(sample(response.body, 'process_cpu_seconds_total')).toBeGreaterThanOrEqual(sample(response.body, 'process_cpu_user_seconds_total') ?? Infinity);
+    expect(sample(response.body, 'process_cpu_seconds_total')).toBeGreaterThanOrEqual(
+      sample(response.body, 'process_cpu_user_seconds_total') ?? Infinity,
+    );
     expect(sample(response.body, 'process_resident_memory_bytes')).toBeGreaterThan(1 << 20);
     expect(sample(response.body, 'nodejs_heap_size_used_bytes')).toBeGreaterThan(0);
     expect(sample(response.body, 'nodejs_eventloop_lag_seconds')).toBeGreaterThanOrEqual(0);
@@ -47,12 +49,17 @@ describe('GET /metrics', () => {
     }
     const after = await scrape();
     expect(requests(after, 'GET', '/healthz', 200) - requests(before, 'GET', '/healthz', 200)).toBe(3);
-    const byId = ['200', '403', '404'].map((status) => requests(after, 'GET', '/users/:id', Number(status))).reduce((a, b) => a + b, 0);
+    const byId = ['200', '403', '404']
+      .map((status) => requests(after, 'GET', '/users/:id', Number(status)))
+      .reduce((a, b) => a + b, 0);
     expect(byId).toBe(2);
     expect(after).not.toContain(f.reader.user_id);
-    const timed = (text: string) => sample(text, 'signet_http_request_duration_seconds_count', { method: 'GET', route: '/healthz' }) ?? 0;
+    const timed = (text: string) =>
+      sample(text, 'signet_http_request_duration_seconds_count', { method: 'GET', route: '/healthz' }) ?? 0;
     expect(timed(after) - timed(before)).toBe(3);
-    expect(sample(after, 'signet_http_request_duration_seconds_bucket', { method: 'GET', route: '/healthz', le: '+Inf' })).toBe(timed(after));
+    expect(
+      sample(after, 'signet_http_request_duration_seconds_bucket', { method: 'GET', route: '/healthz', le: '+Inf' }),
+    ).toBe(timed(after));
   });
 
   it('puts every unmatched path under one label', async () => {
@@ -66,12 +73,18 @@ describe('GET /metrics', () => {
   });
 
   it('counts tokens issued by grant type', async () => {
-    const issued = (text: string, grant: string) => sample(text, 'signet_tokens_issued_total', { grant_type: grant }) ?? 0;
+    const issued = (text: string, grant: string) =>
+      sample(text, 'signet_tokens_issued_total', { grant_type: grant }) ?? 0;
     const before = await scrape();
     await f.clientCredentialsToken(f.confidential);
     await f.bearerToken(f.confidential, ['PROFILE:READ']);
     await f.oauthKeystore(f.confidential, ['PROFILE:READ']);
-    const refused = await postForm(f.app, '/oauth/token', { grant_type: 'client_credentials' }, { clientId: f.confidential.clientId, secret: 'wrong' });
+    const refused = await postForm(
+      f.app,
+      '/oauth/token',
+      { grant_type: 'client_credentials' },
+      { clientId: f.confidential.clientId, secret: 'wrong' },
+    );
     expect(refused.statusCode).toBe(401);
     const after = await scrape();
     expect(issued(after, 'client_credentials') - issued(before, 'client_credentials')).toBe(1);
@@ -80,11 +93,13 @@ describe('GET /metrics', () => {
   });
 
   it('counts refused tokens by the reason the verifier gave', async () => {
-    const refusals = (text: string, reason: string) => sample(text, 'signet_token_verification_failures_total', { reason }) ?? 0;
+    const refusals = (text: string, reason: string) =>
+      sample(text, 'signet_token_verification_failures_total', { reason }) ?? 0;
     const before = await scrape();
     const now = Math.floor(f.clock.now() / 1000);
     const token = signJws(EDDSA, sessionClaims(f.session, 'GET', '/me', '', now), f.session.session_private_key);
-    const me = (authorization?: string) => f.app.inject({ method: 'GET', url: '/me', headers: authorization ? { authorization } : {} });
+    const me = (authorization?: string) =>
+      f.app.inject({ method: 'GET', url: '/me', headers: authorization ? { authorization } : {} });
     expect((await me(`Bearer ${token}`)).statusCode).toBe(200);
     expect((await me(`Bearer ${token}`)).statusCode).toBe(401);
     expect((await me()).statusCode).toBe(401);
@@ -102,11 +117,17 @@ describe('GET /metrics', () => {
     const response = await postForm(
       f.app,
       '/oauth/token',
-      { grant_type: 'urn:ietf:params:oauth:grant-type:token-exchange', subject_token: 'not-a-jws', subject_token_type: 'urn:ietf:params:oauth:token-type:jwt' },
+      {
+        grant_type: 'urn:ietf:params:oauth:grant-type:token-exchange',
+        subject_token: 'not-a-jws',
+        subject_token_type: 'urn:ietf:params:oauth:token-type:jwt',
+      },
       f.confidential,
     );
     expect(response.json()).toMatchObject({ error: 'invalid_grant' });
-    expect(sample(await scrape(), 'signet_token_verification_failures_total', { reason: 'malformed' })).toBe(before + 1);
+    expect(sample(await scrape(), 'signet_token_verification_failures_total', { reason: 'malformed' })).toBe(
+      before + 1,
+    );
   });
 
   it('keeps each app’s counts to itself', async () => {
@@ -148,7 +169,8 @@ describe('GET /metrics, configured', () => {
         error: {
           status: 202,
           code: 403,
-          description: 'Forbidden: /metrics is closed. Set METRICS_TOKEN and scrape with Authorization: Bearer <token>, or set METRICS=open to serve it to anyone.',
+          description:
+            'Forbidden: /metrics is closed. Set METRICS_TOKEN and scrape with Authorization: Bearer <token>, or set METRICS=open to serve it to anyone.',
         },
       });
       expect(refused.body).not.toContain('signet_http_requests_total');
@@ -164,7 +186,8 @@ describe('GET /metrics, configured', () => {
 
   it('asks for METRICS_TOKEN as a bearer token when one is set', async () => {
     const f = await start({ METRICS_TOKEN: SCRAPE_TOKEN });
-    const get = (authorization?: string) => f.app.inject({ method: 'GET', url: '/metrics', headers: authorization ? { authorization } : {} });
+    const get = (authorization?: string) =>
+      f.app.inject({ method: 'GET', url: '/metrics', headers: authorization ? { authorization } : {} });
     const missing = await get();
     expect(missing.statusCode).toBe(401);
     expect(missing.headers['www-authenticate']).toMatch(/^Bearer /);

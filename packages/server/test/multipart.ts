@@ -16,7 +16,11 @@ export function multipartBody(fields: Record<string, string>, file?: FilePart): 
     chunks.push(Buffer.from(`--${boundary}\r\nContent-Disposition: form-data; name="${name}"\r\n\r\n${value}\r\n`));
   }
   if (file) {
-    chunks.push(Buffer.from(`--${boundary}\r\nContent-Disposition: form-data; name="${file.name}"; filename="${file.filename}"\r\nContent-Type: ${file.type}\r\n\r\n`));
+    chunks.push(
+      Buffer.from(
+        `--${boundary}\r\nContent-Disposition: form-data; name="${file.name}"; filename="${file.filename}"\r\nContent-Type: ${file.type}\r\n\r\n`,
+      ),
+    );
     chunks.push(file.bytes, Buffer.from('\r\n'));
   }
   chunks.push(Buffer.from(`--${boundary}--\r\n`));
@@ -24,9 +28,21 @@ export function multipartBody(fields: Record<string, string>, file?: FilePart): 
 }
 
 /** Posts a multipart form with the browser's cookies (the dashboard's app forms). */
-export function postMultipart(app: FastifyInstance, browser: TestBrowser, url: string, fields: Record<string, string>, file?: FilePart): Promise<LightMyRequestResponse> {
+export function postMultipart(
+  app: FastifyInstance,
+  browser: TestBrowser,
+  url: string,
+  fields: Record<string, string>,
+  file?: FilePart,
+): Promise<LightMyRequestResponse> {
   const { body, contentType } = multipartBody(fields, file);
-  return app.inject({ method: 'POST', url, remoteAddress: browser.address, headers: { cookie: browser.cookieHeader, 'content-type': contentType }, payload: body });
+  return app.inject({
+    method: 'POST',
+    url,
+    remoteAddress: browser.address,
+    headers: { cookie: browser.cookieHeader, 'content-type': contentType },
+    payload: body,
+  });
 }
 
 /** The smallest valid PNG: a 1x1 transparent pixel. */

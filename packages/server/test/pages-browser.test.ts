@@ -21,7 +21,10 @@ describe('sign-in and consent in a real browser, with oauth4webapi as the app', 
 
   it('runs code + PKCE through the real pages: discovery, sign-in by label, fewer scopes, iss/state checks, token call', async () => {
     const issuerUrl = new URL(rig.issuer);
-    const as = await oauth.processDiscoveryResponse(issuerUrl, await oauth.discoveryRequest(issuerUrl, { algorithm: 'oauth2', ...insecure }));
+    const as = await oauth.processDiscoveryResponse(
+      issuerUrl,
+      await oauth.discoveryRequest(issuerUrl, { algorithm: 'oauth2', ...insecure }),
+    );
     const client: oauth.Client = { client_id: clientId };
     const verifier = oauth.generateRandomCodeVerifier();
     const state = oauth.generateRandomState();
@@ -66,13 +69,25 @@ describe('sign-in and consent in a real browser, with oauth4webapi as the app', 
     expect(await page.textContent('p')).toBe('Back at the app.');
     const landed = new URL(page.url());
     const code = landed.searchParams.get('code') ?? '';
-    const row = await rig.database.storage.db.selectFrom('authorization_codes').selectAll().where('code_hash', '=', sha256Hex(code)).executeTakeFirstOrThrow();
+    const row = await rig.database.storage.db
+      .selectFrom('authorization_codes')
+      .selectAll()
+      .where('code_hash', '=', sha256Hex(code))
+      .executeTakeFirstOrThrow();
     expect(row.scopes).toBe('PROFILE:READ ASSETS:READ');
     expect(row.redirect_uri_sent).toBe(rig.callbackUri);
 
     // the app's side, by the standard client: iss and state checked, then the code exchanged
     const params = oauth.validateAuthResponse(as, client, landed, state);
-    const response = await oauth.authorizationCodeGrantRequest(as, client, oauth.ClientSecretBasic(clientSecret), params, rig.callbackUri, verifier, insecure);
+    const response = await oauth.authorizationCodeGrantRequest(
+      as,
+      client,
+      oauth.ClientSecretBasic(clientSecret),
+      params,
+      rig.callbackUri,
+      verifier,
+      insecure,
+    );
     const tokens = await oauth.processAuthorizationCodeResponse(as, client, response);
     expect(tokens.token_type).toBe('bearer');
     expect(tokens.scope).toBe('PROFILE:READ ASSETS:READ');
@@ -83,7 +98,12 @@ describe('sign-in and consent in a real browser, with oauth4webapi as the app', 
   });
 
   it('approves from a second device: the waiting page moves on by itself', async () => {
-    const query = new URLSearchParams({ client_id: clientId, redirect_uri: rig.callbackUri, scope: 'PROFILE:READ PHONE:READ', state: 'tv-state' });
+    const query = new URLSearchParams({
+      client_id: clientId,
+      redirect_uri: rig.callbackUri,
+      scope: 'PROFILE:READ PHONE:READ',
+      state: 'tv-state',
+    });
     const tv = await rig.browser.newContext();
     const { page: tvPage, violations } = await watchedPage(tv);
     await tvPage.goto(`${rig.issuer}/oauth/authorize?${query.toString()}`);
@@ -106,7 +126,9 @@ describe('sign-in and consent in a real browser, with oauth4webapi as the app', 
     expect(intro).toContain(`The browser that showed the QR code will then go on to ${new URL(rig.callbackUri).host}`);
     expect(intro).not.toContain('You will be sent back');
     // whose request it is: the TV's browser and address, and the code the TV shows
-    expect(await phonePage.locator('.requester').textContent()).toMatch(/Requested from Chrome on Linux at 127\.0\.0\.1, .+ ago\./);
+    expect(await phonePage.locator('.requester').textContent()).toMatch(
+      /Requested from Chrome on Linux at 127\.0\.0\.1, .+ ago\./,
+    );
     expect(await phonePage.locator('.match-code .code').textContent()).toBe(tvCode);
     await phonePage.getByLabel('PHONE:READ').uncheck();
     await phonePage.screenshot({ path: new URL('device-consent-phone.png', SCREENSHOTS).pathname, fullPage: true });

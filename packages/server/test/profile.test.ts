@@ -9,13 +9,19 @@ import { TestClock } from './clock.js';
 describe('GET /me and GET /users/:id with the Mixin SDK', () => {
   let f: ResourceFixture;
   let url: string;
-  const sdk = (keystore: Keystore | OAuthKeystore) => MixinApi({ keystore: { ...keystore }, requestConfig: { baseURL: url, retry: 0 } });
+  const sdk = (keystore: Keystore | OAuthKeystore) =>
+    MixinApi({ keystore: { ...keystore }, requestConfig: { baseURL: url, retry: 0 } });
 
   /** The key pair the SDK itself makes, bound through the platform token form. */
   async function sdkOAuthKeystore(scopes: string[]): Promise<OAuthKeystore> {
     const { code } = await f.code(f.confidential, { scopes, userId: f.reader.user_id });
     const { publicKey, seed } = getED25519KeyPair();
-    const response = await postJson(f.app, { client_id: f.confidential.clientId, code, client_secret: f.confidential.secret, ed25519: publicKey.toString('base64url') });
+    const response = await postJson(f.app, {
+      client_id: f.confidential.clientId,
+      code,
+      client_secret: f.confidential.secret,
+      ed25519: publicKey.toString('base64url'),
+    });
     const data = (response.json() as { data: { authorization_id: string; scope: string; ed25519: string } }).data;
     return {
       app_id: f.confidential.clientId,
@@ -55,7 +61,11 @@ describe('GET /me and GET /users/:id with the Mixin SDK', () => {
   it('gives an OAuth keystore the phone only with PHONE:READ', async () => {
     const without = await sdkOAuthKeystore(['PROFILE:READ']);
     expect(without.scope).toBe('PROFILE:READ');
-    expect(await sdk(without).user.profile()).toMatchObject({ user_id: f.reader.user_id, relationship: 'ME', phone: '' });
+    expect(await sdk(without).user.profile()).toMatchObject({
+      user_id: f.reader.user_id,
+      relationship: 'ME',
+      phone: '',
+    });
 
     const withPhone = await sdkOAuthKeystore(['PROFILE:READ', 'PHONE:READ']);
     expect(await sdk(withPhone).user.profile()).toMatchObject({ user_id: f.reader.user_id, phone: PHONE });
@@ -70,7 +80,13 @@ describe('GET /me and GET /users/:id with the Mixin SDK', () => {
     const oauth = await sdkOAuthKeystore(['PROFILE:READ', 'PHONE:READ']);
     for (const client of [sdk(f.session), sdk(oauth)]) {
       const byId = await client.user.fetch(f.reader.user_id);
-      expect(byId).toMatchObject({ type: 'user', user_id: f.reader.user_id, identity_number: f.reader.identity_number, full_name: 'Rea Der', phone: '' });
+      expect(byId).toMatchObject({
+        type: 'user',
+        user_id: f.reader.user_id,
+        identity_number: f.reader.identity_number,
+        full_name: 'Rea Der',
+        phone: '',
+      });
       expect(await client.user.fetch(f.reader.identity_number)).toEqual(byId);
     }
     const stranger = await sdk(f.session).user.fetch(f.user.user_id);
@@ -80,11 +96,18 @@ describe('GET /me and GET /users/:id with the Mixin SDK', () => {
 
   it('shows an app’s bot user with its app_id', async () => {
     const bot = await sdk(f.session).user.fetch(f.confidential.clientId);
-    expect(bot).toMatchObject({ user_id: f.confidential.clientId, app_id: f.confidential.clientId, full_name: 'Confidential', relationship: 'STRANGER' });
+    expect(bot).toMatchObject({
+      user_id: f.confidential.clientId,
+      app_id: f.confidential.clientId,
+      full_name: 'Confidential',
+      relationship: 'STRANGER',
+    });
   });
 
   it('answers 404 for nobody', async () => {
-    await expect(sdk(f.session).user.fetch('00000000-0000-4000-8000-000000000000')).rejects.toMatchObject({ code: 404 });
+    await expect(sdk(f.session).user.fetch('00000000-0000-4000-8000-000000000000')).rejects.toMatchObject({
+      code: 404,
+    });
     await expect(sdk(f.session).user.fetch('999999999')).rejects.toMatchObject({ code: 404 });
     await expect(sdk(f.session).user.fetch('not-a-user')).rejects.toMatchObject({ code: 404 });
   });

@@ -27,18 +27,38 @@ describe('resource authentication on /me, /users/:id and FULL routes', () => {
   let profileGrant: OAuthKeystore;
   const now = () => Math.floor(f.clock.now() / 1000);
 
-  const session = (claims: Record<string, unknown> = {}, target = '/me', method = 'GET', body = '', seed = f.session.session_private_key): Signed => {
+  const session = (
+    claims: Record<string, unknown> = {},
+    target = '/me',
+    method = 'GET',
+    body = '',
+    seed = f.session.session_private_key,
+  ): Signed => {
     const all = { ...sessionClaims(f.session, method, target, body, now()), ...claims };
     return { token: signJws(EDDSA, all, seed), jti: String(all.jti) };
   };
   const oauth = (keystore: OAuthKeystore, claims: Record<string, unknown> = {}, target = '/me'): Signed => {
     const jti = randomUUID();
-    const all = { iss: keystore.app_id, aid: keystore.authorization_id, iat: now(), exp: now() + 3600, jti, sig: sigFor('GET', target), scp: keystore.scope, ...claims };
+    const all = {
+      iss: keystore.app_id,
+      aid: keystore.authorization_id,
+      iat: now(),
+      exp: now() + 3600,
+      jti,
+      sig: sigFor('GET', target),
+      scp: keystore.scope,
+      ...claims,
+    };
     return { token: signJws(EDDSA, all, keystore.session_private_key), jti: String(all.jti) };
   };
 
   /** A GET carrying the token; in the Mixin convention X-Request-Id is the jti unless told otherwise. */
-  function get(url: string, signed: Signed | string | undefined, mixin: boolean, requestId?: string): Promise<LightMyRequestResponse> {
+  function get(
+    url: string,
+    signed: Signed | string | undefined,
+    mixin: boolean,
+    requestId?: string,
+  ): Promise<LightMyRequestResponse> {
     const headers: Record<string, string> = {};
     if (signed !== undefined) headers.authorization = `Bearer ${typeof signed === 'string' ? signed : signed.token}`;
     if (mixin) headers['x-request-id'] = requestId ?? (typeof signed === 'object' ? signed.jti : randomUUID());
@@ -71,7 +91,7 @@ describe('resource authentication on /me, /users/:id and FULL routes', () => {
 
     it('refuses no token at all', async () => {
       await refused('/me', undefined);
-      await refused('/users/' + f.user.user_id, undefined);
+      await refused(`/users/${f.user.user_id}`, undefined);
     });
 
     it('refuses a replayed jti', async () => {
@@ -91,7 +111,10 @@ describe('resource authentication on /me, /users/:id and FULL routes', () => {
 
     it.each([['none'], ['HS256'], ['RS256']])('refuses alg %s, even over a good ed25519 signature', async (alg) => {
       const claims = sessionClaims(f.session, 'GET', '/me', '', now());
-      await refused('/me', { token: signJws({ alg, typ: 'JWT' }, claims, f.session.session_private_key), jti: claims.jti });
+      await refused('/me', {
+        token: signJws({ alg, typ: 'JWT' }, claims, f.session.session_private_key),
+        jti: claims.jti,
+      });
     });
 
     it('refuses a token signed with another key', async () => {
@@ -108,7 +131,7 @@ describe('resource authentication on /me, /users/:id and FULL routes', () => {
 
     it('refuses a token minted for a service (aud) at /me and /users/:id', async () => {
       await refused('/me', session({ aud: f.confidential.clientId }));
-      await refused('/users/' + f.user.user_id, session({ aud: f.confidential.clientId }, '/users/' + f.user.user_id));
+      await refused(`/users/${f.user.user_id}`, session({ aud: f.confidential.clientId }, `/users/${f.user.user_id}`));
     });
 
     it('refuses an app’s token on a FULL route with 403 insufficient_scope', async () => {
@@ -145,9 +168,22 @@ describe('resource authentication on /me, /users/:id and FULL routes', () => {
   });
 
   it('takes a standard bearer token on /me with the same scope rules', async () => {
-    expect(data(await get('/me', await f.bearerToken(f.confidential, ['PROFILE:READ', 'PHONE:READ']), false))).toMatchObject({ user_id: f.reader.user_id, phone: PHONE });
-    expect(data(await get('/me', await f.bearerToken(f.confidential, ['PROFILE:READ']), true))).toMatchObject({ user_id: f.reader.user_id, phone: '' });
-    expect(data(await get(`/users/${f.reader.identity_number}`, await f.bearerToken(f.confidential, ['PROFILE:READ', 'PHONE:READ']), false))).toMatchObject({
+    expect(
+      data(await get('/me', await f.bearerToken(f.confidential, ['PROFILE:READ', 'PHONE:READ']), false)),
+    ).toMatchObject({ user_id: f.reader.user_id, phone: PHONE });
+    expect(data(await get('/me', await f.bearerToken(f.confidential, ['PROFILE:READ']), true))).toMatchObject({
+      user_id: f.reader.user_id,
+      phone: '',
+    });
+    expect(
+      data(
+        await get(
+          `/users/${f.reader.identity_number}`,
+          await f.bearerToken(f.confidential, ['PROFILE:READ', 'PHONE:READ']),
+          false,
+        ),
+      ),
+    ).toMatchObject({
       user_id: f.reader.user_id,
       phone: '',
     });
@@ -155,11 +191,19 @@ describe('resource authentication on /me, /users/:id and FULL routes', () => {
 
   it('gives a client-credentials token the app’s bot user', async () => {
     const me = data(await get('/me', await f.clientCredentialsToken(f.confidential), false));
-    expect(me).toMatchObject({ user_id: f.confidential.clientId, app_id: f.confidential.clientId, full_name: 'Confidential', relationship: 'ME', phone: '' });
+    expect(me).toMatchObject({
+      user_id: f.confidential.clientId,
+      app_id: f.confidential.clientId,
+      full_name: 'Confidential',
+      relationship: 'ME',
+      phone: '',
+    });
   });
 
   it('never shows the phone on a public profile, not even to its owner’s session', async () => {
-    expect(data(await get(`/users/${f.reader.user_id}`, session({}, `/users/${f.reader.user_id}`), true))).toMatchObject({ relationship: 'ME', phone: '' });
+    expect(
+      data(await get(`/users/${f.reader.user_id}`, session({}, `/users/${f.reader.user_id}`), true)),
+    ).toMatchObject({ relationship: 'ME', phone: '' });
   });
 
   it('answers 404 in both conventions for an unknown user', async () => {

@@ -33,7 +33,12 @@ export interface ResourceFixture extends TokenFixture {
 
 export async function resourceFixture(clock?: TestClock, env: Record<string, string> = {}): Promise<ResourceFixture> {
   const f = await tokenFixture(env, clock);
-  const reader = await createUser(f.deps, { username: `reader${randomBytes(3).toString('hex')}`, password: 'correct horse battery', fullName: 'Rea Der', phone: PHONE });
+  const reader = await createUser(f.deps, {
+    username: `reader${randomBytes(3).toString('hex')}`,
+    password: 'correct horse battery',
+    fullName: 'Rea Der',
+    phone: PHONE,
+  });
   const server = await serverKeyPair(f.database.storage);
   const session = await createKeystore(f.deps, reader.user_id, server.publicKey);
   return Object.assign(f, {
@@ -42,7 +47,12 @@ export async function resourceFixture(clock?: TestClock, env: Record<string, str
     async oauthKeystore(client: TestApp, scopes: string[]): Promise<OAuthKeystore> {
       const { code } = await f.code(client, { scopes, userId: reader.user_id });
       const seed = randomBytes(32);
-      const response = await postJson(f.app, { client_id: client.clientId, code, client_secret: client.secret, ed25519: ed25519PublicKeyFromSeed(seed).toString('base64url') });
+      const response = await postJson(f.app, {
+        client_id: client.clientId,
+        code,
+        client_secret: client.secret,
+        ed25519: ed25519PublicKeyFromSeed(seed).toString('base64url'),
+      });
       expect(response.statusCode).toBe(200);
       const data = (response.json() as { data: { authorization_id: string; scope: string; ed25519: string } }).data;
       return {

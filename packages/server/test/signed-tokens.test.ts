@@ -9,7 +9,12 @@ import { CACHE_TTL_MS } from '../src/storage/hot-reads.js';
 import type { Db } from '../src/storage/tables.js';
 import { revokeAuthorization } from '../src/tokens/service.js';
 import type { TokenFailure } from '../src/errors/oauth.js';
-import { type SignedPrincipal, type SignedRequestParts, type SignedTokenDeps, verifySignedToken } from '../src/tokens/signed.js';
+import {
+  type SignedPrincipal,
+  type SignedRequestParts,
+  type SignedTokenDeps,
+  verifySignedToken,
+} from '../src/tokens/signed.js';
 import { type TestDatabase, openTestDatabase } from './backends.js';
 import { TestClock, sleep } from './clock.js';
 import { jsonSegment, sessionClaims, sigFor, signJws, signJwsInput } from './signing.js';
@@ -24,7 +29,12 @@ describe('request-signed tokens', () => {
   let other: Keystore;
   const clock = new TestClock(Date.now());
   const now = () => Math.floor(clock.now() / 1000);
-  const get = (target = '/me', requestId?: string): SignedRequestParts => ({ method: 'GET', target, body: '', requestId });
+  const get = (target = '/me', requestId?: string): SignedRequestParts => ({
+    method: 'GET',
+    target,
+    body: '',
+    requestId,
+  });
 
   beforeAll(async () => {
     database = await openTestDatabase();
@@ -43,7 +53,11 @@ describe('request-signed tokens', () => {
   }
 
   /** The principal of a token that must be accepted. */
-  async function accepted(token: string, request: SignedRequestParts, options?: { audience?: string }): Promise<SignedPrincipal> {
+  async function accepted(
+    token: string,
+    request: SignedRequestParts,
+    options?: { audience?: string },
+  ): Promise<SignedPrincipal> {
     const verdict = await verifySignedToken(deps, token, request, options);
     if (!verdict.ok) throw new Error(`refused (${verdict.reason}): ${verdict.detail}`);
     return verdict.principal;
@@ -53,7 +67,12 @@ describe('request-signed tokens', () => {
     const requestId = randomUUID();
     const token = signAccessToken('GET', '/me', '', requestId, keystore);
     const principal = await accepted(token, get('/me', requestId));
-    expect(principal).toMatchObject({ kind: 'session', userId: keystore.user_id, sessionId: keystore.session_id, full: true });
+    expect(principal).toMatchObject({
+      kind: 'session',
+      userId: keystore.user_id,
+      sessionId: keystore.session_id,
+      full: true,
+    });
     expect(await refusal(token, get('/me', requestId))).toBe('replay');
   });
 
@@ -72,7 +91,11 @@ describe('request-signed tokens', () => {
   });
 
   it('accepts the path alone as the signed target (a Go client signs that)', async () => {
-    const token = signJws(EDDSA, { ...sessionClaims(keystore, 'GET', '/snapshots', '', now()) }, keystore.session_private_key);
+    const token = signJws(
+      EDDSA,
+      { ...sessionClaims(keystore, 'GET', '/snapshots', '', now()) },
+      keystore.session_private_key,
+    );
     expect(await refusal(token, get('/snapshots?limit=10'))).toBe('accepted');
   });
 
@@ -93,17 +116,29 @@ describe('request-signed tokens', () => {
   });
 
   it.each([['none'], ['HS256'], ['RS256'], ['ES256'], [undefined]])('refuses alg %s', async (alg) => {
-    const token = signJws({ alg, typ: 'JWT' }, sessionClaims(keystore, 'GET', '/me', '', now()), keystore.session_private_key);
+    const token = signJws(
+      { alg, typ: 'JWT' },
+      sessionClaims(keystore, 'GET', '/me', '', now()),
+      keystore.session_private_key,
+    );
     expect(await refusal(token, get())).toBe('alg');
   });
 
   it('refuses an unsigned token (alg none with an empty signature)', async () => {
-    const token = signJws({ alg: 'none' }, sessionClaims(keystore, 'GET', '/me', '', now()), keystore.session_private_key);
+    const token = signJws(
+      { alg: 'none' },
+      sessionClaims(keystore, 'GET', '/me', '', now()),
+      keystore.session_private_key,
+    );
     expect(await refusal(`${token.split('.').slice(0, 2).join('.')}.`, get())).not.toBe('accepted');
   });
 
   it('refuses a typ other than JWT', async () => {
-    const token = signJws({ alg: 'EdDSA', typ: 'JOSE+JSON' }, sessionClaims(keystore, 'GET', '/me', '', now()), keystore.session_private_key);
+    const token = signJws(
+      { alg: 'EdDSA', typ: 'JOSE+JSON' },
+      sessionClaims(keystore, 'GET', '/me', '', now()),
+      keystore.session_private_key,
+    );
     expect(await refusal(token, get())).toBe('typ');
   });
 
@@ -116,7 +151,8 @@ describe('request-signed tokens', () => {
     };
     const header = padded(EDDSA);
     const payload = () => padded(sessionClaims(keystore, 'GET', '/me', '', now()));
-    const signed = (headerJson: string, payloadJson: string) => signJwsInput(`${jsonSegment(headerJson)}.${jsonSegment(payloadJson)}`, seed);
+    const signed = (headerJson: string, payloadJson: string) =>
+      signJwsInput(`${jsonSegment(headerJson)}.${jsonSegment(payloadJson)}`, seed);
     // the last character with its lowest (unused) bit set: the same bytes, spelled another way
     const ALPHABET = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_';
     const respell = (segment: string) => segment.slice(0, -1) + ALPHABET[ALPHABET.indexOf(segment.slice(-1)) | 1];
@@ -128,9 +164,19 @@ describe('request-signed tokens', () => {
     };
     expect(await refusal(signed(header, payload()), get()), 'the same construction, nothing wrong').toBe('accepted');
     const cases: [string, string][] = [
-      ['an unknown crit', signJws({ ...EDDSA, crit: ['urn:example:ext'], 'urn:example:ext': 1 }, sessionClaims(keystore, 'GET', '/me', '', now()), seed)],
+      [
+        'an unknown crit',
+        signJws(
+          { ...EDDSA, crit: ['urn:example:ext'], 'urn:example:ext': 1 },
+          sessionClaims(keystore, 'GET', '/me', '', now()),
+          seed,
+        ),
+      ],
       ['b64 false', signJws({ ...EDDSA, b64: false }, sessionClaims(keystore, 'GET', '/me', '', now()), seed)],
-      ['b64 false named in crit', signJws({ ...EDDSA, b64: false, crit: ['b64'] }, sessionClaims(keystore, 'GET', '/me', '', now()), seed)],
+      [
+        'b64 false named in crit',
+        signJws({ ...EDDSA, b64: false, crit: ['b64'] }, sessionClaims(keystore, 'GET', '/me', '', now()), seed),
+      ],
       ['a non-canonical header', respelled(0)],
       ['a non-canonical payload', respelled(1)],
       ['a non-canonical signature', respelled(2)],
@@ -146,23 +192,53 @@ describe('request-signed tokens', () => {
   });
 
   it('refuses a session that belongs to another user', async () => {
-    const token = signJws(EDDSA, { ...sessionClaims(keystore, 'GET', '/me', '', now()), uid: other.user_id }, keystore.session_private_key);
+    const token = signJws(
+      EDDSA,
+      { ...sessionClaims(keystore, 'GET', '/me', '', now()), uid: other.user_id },
+      keystore.session_private_key,
+    );
     expect(await refusal(token, get())).toBe('session');
   });
 
   it('refuses a session token whose scp is not FULL', async () => {
-    const token = signJws(EDDSA, { ...sessionClaims(keystore, 'GET', '/me', '', now()), scp: 'PROFILE:READ' }, keystore.session_private_key);
+    const token = signJws(
+      EDDSA,
+      { ...sessionClaims(keystore, 'GET', '/me', '', now()), scp: 'PROFILE:READ' },
+      keystore.session_private_key,
+    );
     expect(await refusal(token, get())).toBe('scp');
   });
 
   it('refuses expired tokens, tokens from the future and tokens too old', async () => {
     const base = sessionClaims(keystore, 'GET', '/me', '', now());
-    expect(await refusal(signJws(EDDSA, { ...base, exp: now() - 1 }, keystore.session_private_key), get())).toBe('expired');
-    expect(await refusal(signJws(EDDSA, { ...base, jti: randomUUID(), iat: now() + 120 }, keystore.session_private_key), get())).toBe('iat');
-    expect(await refusal(signJws(EDDSA, { ...base, jti: randomUUID(), iat: now() - 601 }, keystore.session_private_key), get())).toBe('iat');
+    expect(await refusal(signJws(EDDSA, { ...base, exp: now() - 1 }, keystore.session_private_key), get())).toBe(
+      'expired',
+    );
+    expect(
+      await refusal(
+        signJws(EDDSA, { ...base, jti: randomUUID(), iat: now() + 120 }, keystore.session_private_key),
+        get(),
+      ),
+    ).toBe('iat');
+    expect(
+      await refusal(
+        signJws(EDDSA, { ...base, jti: randomUUID(), iat: now() - 601 }, keystore.session_private_key),
+        get(),
+      ),
+    ).toBe('iat');
     // the edges are inside the window
-    expect(await refusal(signJws(EDDSA, { ...base, jti: randomUUID(), iat: now() + 59 }, keystore.session_private_key), get())).toBe('accepted');
-    expect(await refusal(signJws(EDDSA, { ...base, jti: randomUUID(), iat: now() - 599 }, keystore.session_private_key), get())).toBe('accepted');
+    expect(
+      await refusal(
+        signJws(EDDSA, { ...base, jti: randomUUID(), iat: now() + 59 }, keystore.session_private_key),
+        get(),
+      ),
+    ).toBe('accepted');
+    expect(
+      await refusal(
+        signJws(EDDSA, { ...base, jti: randomUUID(), iat: now() - 599 }, keystore.session_private_key),
+        get(),
+      ),
+    ).toBe('accepted');
   });
 
   it('keeps a jti used until the window closes, then forgets it', async () => {
@@ -175,7 +251,11 @@ describe('request-signed tokens', () => {
 
   it('keeps a jti spent until its token can no longer be accepted, even one whose iat is ahead', async () => {
     const start = now();
-    const token = signJws(EDDSA, { ...sessionClaims(keystore, 'GET', '/me', '', start), iat: start + 60 }, keystore.session_private_key);
+    const token = signJws(
+      EDDSA,
+      { ...sessionClaims(keystore, 'GET', '/me', '', start), iat: start + 60 },
+      keystore.session_private_key,
+    );
     expect(await refusal(token, get())).toBe('accepted');
     // the last acceptable second: iat + maxAge, 660 s after first use
     clock.advance((start + 660) * 1000 + 999 - clock.now());
@@ -190,15 +270,21 @@ describe('request-signed tokens', () => {
     expect(await refusal(token, get())).toBe('aud');
     const principal = await accepted(token, get(), { audience: 'service-client-id' });
     expect(principal).toMatchObject({ kind: 'session', audience: 'service-client-id' });
-    expect(await refusal(signJws(EDDSA, { ...claims, jti: randomUUID() }, keystore.session_private_key), get())).toBe('aud');
+    expect(await refusal(signJws(EDDSA, { ...claims, jti: randomUUID() }, keystore.session_private_key), get())).toBe(
+      'aud',
+    );
   });
 
   it('refuses a revoked session', async () => {
     const user = await createUser({ db: db, clock }, { username: 'revoked', password: 'long enough' });
     const gone = await createKeystore({ db: db, clock }, user.user_id, randomBytes(32));
-    expect(await refusal(signJws(EDDSA, sessionClaims(gone, 'GET', '/me', '', now()), gone.session_private_key), get())).toBe('accepted');
+    expect(
+      await refusal(signJws(EDDSA, sessionClaims(gone, 'GET', '/me', '', now()), gone.session_private_key), get()),
+    ).toBe('accepted');
     await revokeKeystore({ db, hot: deps.hot, clock, kv: deps.kv }, user.user_id, gone.session_id);
-    expect(await refusal(signJws(EDDSA, sessionClaims(gone, 'GET', '/me', '', now()), gone.session_private_key), get())).toBe('session');
+    expect(
+      await refusal(signJws(EDDSA, sessionClaims(gone, 'GET', '/me', '', now()), gone.session_private_key), get()),
+    ).toBe('session');
   });
 
   describe('OAuth tokens', () => {
@@ -220,8 +306,14 @@ describe('request-signed tokens', () => {
       clientId = app.client_id;
       seed = randomBytes(32).toString('hex');
       const { createPublicKey, createPrivateKey } = await import('node:crypto');
-      const priv = createPrivateKey({ key: Buffer.concat([Buffer.from('302e020100300506032b657004220420', 'hex'), Buffer.from(seed, 'hex')]), format: 'der', type: 'pkcs8' });
-      const publicHex = Buffer.from(createPublicKey(priv).export({ format: 'jwk' }).x ?? '', 'base64url').toString('hex');
+      const priv = createPrivateKey({
+        key: Buffer.concat([Buffer.from('302e020100300506032b657004220420', 'hex'), Buffer.from(seed, 'hex')]),
+        format: 'der',
+        type: 'pkcs8',
+      });
+      const publicHex = Buffer.from(createPublicKey(priv).export({ format: 'jwk' }).x ?? '', 'base64url').toString(
+        'hex',
+      );
       authorizationId = randomUUID();
       await db
         .insertInto('authorizations')
@@ -246,8 +338,12 @@ describe('request-signed tokens', () => {
     });
 
     it('refuses an authorization of another app, another key, and a token with aud', async () => {
-      expect(await refusal(signJws(EDDSA, { ...oauthClaims('PROFILE:READ'), iss: randomUUID() }, seed), get())).toBe('authorization');
-      expect(await refusal(signJws(EDDSA, oauthClaims('PROFILE:READ'), keystore.session_private_key), get())).toBe('signature');
+      expect(await refusal(signJws(EDDSA, { ...oauthClaims('PROFILE:READ'), iss: randomUUID() }, seed), get())).toBe(
+        'authorization',
+      );
+      expect(await refusal(signJws(EDDSA, oauthClaims('PROFILE:READ'), keystore.session_private_key), get())).toBe(
+        'signature',
+      );
       expect(await refusal(signJws(EDDSA, { ...oauthClaims('PROFILE:READ'), aud: clientId }, seed), get())).toBe('aud');
     });
 
@@ -259,10 +355,18 @@ describe('request-signed tokens', () => {
 
     it('refuses a revocation made behind its back (another process) once the cached read has expired', async () => {
       // restored as if nothing happened (the announcement stood in for by forgetting here)
-      await db.updateTable('authorizations').set({ revoked_at: null }).where('authorization_id', '=', authorizationId).execute();
+      await db
+        .updateTable('authorizations')
+        .set({ revoked_at: null })
+        .where('authorization_id', '=', authorizationId)
+        .execute();
       database.storage.hot.forgetAll();
       expect(await refusal(signJws(EDDSA, oauthClaims('PROFILE:READ'), seed), get())).toBe('accepted');
-      await db.updateTable('authorizations').set({ revoked_at: clock.now() }).where('authorization_id', '=', authorizationId).execute();
+      await db
+        .updateTable('authorizations')
+        .set({ revoked_at: clock.now() })
+        .where('authorization_id', '=', authorizationId)
+        .execute();
       // no announcement reached this process: only the cache's lifetime bounds how long it is believed
       await sleep(CACHE_TTL_MS + 50);
       expect(await refusal(signJws(EDDSA, oauthClaims('PROFILE:READ'), seed), get())).toBe('revoked');

@@ -1,6 +1,10 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createUser } from '../src/accounts/service.js';
-import { MAX_FAILURES_PER_ACCOUNT, MAX_FAILURES_PER_ADDRESS, SIGNIN_WINDOW_MS } from '../src/accounts/signin-throttle.js';
+import {
+  MAX_FAILURES_PER_ACCOUNT,
+  MAX_FAILURES_PER_ADDRESS,
+  SIGNIN_WINDOW_MS,
+} from '../src/accounts/signin-throttle.js';
 import { HOST_SESSION_COOKIE, SESSION_COOKIE } from '../src/plugins/web-session.js';
 import { sha256Hex } from '../src/tokens/opaque.js';
 import { PASSWORD, TestBrowser, type WebHarness, csrfOf, location, startWebHarness } from './web.js';
@@ -65,15 +69,30 @@ describe('sign-in, sessions and sign-out', () => {
   it('signs in with a 303 to next, rotating the browser id; the id from before sign-in is worth nothing', async () => {
     const browser = new TestBrowser(h.app);
     const before = (await browser.get('/signin')).cookies.find((c) => c.name === HOST_SESSION_COOKIE)?.value ?? '';
-    const response = await browser.post('/signin', { _csrf: csrfOf((await browser.get('/signin')).body), username: 'Alice', password: PASSWORD, next: '/dashboard?tab=apps' });
+    const response = await browser.post('/signin', {
+      _csrf: csrfOf((await browser.get('/signin')).body),
+      username: 'Alice',
+      password: PASSWORD,
+      next: '/dashboard?tab=apps',
+    });
     expect(response.statusCode).toBe(303);
     expect(response.headers.location).toBe('/dashboard?tab=apps');
     const after = response.cookies.find((c) => c.name === HOST_SESSION_COOKIE);
-    expect(after).toMatchObject({ httpOnly: true, sameSite: 'Lax', path: '/', secure: true, maxAge: 14 * 24 * 60 * 60 });
+    expect(after).toMatchObject({
+      httpOnly: true,
+      sameSite: 'Lax',
+      path: '/',
+      secure: true,
+      maxAge: 14 * 24 * 60 * 60,
+    });
     expect(after?.value).not.toBe(before);
     expect(signedInAs((await browser.get('/signin')).body)).toBe(true);
 
-    const row = await h.db.selectFrom('web_sessions').selectAll().where('session_hash', '=', sha256Hex(after?.value ?? '')).executeTakeFirstOrThrow();
+    const row = await h.db
+      .selectFrom('web_sessions')
+      .selectAll()
+      .where('session_hash', '=', sha256Hex(after?.value ?? ''))
+      .executeTakeFirstOrThrow();
     expect(row.user_id).toBe(h.userId);
     expect(row.expires_at - row.created_at).toBe(14 * 24 * 60 * 60 * 1000);
 
@@ -93,13 +112,21 @@ describe('sign-in, sessions and sign-out', () => {
 
   it('refuses a wrong password with 401, keeping the username but never the password', async () => {
     const browser = new TestBrowser(h.app);
-    const response = await browser.post('/signin', { _csrf: csrfOf((await browser.get('/signin')).body), username: 'alice', password: 'not-the-password' });
+    const response = await browser.post('/signin', {
+      _csrf: csrfOf((await browser.get('/signin')).body),
+      username: 'alice',
+      password: 'not-the-password',
+    });
     expect(response.statusCode).toBe(401);
     expect(response.body).toContain('Wrong username or password.');
     expect(response.body).toContain('value="alice"');
     expect(response.body).not.toContain('not-the-password');
     expect(response.cookies.find((c) => c.name === HOST_SESSION_COOKIE)).toBeUndefined();
-    const unknown = await browser.post('/signin', { _csrf: csrfOf((await browser.get('/signin')).body), username: 'nobody', password: 'whatever1' });
+    const unknown = await browser.post('/signin', {
+      _csrf: csrfOf((await browser.get('/signin')).body),
+      username: 'nobody',
+      password: 'whatever1',
+    });
     expect(unknown.statusCode).toBe(401);
   });
 
@@ -122,7 +149,12 @@ describe('sign-in, sessions and sign-out', () => {
       ['/oauth/authorize?client_id=a&scope=PROFILE:READ', '/oauth/authorize?client_id=a&scope=PROFILE:READ'],
     ] as const) {
       const browser = new TestBrowser(h.app);
-      const response = await browser.post('/signin', { _csrf: csrfOf((await browser.get('/signin')).body), username: 'alice', password: PASSWORD, next });
+      const response = await browser.post('/signin', {
+        _csrf: csrfOf((await browser.get('/signin')).body),
+        username: 'alice',
+        password: PASSWORD,
+        next,
+      });
       expect(response.statusCode).toBe(303);
       expect(response.headers.location).toBe(expected);
     }
@@ -142,7 +174,9 @@ describe('sign-in, sessions and sign-out', () => {
     expect(location(response).pathname).toBe('/signin');
     expect(browser.cookies.get(HOST_SESSION_COOKIE)).not.toBe(signedInId);
     expect(signedInAs((await browser.get('/signin')).body)).toBe(false);
-    expect(await h.db.selectFrom('web_sessions').selectAll().where('session_hash', '=', sha256Hex(signedInId)).execute()).toHaveLength(0);
+    expect(
+      await h.db.selectFrom('web_sessions').selectAll().where('session_hash', '=', sha256Hex(signedInId)).execute(),
+    ).toHaveLength(0);
     const stolen = new TestBrowser(h.app);
     stolen.cookies.set(HOST_SESSION_COOKIE, signedInId);
     expect(signedInAs((await stolen.get('/signin')).body)).toBe(false);
@@ -191,7 +225,10 @@ describe('sign-in throttling', () => {
 
   it('counts IPv6 addresses by their /64, so a host cannot dodge the limit by changing its address', async () => {
     for (let i = 0; i < MAX_FAILURES_PER_ADDRESS; i++) {
-      expect((await attempt(new TestBrowser(h.app, `2001:db8:6:1::${(i + 1).toString(16)}`), `user${i}`, 'guess-password')).statusCode).toBe(401);
+      expect(
+        (await attempt(new TestBrowser(h.app, `2001:db8:6:1::${(i + 1).toString(16)}`), `user${i}`, 'guess-password'))
+          .statusCode,
+      ).toBe(401);
     }
     expect((await attempt(new TestBrowser(h.app, '2001:db8:6:1:ffff::1'), 'alice', PASSWORD)).statusCode).toBe(429);
     expect((await attempt(new TestBrowser(h.app, '2001:db8:6:2::1'), 'alice', PASSWORD)).statusCode).toBe(303);
@@ -201,7 +238,11 @@ describe('sign-in throttling', () => {
     const attacker = new TestBrowser(h.app, '198.51.100.70');
     for (let i = 0; i < MAX_FAILURES_PER_ADDRESS; i++) {
       const page = await attacker.get('/signin');
-      const response = await attacker.post('/signin', { _csrf: csrfOf(page.body), username: `user${i}`, password: 'guess-password' }, { 'x-forwarded-for': `203.0.113.${i}` });
+      const response = await attacker.post(
+        '/signin',
+        { _csrf: csrfOf(page.body), username: `user${i}`, password: 'guess-password' },
+        { 'x-forwarded-for': `203.0.113.${i}` },
+      );
       expect(response.statusCode).toBe(401);
     }
     expect((await attempt(attacker, 'alice', PASSWORD)).statusCode).toBe(429);
@@ -209,14 +250,18 @@ describe('sign-in throttling', () => {
 
   it('does not count successful sign-ins', async () => {
     const browser = new TestBrowser(h.app, '203.0.113.50');
-    for (let i = 0; i < MAX_FAILURES_PER_ACCOUNT + 3; i++) expect((await attempt(browser, 'alice', PASSWORD)).statusCode).toBe(303);
-    for (let i = 0; i < MAX_FAILURES_PER_ACCOUNT - 1; i++) expect((await attempt(browser, 'alice', 'wrong-password')).statusCode).toBe(401);
+    for (let i = 0; i < MAX_FAILURES_PER_ACCOUNT + 3; i++)
+      expect((await attempt(browser, 'alice', PASSWORD)).statusCode).toBe(303);
+    for (let i = 0; i < MAX_FAILURES_PER_ACCOUNT - 1; i++)
+      expect((await attempt(browser, 'alice', 'wrong-password')).statusCode).toBe(401);
     expect((await attempt(browser, 'alice', PASSWORD)).statusCode).toBe(303);
   });
 
   it('cannot be outrun by parallel guesses', async () => {
     const results = await Promise.all(
-      Array.from({ length: 12 }, (_, i) => attempt(new TestBrowser(h.app, `192.0.2.${i + 10}`), 'alice', `parallel-${i}-guess`)),
+      Array.from({ length: 12 }, (_, i) =>
+        attempt(new TestBrowser(h.app, `192.0.2.${i + 10}`), 'alice', `parallel-${i}-guess`),
+      ),
     );
     const statuses = results.map((r) => r.statusCode);
     expect(statuses.filter((s) => s === 401)).toHaveLength(MAX_FAILURES_PER_ACCOUNT);
@@ -227,7 +272,8 @@ describe('sign-in throttling', () => {
     const open = await startWebHarness({ RATE_LIMITS: 'off' });
     try {
       const browser = new TestBrowser(open.app);
-      for (let i = 0; i < MAX_FAILURES_PER_ACCOUNT + 2; i++) expect((await attempt(browser, 'alice', 'wrong-password')).statusCode).toBe(401);
+      for (let i = 0; i < MAX_FAILURES_PER_ACCOUNT + 2; i++)
+        expect((await attempt(browser, 'alice', 'wrong-password')).statusCode).toBe(401);
       expect((await attempt(browser, 'alice', PASSWORD)).statusCode).toBe(303);
     } finally {
       await open.close();

@@ -9,7 +9,11 @@ export const jsonSegment = (json: string) => bytesToBase64Url(new TextEncoder().
 
 /** Signs `header.payload` exactly as given, however it is spelled. */
 export function signJwsInput(input: string, seedHex: string): string {
-  const key = createPrivateKey({ key: Buffer.concat([PKCS8_PREFIX, Buffer.from(seedHex, 'hex')]), format: 'der', type: 'pkcs8' });
+  const key = createPrivateKey({
+    key: Buffer.concat([PKCS8_PREFIX, Buffer.from(seedHex, 'hex')]),
+    format: 'der',
+    type: 'pkcs8',
+  });
   return `${input}.${bytesToBase64Url(sign(null, Buffer.from(input), key))}`;
 }
 
@@ -19,12 +23,28 @@ export function signJws(header: Record<string, unknown>, claims: Record<string, 
 }
 
 export function sigFor(method: string, target: string, body = ''): string {
-  return createHash('sha256').update(method.toUpperCase() + target + body).digest('hex');
+  return createHash('sha256')
+    .update(method.toUpperCase() + target + body)
+    .digest('hex');
 }
 
 /** Claims of a fresh session token for a request. */
-export function sessionClaims(keystore: { user_id: string; session_id: string }, method: string, target: string, body = '', nowSeconds = Math.floor(Date.now() / 1000)) {
-  return { uid: keystore.user_id, sid: keystore.session_id, iat: nowSeconds, exp: nowSeconds + 3600, jti: randomUUID(), sig: sigFor(method, target, body), scp: 'FULL' };
+export function sessionClaims(
+  keystore: { user_id: string; session_id: string },
+  method: string,
+  target: string,
+  body = '',
+  nowSeconds = Math.floor(Date.now() / 1000),
+) {
+  return {
+    uid: keystore.user_id,
+    sid: keystore.session_id,
+    iat: nowSeconds,
+    exp: nowSeconds + 3600,
+    jti: randomUUID(),
+    sig: sigFor(method, target, body),
+    scp: 'FULL',
+  };
 }
 
 /** Claims of a fresh OAuth token (an app for a user, under an authorization with a bound key) for a request. */

@@ -35,7 +35,9 @@ describe.each(databaseBackends)('spent request ids: $name', (backend) => {
         { key: 'rate:someone', value: '3', expires_at: later },
       ])
       .execute();
-    expect((await migrateToLatest(database.storage)).applied).toEqual(Object.keys(migrations).filter((name) => name > PREVIOUS));
+    expect((await migrateToLatest(database.storage)).applied).toEqual(
+      Object.keys(migrations).filter((name) => name > PREVIOUS),
+    );
 
     const kv = new SqlKv(database.storage, clock);
     expect(await kv.spendRequestId(spentBefore, 60_000)).toBe(false);
@@ -54,8 +56,14 @@ describe.each(databaseBackends)('spent request ids: $name', (backend) => {
     const longLived = randomUUID();
     expect(await kv.spendRequestId(shortLived, 1000)).toBe(true);
     expect(await kv.spendRequestId(longLived, 60_000)).toBe(true);
-    const stored = await db.selectFrom('spent_request_ids').select(['id', 'expires_at']).orderBy('expires_at').execute();
-    expect(stored.map((row) => Buffer.from(row.id).toString('hex'))).toEqual([shortLived, longLived].map((id) => id.replaceAll('-', '')));
+    const stored = await db
+      .selectFrom('spent_request_ids')
+      .select(['id', 'expires_at'])
+      .orderBy('expires_at')
+      .execute();
+    expect(stored.map((row) => Buffer.from(row.id).toString('hex'))).toEqual(
+      [shortLived, longLived].map((id) => id.replaceAll('-', '')),
+    );
 
     clock.advance(2000);
     const report = await cleanUpExpired({ db, clock, config: { auditRetentionDays: 90 } });

@@ -12,9 +12,19 @@ import { type TestDatabase, databaseBackends } from './backends.js';
 import { TestClock } from './clock.js';
 
 async function counts(db: Db) {
-  const users = await db.selectFrom('users').select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow();
-  const apps = await db.selectFrom('apps').select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow();
-  const counter = await db.selectFrom('counters').select('value').where('name', '=', 'identity_number').executeTakeFirstOrThrow();
+  const users = await db
+    .selectFrom('users')
+    .select((eb) => eb.fn.countAll<number>().as('n'))
+    .executeTakeFirstOrThrow();
+  const apps = await db
+    .selectFrom('apps')
+    .select((eb) => eb.fn.countAll<number>().as('n'))
+    .executeTakeFirstOrThrow();
+  const counter = await db
+    .selectFrom('counters')
+    .select('value')
+    .where('name', '=', 'identity_number')
+    .executeTakeFirstOrThrow();
   return { users: Number(users.n), apps: Number(apps.n), counter: Number(counter.value) };
 }
 
@@ -49,10 +59,21 @@ describe.each(databaseBackends)('storage: $name', (backend) => {
     });
 
     it('indexes expires_at wherever the clean-up looks for expired rows', async () => {
-      const tables = ['authorization_codes', 'access_tokens', 'refresh_tokens', 'authorizations', 'device_requests', 'web_sessions', 'kv', 'spent_request_ids'];
+      const tables = [
+        'authorization_codes',
+        'access_tokens',
+        'refresh_tokens',
+        'authorizations',
+        'device_requests',
+        'web_sessions',
+        'kv',
+        'spent_request_ids',
+      ];
       const query =
         database.storage.dialect === 'postgres'
-          ? sql<{ name: string }>`select indexname as name from pg_indexes where schemaname = current_schema() and indexdef like '%expires_at%'`
+          ? sql<{
+              name: string;
+            }>`select indexname as name from pg_indexes where schemaname = current_schema() and indexdef like '%expires_at%'`
           : sql<{ name: string }>`select name from sqlite_master where type = 'index' and sql like '%expires_at%'`;
       const names = (await query.execute(db)).rows.map((row) => row.name);
       expect(names.sort()).toEqual(tables.map((table) => `${table}_expires_at`).sort());
@@ -61,7 +82,12 @@ describe.each(databaseBackends)('storage: $name', (backend) => {
 
   describe('users', () => {
     it('creates a user with the first identity number, an argon2id hash and the given fields', async () => {
-      const user = await createUser(deps(), { username: 'Alice', password: 'correct horse', fullName: 'Alice A', phone: '+8613800000001' });
+      const user = await createUser(deps(), {
+        username: 'Alice',
+        password: 'correct horse',
+        fullName: 'Alice A',
+        phone: '+8613800000001',
+      });
       expect(user.identity_number).toBe('7000');
       expect(user.user_id).toMatch(/^[0-9a-f-]{36}$/);
       expect(user.password_hash).toMatch(/^\$argon2id\$/);
@@ -72,11 +98,25 @@ describe.each(databaseBackends)('storage: $name', (backend) => {
     });
 
     it('checks passwords', async () => {
-      expect(await verifyCredentials(deps(), 'ALICE', 'correct horse')).toMatchObject({ ok: true, user: { username: 'Alice' } });
-      expect(await verifyCredentials(deps(), 'alice', 'wrong horse')).toMatchObject({ ok: false, reason: 'wrong_password', user: { username: 'Alice' } });
-      expect(await verifyCredentials(deps(), 'nobody', 'correct horse')).toEqual({ ok: false, reason: 'unknown_user', user: undefined });
+      expect(await verifyCredentials(deps(), 'ALICE', 'correct horse')).toMatchObject({
+        ok: true,
+        user: { username: 'Alice' },
+      });
+      expect(await verifyCredentials(deps(), 'alice', 'wrong horse')).toMatchObject({
+        ok: false,
+        reason: 'wrong_password',
+        user: { username: 'Alice' },
+      });
+      expect(await verifyCredentials(deps(), 'nobody', 'correct horse')).toEqual({
+        ok: false,
+        reason: 'unknown_user',
+        user: undefined,
+      });
       // too long for any account: refused before argon2, still told apart for the audit log
-      expect(await verifyCredentials(deps(), 'alice', 'x'.repeat(1025))).toMatchObject({ ok: false, reason: 'wrong_password' });
+      expect(await verifyCredentials(deps(), 'alice', 'x'.repeat(1025))).toMatchObject({
+        ok: false,
+        reason: 'wrong_password',
+      });
     });
 
     it('refuses a duplicate username ignoring case, without using an identity number', async () => {
@@ -132,7 +172,11 @@ describe.each(databaseBackends)('storage: $name', (backend) => {
       expect(app.client_id).toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/);
       expect(clientSecret).toMatch(/^[0-9a-f]{64}$/);
       const stored = await getApp(deps(), app.client_id);
-      expect(stored.secret_hash).toBe(createHash('sha256').update(clientSecret ?? '').digest('hex'));
+      expect(stored.secret_hash).toBe(
+        createHash('sha256')
+          .update(clientSecret ?? '')
+          .digest('hex'),
+      );
       expect(JSON.stringify(stored)).not.toContain(clientSecret);
       expect(clientSecretMatches(stored.secret_hash, clientSecret ?? '')).toBe(true);
       expect(clientSecretMatches(stored.secret_hash, 'f'.repeat(64))).toBe(false);
@@ -186,7 +230,9 @@ describe.each(databaseBackends)('storage: $name', (backend) => {
 
     it('refuses a bad update and leaves the app as it was', async () => {
       const { app } = await createApp(deps(), { ownerId, name: 'Stable', hosts: ['stable.example'] });
-      await expect(updateApp(deps(), app.client_id, { name: 'Fine', hosts: ['*.com'] })).rejects.toMatchObject({ field: 'hosts' });
+      await expect(updateApp(deps(), app.client_id, { name: 'Fine', hosts: ['*.com'] })).rejects.toMatchObject({
+        field: 'hosts',
+      });
       const after = await getApp(deps(), app.client_id);
       expect(after.name).toBe('Stable');
       expect(JSON.parse(after.hosts)).toEqual(['stable.example']);

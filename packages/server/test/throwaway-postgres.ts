@@ -51,7 +51,9 @@ export async function startThrowawayPostgres(bin = findPostgresBin()): Promise<T
   const asRoot = process.getuid?.() === 0;
   // pg_ctl and postgres check the identity of whoever runs them; the working directory must be theirs to read
   const pgCommand = (tool: string, args: string[]) =>
-    asRoot ? run('runuser', ['-u', 'postgres', '--', join(bin, tool), ...args], { cwd: dir }) : run(join(bin, tool), args, { cwd: dir });
+    asRoot
+      ? run('runuser', ['-u', 'postgres', '--', join(bin, tool), ...args], { cwd: dir })
+      : run(join(bin, tool), args, { cwd: dir });
   const port = await freePort();
   const settings = [
     `-p ${port}`,
@@ -86,7 +88,18 @@ export async function startThrowawayPostgres(bin = findPostgresBin()): Promise<T
   process.once('exit', killOnExit);
 
   const start = async () => {
-    await pgCommand('pg_ctl', ['start', '-D', data, '-l', join(dir, 'postgres.log'), '-w', '-t', String(START_LIMIT_S), '-o', settings]);
+    await pgCommand('pg_ctl', [
+      'start',
+      '-D',
+      data,
+      '-l',
+      join(dir, 'postgres.log'),
+      '-w',
+      '-t',
+      String(START_LIMIT_S),
+      '-o',
+      settings,
+    ]);
     running = true;
   };
   const stop = async () => {
@@ -96,8 +109,23 @@ export async function startThrowawayPostgres(bin = findPostgresBin()): Promise<T
   const url = (database = 'postgres') => `postgres://postgres@127.0.0.1:${port}/${database}`;
 
   try {
-    if (asRoot) chownSync(dir, Number((await run('id', ['-u', 'postgres'])).stdout), Number((await run('id', ['-g', 'postgres'])).stdout));
-    await pgCommand('initdb', ['-D', data, '-U', 'postgres', '--auth=trust', '-E', 'UTF8', '--no-sync', '--no-instructions']);
+    if (asRoot)
+      chownSync(
+        dir,
+        Number((await run('id', ['-u', 'postgres'])).stdout),
+        Number((await run('id', ['-g', 'postgres'])).stdout),
+      );
+    await pgCommand('initdb', [
+      '-D',
+      data,
+      '-U',
+      'postgres',
+      '--auth=trust',
+      '-E',
+      'UTF8',
+      '--no-sync',
+      '--no-instructions',
+    ]);
     await start();
   } catch (error) {
     const log = existsSync(join(dir, 'postgres.log')) ? readFileSync(join(dir, 'postgres.log'), 'utf8') : '';
@@ -105,7 +133,9 @@ export async function startThrowawayPostgres(bin = findPostgresBin()): Promise<T
     // pg_ctl may have given up waiting on a server that did start
     kill();
     rmSync(dir, { recursive: true, force: true });
-    throw new Error(`throwaway PostgreSQL did not start: ${error instanceof Error ? error.message : String(error)}\n${log}`);
+    throw new Error(
+      `throwaway PostgreSQL did not start: ${error instanceof Error ? error.message : String(error)}\n${log}`,
+    );
   }
 
   let destroyed = false;

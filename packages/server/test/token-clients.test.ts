@@ -1,4 +1,10 @@
-import { OAuthClient, ResponseError, base64RawURLEncode, getChallenge, getED25519KeyPair } from '@mixin.dev/mixin-node-sdk';
+import {
+  OAuthClient,
+  ResponseError,
+  base64RawURLEncode,
+  getChallenge,
+  getED25519KeyPair,
+} from '@mixin.dev/mixin-node-sdk';
 import * as oauth from 'oauth4webapi';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { serverKeyPair } from '../src/tokens/server-key.js';
@@ -25,14 +31,20 @@ describe('real OAuth clients', () => {
     let as: oauth.AuthorizationServer;
     beforeAll(async () => {
       const url = new URL(issuer);
-      as = await oauth.processDiscoveryResponse(url, await oauth.discoveryRequest(url, { algorithm: 'oauth2', ...insecure }));
+      as = await oauth.processDiscoveryResponse(
+        url,
+        await oauth.discoveryRequest(url, { algorithm: 'oauth2', ...insecure }),
+      );
     });
 
     /** The redirect Signet's authorize step makes (PROTOCOL.md §5.6), for a code made with the client's own PKCE pair. */
     async function authorizationResponse(app: TestApp, withIss = true) {
       const verifier = oauth.generateRandomCodeVerifier();
       const state = oauth.generateRandomState();
-      const { code } = await f.code(app, { challenge: await oauth.calculatePKCECodeChallenge(verifier), redirectUriSent: REDIRECT_URI });
+      const { code } = await f.code(app, {
+        challenge: await oauth.calculatePKCECodeChallenge(verifier),
+        redirectUriSent: REDIRECT_URI,
+      });
       const url = new URL(REDIRECT_URI);
       url.searchParams.set('code', code);
       url.searchParams.set('state', state);
@@ -44,7 +56,15 @@ describe('real OAuth clients', () => {
       const client: oauth.Client = { client_id: app.clientId };
       const { url, state, verifier } = await authorizationResponse(app);
       const params = oauth.validateAuthResponse(as, client, url, state);
-      const response = await oauth.authorizationCodeGrantRequest(as, client, auth, params, REDIRECT_URI, verifier, insecure);
+      const response = await oauth.authorizationCodeGrantRequest(
+        as,
+        client,
+        auth,
+        params,
+        REDIRECT_URI,
+        verifier,
+        insecure,
+      );
       return oauth.processAuthorizationCodeResponse(as, client, response);
     }
 
@@ -77,7 +97,9 @@ describe('real OAuth clients', () => {
 
     it('runs the grant as a public client (none) and with client_secret_post', async () => {
       expect((await codeGrant(f.publicApp, oauth.None())).access_token).toEqual(expect.any(String));
-      expect((await codeGrant(f.confidential, oauth.ClientSecretPost(f.confidential.secret ?? ''))).access_token).toEqual(expect.any(String));
+      expect(
+        (await codeGrant(f.confidential, oauth.ClientSecretPost(f.confidential.secret ?? ''))).access_token,
+      ).toEqual(expect.any(String));
     });
 
     it('has a callback without iss refused by the client, as the metadata promises iss', async () => {
@@ -91,7 +113,11 @@ describe('real OAuth clients', () => {
       const auth = oauth.ClientSecretBasic(f.confidential.secret ?? '');
       const { url, state, verifier } = await authorizationResponse(f.confidential);
       const params = oauth.validateAuthResponse(as, client, url, state);
-      await oauth.processAuthorizationCodeResponse(as, client, await oauth.authorizationCodeGrantRequest(as, client, auth, params, REDIRECT_URI, verifier, insecure));
+      await oauth.processAuthorizationCodeResponse(
+        as,
+        client,
+        await oauth.authorizationCodeGrantRequest(as, client, auth, params, REDIRECT_URI, verifier, insecure),
+      );
       const replay = oauth.processAuthorizationCodeResponse(
         as,
         client,
@@ -112,10 +138,20 @@ describe('real OAuth clients', () => {
       expect(tokens.refresh_token).toBeUndefined();
 
       const introspect = async () =>
-        oauth.processIntrospectionResponse(as, client, await oauth.introspectionRequest(as, client, auth, tokens.access_token, insecure));
-      expect(await introspect()).toMatchObject({ active: true, sub: f.confidential.clientId, client_id: f.confidential.clientId });
+        oauth.processIntrospectionResponse(
+          as,
+          client,
+          await oauth.introspectionRequest(as, client, auth, tokens.access_token, insecure),
+        );
+      expect(await introspect()).toMatchObject({
+        active: true,
+        sub: f.confidential.clientId,
+        client_id: f.confidential.clientId,
+      });
 
-      await oauth.processRevocationResponse(await oauth.revocationRequest(as, client, auth, tokens.access_token, insecure));
+      await oauth.processRevocationResponse(
+        await oauth.revocationRequest(as, client, auth, tokens.access_token, insecure),
+      );
       expect(await introspect()).toEqual({ active: false });
     });
 
@@ -124,7 +160,10 @@ describe('real OAuth clients', () => {
       const auth = oauth.ClientSecretPost(f.confidential.secret ?? '');
       const tokens = await codeGrant(f.confidential, auth);
       await oauth.processRevocationResponse(
-        await oauth.revocationRequest(as, client, auth, tokens.refresh_token ?? '', { ...insecure, additionalParameters: { token_type_hint: 'refresh_token' } }),
+        await oauth.revocationRequest(as, client, auth, tokens.refresh_token ?? '', {
+          ...insecure,
+          additionalParameters: { token_type_hint: 'refresh_token' },
+        }),
       );
       const introspection = await oauth.processIntrospectionResponse(
         as,
@@ -142,18 +181,39 @@ describe('real OAuth clients', () => {
       const { verifier, challenge } = getChallenge();
       const { code, authorizationId } = await f.code(f.publicApp, { challenge });
       const keyPair = getED25519KeyPair();
-      const answer = await sdk().getToken({ client_id: f.publicApp.clientId, code, code_verifier: verifier, ed25519: base64RawURLEncode(keyPair.publicKey) });
+      const answer = await sdk().getToken({
+        client_id: f.publicApp.clientId,
+        code,
+        code_verifier: verifier,
+        ed25519: base64RawURLEncode(keyPair.publicKey),
+      });
 
       const server = await serverKeyPair(f.database.storage);
-      expect(answer).toEqual({ authorization_id: authorizationId, scope: 'PROFILE:READ PHONE:READ', ed25519: base64RawURLEncode(server.publicKey) });
-      const row = await f.deps.db.selectFrom('authorizations').selectAll().where('authorization_id', '=', authorizationId).executeTakeFirstOrThrow();
+      expect(answer).toEqual({
+        authorization_id: authorizationId,
+        scope: 'PROFILE:READ PHONE:READ',
+        ed25519: base64RawURLEncode(server.publicKey),
+      });
+      const row = await f.deps.db
+        .selectFrom('authorizations')
+        .selectAll()
+        .where('authorization_id', '=', authorizationId)
+        .executeTakeFirstOrThrow();
       expect(row.ed25519_public_key).toBe(keyPair.publicKey.toString('hex'));
     });
 
     it('exchanges a code with the client secret for a bearer token', async () => {
       const { code, authorizationId } = await f.code(f.confidential);
-      const answer = await sdk().getToken({ client_id: f.confidential.clientId, code, client_secret: f.confidential.secret ?? '' });
-      expect(answer).toEqual({ access_token: expect.any(String), scope: 'PROFILE:READ PHONE:READ', authorization_id: authorizationId });
+      const answer = await sdk().getToken({
+        client_id: f.confidential.clientId,
+        code,
+        client_secret: f.confidential.secret ?? '',
+      });
+      expect(answer).toEqual({
+        access_token: expect.any(String),
+        scope: 'PROFILE:READ PHONE:READ',
+        authorization_id: authorizationId,
+      });
     });
 
     it('sees Mixin error codes: 401 for a replayed code, 20121 for an expired one', async () => {

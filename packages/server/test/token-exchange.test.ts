@@ -26,9 +26,18 @@ describe('token exchange (service login)', () => {
 
   /** What a user hands a service: a session token for GET /me with aud and a short exp. */
   const mint = (claims: Record<string, unknown> = {}) =>
-    signJws(EDDSA, { ...sessionClaims(keystore, 'GET', '/me', '', now()), exp: now() + 60, aud: service.clientId, ...claims }, keystore.session_private_key);
+    signJws(
+      EDDSA,
+      { ...sessionClaims(keystore, 'GET', '/me', '', now()), exp: now() + 60, aud: service.clientId, ...claims },
+      keystore.session_private_key,
+    );
   const exchange = (subjectToken: string, client: TestApp = service, fields: Record<string, string> = {}) =>
-    postForm(f.app, '/oauth/token', { grant_type: GRANT, subject_token: subjectToken, subject_token_type: JWT, ...fields }, client);
+    postForm(
+      f.app,
+      '/oauth/token',
+      { grant_type: GRANT, subject_token: subjectToken, subject_token_type: JWT, ...fields },
+      client,
+    );
 
   beforeAll(async () => {
     f = await tokenFixture();
@@ -47,14 +56,26 @@ describe('token exchange (service login)', () => {
       token_type: 'Bearer',
       expires_in: 3600,
       scope: 'PROFILE:READ',
-      user: { user_id: f.user.user_id, identity_number: f.user.identity_number, full_name: f.user.full_name, avatar_url: '' },
+      user: {
+        user_id: f.user.user_id,
+        identity_number: f.user.identity_number,
+        full_name: f.user.full_name,
+        avatar_url: '',
+      },
     });
     const introspected = (await postForm(f.app, '/oauth/introspect', { token: body.access_token }, service)).json();
-    expect(introspected).toMatchObject({ active: true, sub: f.user.user_id, client_id: service.clientId, scope: 'PROFILE:READ' });
+    expect(introspected).toMatchObject({
+      active: true,
+      sub: f.user.user_id,
+      client_id: service.clientId,
+      scope: 'PROFILE:READ',
+    });
   });
 
   it('is listed in the server metadata', async () => {
-    expect((await f.app.inject('/.well-known/oauth-authorization-server')).json().grant_types_supported).toContain(GRANT);
+    expect((await f.app.inject('/.well-known/oauth-authorization-server')).json().grant_types_supported).toContain(
+      GRANT,
+    );
   });
 
   it('refuses a replayed token', async () => {
@@ -83,7 +104,11 @@ describe('token exchange (service login)', () => {
   });
 
   it('refuses a token signed by another key', async () => {
-    const forged = signJws(EDDSA, { ...sessionClaims(keystore, 'GET', '/me', '', now()), aud: service.clientId }, '11'.repeat(32));
+    const forged = signJws(
+      EDDSA,
+      { ...sessionClaims(keystore, 'GET', '/me', '', now()), aud: service.clientId },
+      '11'.repeat(32),
+    );
     expect((await exchange(forged)).json()).toMatchObject({ error: 'invalid_grant' });
   });
 
@@ -93,14 +118,21 @@ describe('token exchange (service login)', () => {
     expect(wrong.statusCode).toBe(401);
     expect(wrong.json()).toMatchObject({ error: 'invalid_client' });
     const publicApp = await createApp(f.deps, { name: 'Public service', ownerId: f.user.user_id, type: 'public' });
-    const refused = await postForm(f.app, '/oauth/token', { grant_type: GRANT, subject_token: mint({ aud: publicApp.app.client_id }), subject_token_type: JWT, client_id: publicApp.app.client_id });
+    const refused = await postForm(f.app, '/oauth/token', {
+      grant_type: GRANT,
+      subject_token: mint({ aud: publicApp.app.client_id }),
+      subject_token_type: JWT,
+      client_id: publicApp.app.client_id,
+    });
     expect(refused.json()).toMatchObject({ error: 'unauthorized_client' });
     // the refused attempts spent nothing: the first token still works
     expect((await exchange(token)).statusCode).toBe(200);
   });
 
   it('refuses another subject_token_type', async () => {
-    const response = await exchange(mint(), service, { subject_token_type: 'urn:ietf:params:oauth:token-type:access_token' });
+    const response = await exchange(mint(), service, {
+      subject_token_type: 'urn:ietf:params:oauth:token-type:access_token',
+    });
     expect(response.json()).toMatchObject({ error: 'invalid_request' });
   });
 });
@@ -113,9 +145,18 @@ describe('token exchange: the login is an authorization the user can see and rev
   const now = () => Math.floor(f.clock.now() / 1000);
 
   const mint = (signer: Keystore = keystore, audience = service.clientId) =>
-    signJws(EDDSA, { ...sessionClaims(signer, 'GET', '/me', '', now()), exp: now() + 60, aud: audience }, signer.session_private_key);
+    signJws(
+      EDDSA,
+      { ...sessionClaims(signer, 'GET', '/me', '', now()), exp: now() + 60, aud: audience },
+      signer.session_private_key,
+    );
   async function login(signer: Keystore = keystore, client: TestApp = service): Promise<string> {
-    const response = await postForm(f.app, '/oauth/token', { grant_type: GRANT, subject_token: mint(signer, client.clientId), subject_token_type: JWT }, client);
+    const response = await postForm(
+      f.app,
+      '/oauth/token',
+      { grant_type: GRANT, subject_token: mint(signer, client.clientId), subject_token_type: JWT },
+      client,
+    );
     expect(response.statusCode).toBe(200);
     return (response.json() as { access_token: string }).access_token;
   }
@@ -123,11 +164,16 @@ describe('token exchange: the login is an authorization the user can see and rev
   function signed(method: 'GET' | 'POST', url: string, body?: unknown): Promise<LightMyRequestResponse> {
     const payload = body === undefined ? '' : JSON.stringify(body);
     const token = signJws(EDDSA, sessionClaims(keystore, method, url, payload, now()), keystore.session_private_key);
-    const headers = { authorization: `Bearer ${token}`, ...(body === undefined ? {} : { 'content-type': 'application/json' }) };
+    const headers = {
+      authorization: `Bearer ${token}`,
+      ...(body === undefined ? {} : { 'content-type': 'application/json' }),
+    };
     return f.app.inject({ method, url, headers, ...(body === undefined ? {} : { payload }) });
   }
-  const me = (accessToken: string) => f.app.inject({ method: 'GET', url: '/me', headers: { authorization: `Bearer ${accessToken}` } });
-  const authorizationOf = async (accessToken: string) => (await lookupAccessToken(f.deps, accessToken))?.authorizationId;
+  const me = (accessToken: string) =>
+    f.app.inject({ method: 'GET', url: '/me', headers: { authorization: `Bearer ${accessToken}` } });
+  const authorizationOf = async (accessToken: string) =>
+    (await lookupAccessToken(f.deps, accessToken))?.authorizationId;
 
   beforeEach(async () => {
     f = await tokenFixture();
@@ -145,11 +191,22 @@ describe('token exchange: the login is an authorization the user can see and rev
 
     const listed = (await signed('GET', `/authorizations?app=${service.clientId}`)).json().data;
     expect(listed.map((item: { authorization_id: string }) => item.authorization_id)).toEqual(ids);
-    expect(listed[0]).toMatchObject({ type: 'authorization', scopes: ['PROFILE:READ'], app: { app_id: service.clientId, name: 'Confidential' } });
+    expect(listed[0]).toMatchObject({
+      type: 'authorization',
+      scopes: ['PROFILE:READ'],
+      app: { app_id: service.clientId, name: 'Confidential' },
+    });
     expect(await grantedScopes(f.deps.db, f.user.user_id, service.clientId)).toEqual(['PROFILE:READ']);
     // the grant was made once, by the first login, and the audit log says how
-    const consents = await f.deps.db.selectFrom('audit_events').select('detail').where('type', '=', 'consent.granted').where('client_id', '=', service.clientId).execute();
-    expect(consents.map((row) => JSON.parse(row.detail))).toEqual([{ granted: ['PROFILE:READ'], asked: ['PROFILE:READ'], via: 'token_exchange' }]);
+    const consents = await f.deps.db
+      .selectFrom('audit_events')
+      .select('detail')
+      .where('type', '=', 'consent.granted')
+      .where('client_id', '=', service.clientId)
+      .execute();
+    expect(consents.map((row) => JSON.parse(row.detail))).toEqual([
+      { granted: ['PROFILE:READ'], asked: ['PROFILE:READ'], via: 'token_exchange' },
+    ]);
   });
 
   it('keeps a wider grant the user gave the service before as it was', async () => {
@@ -171,7 +228,11 @@ describe('token exchange: the login is an authorization the user can see and rev
   });
 
   it('ends with the keystore session that signed the subject token, and only that one', async () => {
-    const otherKeystore = await createKeystore(f.deps, f.user.user_id, (await serverKeyPair(f.database.storage)).publicKey);
+    const otherKeystore = await createKeystore(
+      f.deps,
+      f.user.user_id,
+      (await serverKeyPair(f.database.storage)).publicKey,
+    );
     const doomed = await login(otherKeystore);
     const kept = await login(keystore);
     expect((await me(doomed)).statusCode).toBe(200);
@@ -186,26 +247,56 @@ describe('token exchange: the login is an authorization the user can see and rev
   });
 
   it('issues nothing, and leaves no grant or authorization, when the session was revoked after the token was checked', async () => {
-    const otherKeystore = await createKeystore(f.deps, f.user.user_id, (await serverKeyPair(f.database.storage)).publicKey);
+    const otherKeystore = await createKeystore(
+      f.deps,
+      f.user.user_id,
+      (await serverKeyPair(f.database.storage)).publicKey,
+    );
     await revokeKeystore(f.deps, f.user.user_id, otherKeystore.session_id);
-    const attempt = authorizeServiceLogin(f.deps, { userId: f.user.user_id, clientId: f.other.clientId, sessionId: otherKeystore.session_id }, {});
+    const attempt = authorizeServiceLogin(
+      f.deps,
+      { userId: f.user.user_id, clientId: f.other.clientId, sessionId: otherKeystore.session_id },
+      {},
+    );
     await expect(attempt).rejects.toMatchObject({ oauthError: 'invalid_grant' });
-    expect(await f.deps.db.selectFrom('authorizations').select('authorization_id').where('key_session_id', '=', otherKeystore.session_id).execute()).toEqual([]);
+    expect(
+      await f.deps.db
+        .selectFrom('authorizations')
+        .select('authorization_id')
+        .where('key_session_id', '=', otherKeystore.session_id)
+        .execute(),
+    ).toEqual([]);
     expect(await grantedScopes(f.deps.db, f.user.user_id, f.other.clientId)).toEqual([]);
   });
 
   it('refuses a login that races the keystore’s revocation, whichever commits first', async () => {
-    const otherKeystore = await createKeystore(f.deps, f.user.user_id, (await serverKeyPair(f.database.storage)).publicKey);
+    const otherKeystore = await createKeystore(
+      f.deps,
+      f.user.user_id,
+      (await serverKeyPair(f.database.storage)).publicKey,
+    );
     const login = { userId: f.user.user_id, clientId: service.clientId, sessionId: otherKeystore.session_id };
     let attempt: Promise<unknown> = Promise.resolve();
     // the revocation has looked for the session's logins and found none, but not committed yet
     await f.deps.db.transaction().execute(async (trx) => {
-      await trx.updateTable('key_sessions').set({ revoked_at: f.clock.now() }).where('session_id', '=', otherKeystore.session_id).execute();
-      expect(await revokeServiceLoginRows({ db: trx, changed: [] }, otherKeystore.session_id, f.clock.now())).toEqual([]);
+      await trx
+        .updateTable('key_sessions')
+        .set({ revoked_at: f.clock.now() })
+        .where('session_id', '=', otherKeystore.session_id)
+        .execute();
+      expect(await revokeServiceLoginRows({ db: trx, changed: [] }, otherKeystore.session_id, f.clock.now())).toEqual(
+        [],
+      );
       attempt = authorizeServiceLogin(f.deps, login, {}).catch((error: unknown) => error);
       await sleep(100);
     });
     expect(await attempt).toMatchObject({ oauthError: 'invalid_grant' });
-    expect(await f.deps.db.selectFrom('authorizations').select('authorization_id').where('key_session_id', '=', otherKeystore.session_id).execute()).toEqual([]);
+    expect(
+      await f.deps.db
+        .selectFrom('authorizations')
+        .select('authorization_id')
+        .where('key_session_id', '=', otherKeystore.session_id)
+        .execute(),
+    ).toEqual([]);
   });
 });

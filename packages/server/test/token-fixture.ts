@@ -68,12 +68,19 @@ export function pkcePair(): { verifier: string; challenge: string } {
 }
 
 /** `open` picks the backend (see backends.ts); by default the one cross-domain tests use. */
-export async function tokenFixture(env: Record<string, string> = {}, clock = new TestClock(), open: () => Promise<TestDatabase> = openTestDatabase): Promise<TokenFixture> {
+export async function tokenFixture(
+  env: Record<string, string> = {},
+  clock = new TestClock(),
+  open: () => Promise<TestDatabase> = openTestDatabase,
+): Promise<TokenFixture> {
   const database = await open();
   const kv = new MemoryKv(clock);
   const deps = { db: database.storage.db, hot: database.storage.hot, clock, kv };
   const app = await buildApp(loadConfig({ LOG_LEVEL: 'silent', ...env }), { storage: database.storage, kv, clock });
-  const user = await createUser(deps, { username: `alice${randomBytes(3).toString('hex')}`, password: 'correct horse battery' });
+  const user = await createUser(deps, {
+    username: `alice${randomBytes(3).toString('hex')}`,
+    password: 'correct horse battery',
+  });
   const makeApp = async (name: string, type: 'confidential' | 'public'): Promise<TestApp> => {
     const created = await createApp(deps, { name, ownerId: user.user_id, redirectUris: [REDIRECT_URI], type });
     return { clientId: created.app.client_id, secret: created.clientSecret };
@@ -142,13 +149,31 @@ export function postForm(
 }
 
 /** A platform (Mixin JSON) token request. */
-export function postJson(app: FastifyInstance, body: Record<string, unknown>, headers: Record<string, string> = {}): Promise<LightMyRequestResponse> {
-  return app.inject({ method: 'POST', url: '/oauth/token', headers: { 'content-type': 'application/json', ...headers }, payload: JSON.stringify(body) });
+export function postJson(
+  app: FastifyInstance,
+  body: Record<string, unknown>,
+  headers: Record<string, string> = {},
+): Promise<LightMyRequestResponse> {
+  return app.inject({
+    method: 'POST',
+    url: '/oauth/token',
+    headers: { 'content-type': 'application/json', ...headers },
+    payload: JSON.stringify(body),
+  });
 }
 
 /** authorization_code with client_secret_basic. */
-export function redeem(fixture: TokenFixture, client: TestApp, fields: Record<string, string | undefined>): Promise<LightMyRequestResponse> {
-  return postForm(fixture.app, '/oauth/token', { grant_type: 'authorization_code', redirect_uri: undefined, ...fields }, client);
+export function redeem(
+  fixture: TokenFixture,
+  client: TestApp,
+  fields: Record<string, string | undefined>,
+): Promise<LightMyRequestResponse> {
+  return postForm(
+    fixture.app,
+    '/oauth/token',
+    { grant_type: 'authorization_code', redirect_uri: undefined, ...fields },
+    client,
+  );
 }
 
 /** The standard answer for a code or a refresh under `authorizationId`: a bearer token for an hour and a refresh token. */

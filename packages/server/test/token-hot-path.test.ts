@@ -3,7 +3,12 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { rotateSecret, deleteApp, createApp } from '../src/apps/service.js';
 import { CHANGES_CHANNEL } from '../src/storage/hot-reads.js';
 import { sha256Hex } from '../src/tokens/opaque.js';
-import { type AccessTokenRow, insertAccessToken, insertAccessTokenGrouped, insertRefreshToken } from '../src/tokens/repo.js';
+import {
+  type AccessTokenRow,
+  insertAccessToken,
+  insertAccessTokenGrouped,
+  insertRefreshToken,
+} from '../src/tokens/repo.js';
 import { type TestApp, type TokenFixture, postForm, redeem, tokenFixture } from './token-fixture.js';
 
 /**
@@ -20,7 +25,8 @@ describe('token endpoint fast paths', () => {
     await f?.close();
   });
 
-  const clientCredentials = (client: TestApp) => postForm(f.app, '/oauth/token', { grant_type: 'client_credentials' }, client);
+  const clientCredentials = (client: TestApp) =>
+    postForm(f.app, '/oauth/token', { grant_type: 'client_credentials' }, client);
   const introspect = (client: TestApp, token: string) => postForm(f.app, '/oauth/introspect', { token }, client);
 
   function tokenRow(clientId: string, overrides: Partial<AccessTokenRow> = {}): AccessTokenRow {
@@ -50,14 +56,30 @@ describe('token endpoint fast paths', () => {
     const good = [tokenRow(f.confidential.clientId), tokenRow(f.other.clientId)];
     const orphan = tokenRow('00000000-0000-4000-8000-000000000000');
     // all three in the same turn of the event loop: one batch
-    const outcomes = await Promise.allSettled([insertAccessTokenGrouped(f.deps, good[0]!), insertAccessTokenGrouped(f.deps, orphan), insertAccessTokenGrouped(f.deps, good[1]!)]);
+    const outcomes = await Promise.allSettled([
+      insertAccessTokenGrouped(f.deps, good[0]!),
+      insertAccessTokenGrouped(f.deps, orphan),
+      insertAccessTokenGrouped(f.deps, good[1]!),
+    ]);
     expect(outcomes.map((outcome) => outcome.status)).toEqual(['fulfilled', 'rejected', 'fulfilled']);
-    const stored = await f.deps.db.selectFrom('access_tokens').select('token_hash').where('token_hash', 'in', [...good, orphan].map((row) => row.token_hash)).execute();
+    const stored = await f.deps.db
+      .selectFrom('access_tokens')
+      .select('token_hash')
+      .where(
+        'token_hash',
+        'in',
+        [...good, orphan].map((row) => row.token_hash),
+      )
+      .execute();
     expect(stored.map((row) => row.token_hash).sort()).toEqual(good.map((row) => row.token_hash).sort());
   });
 
   it('refuses to batch a write that belongs to a transaction', async () => {
-    await expect(f.deps.db.transaction().execute((trx) => insertAccessTokenGrouped({ db: trx, hot: f.deps.hot }, tokenRow(f.confidential.clientId)))).rejects.toThrow(/transaction/);
+    await expect(
+      f.deps.db
+        .transaction()
+        .execute((trx) => insertAccessTokenGrouped({ db: trx, hot: f.deps.hot }, tokenRow(f.confidential.clientId))),
+    ).rejects.toThrow(/transaction/);
   });
 
   it('refuses a rotated secret on the very next request, though the app was cached a moment before', async () => {
@@ -85,7 +107,11 @@ describe('token endpoint fast paths', () => {
     const client: TestApp = { clientId: created.app.client_id, secret: created.clientSecret };
     expect((await clientCredentials(client)).statusCode).toBe(200);
     // as another process would: the row changes, then the announcement arrives through the kv
-    await f.deps.db.updateTable('apps').set({ secret_hash: sha256Hex('a new secret') }).where('client_id', '=', client.clientId).execute();
+    await f.deps.db
+      .updateTable('apps')
+      .set({ secret_hash: sha256Hex('a new secret') })
+      .where('client_id', '=', client.clientId)
+      .execute();
     await f.kv.publish(CHANGES_CHANNEL, `app:${client.clientId}`);
     expect((await clientCredentials(client)).statusCode).toBe(401);
     expect((await clientCredentials({ clientId: client.clientId, secret: 'a new secret' })).statusCode).toBe(200);
@@ -98,14 +124,21 @@ describe('token endpoint fast paths', () => {
       expect(token).toMatch(/^[A-Za-z0-9_-]{51}$/);
       expect(Buffer.from(token.slice(0, 8), 'base64url').readUIntBE(0, 6)).toBe(f.clock.now());
     }
-    const [row] = await f.deps.db.selectFrom('access_tokens').select('token_hash').where('authorization_id', '=', issued.authorizationId).execute();
+    const [row] = await f.deps.db
+      .selectFrom('access_tokens')
+      .select('token_hash')
+      .where('authorization_id', '=', issued.authorizationId)
+      .execute();
     expect(row?.token_hash).toBe(f.clock.now().toString(16).padStart(12, '0') + sha256Hex(answer.access_token));
   });
 
   it('still accepts access and refresh tokens stored before timed tokens, under their bare SHA-256', async () => {
     const legacyAccess = randomBytes(32).toString('base64url');
     await insertAccessToken(f.deps.db, tokenRow(f.confidential.clientId, { token_hash: sha256Hex(legacyAccess) }));
-    expect((await introspect(f.confidential, legacyAccess)).json()).toMatchObject({ active: true, client_id: f.confidential.clientId });
+    expect((await introspect(f.confidential, legacyAccess)).json()).toMatchObject({
+      active: true,
+      client_id: f.confidential.clientId,
+    });
 
     const issued = await f.code(f.confidential);
     expect((await redeem(f, f.confidential, { code: issued.code })).statusCode).toBe(200);
@@ -119,11 +152,21 @@ describe('token endpoint fast paths', () => {
       expires_at: now + 86_400_000,
       used_at: null,
     });
-    const refreshed = await postForm(f.app, '/oauth/token', { grant_type: 'refresh_token', refresh_token: legacyRefresh }, f.confidential);
+    const refreshed = await postForm(
+      f.app,
+      '/oauth/token',
+      { grant_type: 'refresh_token', refresh_token: legacyRefresh },
+      f.confidential,
+    );
     expect(refreshed.statusCode).toBe(200);
     // spent: the same legacy token again, once the retry grace is over, is reuse
     f.clock.advance(10_000);
-    const again = await postForm(f.app, '/oauth/token', { grant_type: 'refresh_token', refresh_token: legacyRefresh }, f.confidential);
+    const again = await postForm(
+      f.app,
+      '/oauth/token',
+      { grant_type: 'refresh_token', refresh_token: legacyRefresh },
+      f.confidential,
+    );
     expect(again.json()).toMatchObject({ error: 'invalid_grant' });
   });
 });

@@ -53,7 +53,10 @@ describe('POST /oauth/token grant_type=refresh_token', () => {
     for (const other of others) expect(other).toEqual(pair);
     expect(pair.refresh_token).not.toBe(first.refresh_token);
     expect(await f.isActive(pair.access_token)).toBe(true);
-    expect((await f.app.inject({ method: 'GET', url: '/me', headers: { authorization: `Bearer ${pair.access_token}` } })).statusCode).toBe(200);
+    expect(
+      (await f.app.inject({ method: 'GET', url: '/me', headers: { authorization: `Bearer ${pair.access_token}` } }))
+        .statusCode,
+    ).toBe(200);
     expect((await refresh(f.confidential, pair.refresh_token)).statusCode).toBe(200);
   });
 
@@ -91,7 +94,12 @@ describe('POST /oauth/token grant_type=refresh_token', () => {
   it('lets a public app refresh with its client_id alone', async () => {
     const { code, verifier } = await f.code(f.publicApp, { pkce: true });
     const tokens = (
-      await postForm(f.app, '/oauth/token', { grant_type: 'authorization_code', code, code_verifier: verifier, client_id: f.publicApp.clientId })
+      await postForm(f.app, '/oauth/token', {
+        grant_type: 'authorization_code',
+        code,
+        code_verifier: verifier,
+        client_id: f.publicApp.clientId,
+      })
     ).json();
     const response = await postForm(f.app, '/oauth/token', {
       grant_type: 'refresh_token',
@@ -119,7 +127,8 @@ describe('POST /oauth/token grant_type=refresh_token with REFRESH_REUSE_GRACE=0'
   afterAll(async () => {
     await f?.close();
   });
-  const refresh = (refreshToken: string) => postForm(f.app, '/oauth/token', { grant_type: 'refresh_token', refresh_token: refreshToken }, f.confidential);
+  const refresh = (refreshToken: string) =>
+    postForm(f.app, '/oauth/token', { grant_type: 'refresh_token', refresh_token: refreshToken }, f.confidential);
 
   it('revokes at once: an immediate second use of a token ends the first use’s tokens too', async () => {
     const { code } = await f.code(f.confidential);
@@ -156,7 +165,12 @@ describe('POST /oauth/token grant_type=client_credentials', () => {
     expect(response.statusCode).toBe(200);
     expect(response.headers['cache-control']).toBe('no-store');
     const body = response.json();
-    expect(body).toEqual({ access_token: expect.any(String), token_type: 'Bearer', expires_in: 3600, scope: 'PROFILE:READ' });
+    expect(body).toEqual({
+      access_token: expect.any(String),
+      token_type: 'Bearer',
+      expires_in: 3600,
+      scope: 'PROFILE:READ',
+    });
     expect(await lookupAccessToken(f.deps, body.access_token)).toMatchObject({
       active: true,
       userId: f.confidential.clientId,
@@ -177,7 +191,10 @@ describe('POST /oauth/token grant_type=client_credentials', () => {
   });
 
   it('refuses a public app', async () => {
-    const response = await postForm(f.app, '/oauth/token', { grant_type: 'client_credentials', client_id: f.publicApp.clientId });
+    const response = await postForm(f.app, '/oauth/token', {
+      grant_type: 'client_credentials',
+      client_id: f.publicApp.clientId,
+    });
     expect(response.statusCode).toBe(400);
     expect(response.json()).toMatchObject({ error: 'unauthorized_client' });
   });

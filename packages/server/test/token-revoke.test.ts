@@ -16,8 +16,10 @@ describe('revocation, introspection and metadata', () => {
   const tokensFor = async (client: TestApp) => (await redeem(f, client, { code: (await f.code(client)).code })).json();
   const refresh = (client: TestApp, refreshToken: string) =>
     postForm(f.app, '/oauth/token', { grant_type: 'refresh_token', refresh_token: refreshToken }, client);
-  const revoke = (client: TestApp | undefined, fields: Record<string, string>) => postForm(f.app, '/oauth/revoke', fields, client);
-  const introspect = (client: TestApp | undefined, fields: Record<string, string>) => postForm(f.app, '/oauth/introspect', fields, client);
+  const revoke = (client: TestApp | undefined, fields: Record<string, string>) =>
+    postForm(f.app, '/oauth/revoke', fields, client);
+  const introspect = (client: TestApp | undefined, fields: Record<string, string>) =>
+    postForm(f.app, '/oauth/introspect', fields, client);
 
   describe('POST /oauth/revoke', () => {
     it('ends an access token alone', async () => {
@@ -40,7 +42,9 @@ describe('revocation, introspection and metadata', () => {
         expect((await refresh(f.confidential, tokens.refresh_token)).json()).toMatchObject({ error: 'invalid_grant' });
         await new Promise((resolve) => setTimeout(resolve, 0));
         // one message, the JSON list of what changed (storage/hot-reads.ts)
-        expect(published.map((message) => JSON.parse(message) as string[])).toEqual([[`authorization:${tokens.authorization_id}`]]);
+        expect(published.map((message) => JSON.parse(message) as string[])).toEqual([
+          [`authorization:${tokens.authorization_id}`],
+        ]);
         await unsubscribe();
       }
     });
@@ -59,14 +63,21 @@ describe('revocation, introspection and metadata', () => {
       const anonymous = await revoke(undefined, { token: tokens.access_token });
       expect(anonymous.statusCode).toBe(401);
       expect(anonymous.json()).toMatchObject({ error: 'invalid_client' });
-      expect((await revoke({ clientId: f.confidential.clientId, secret: 'e'.repeat(64) }, { token: tokens.access_token })).statusCode).toBe(401);
+      expect(
+        (await revoke({ clientId: f.confidential.clientId, secret: 'e'.repeat(64) }, { token: tokens.access_token }))
+          .statusCode,
+      ).toBe(401);
       expect(await f.isActive(tokens.access_token)).toBe(true);
       expect((await revoke(f.confidential, {})).json()).toMatchObject({ error: 'invalid_request' });
       const json = await f.app.inject({
         method: 'POST',
         url: '/oauth/revoke',
         headers: { 'content-type': 'application/json' },
-        payload: { token: tokens.access_token, client_id: f.confidential.clientId, client_secret: f.confidential.secret },
+        payload: {
+          token: tokens.access_token,
+          client_id: f.confidential.clientId,
+          client_secret: f.confidential.secret,
+        },
       });
       expect(json.statusCode).toBe(400);
       expect(json.json()).toMatchObject({ error: 'invalid_request' });
@@ -94,7 +105,8 @@ describe('revocation, introspection and metadata', () => {
     });
 
     it('gives sub = client_id for a client-credentials token', async () => {
-      const token = (await postForm(f.app, '/oauth/token', { grant_type: 'client_credentials' }, f.confidential)).json().access_token;
+      const token = (await postForm(f.app, '/oauth/token', { grant_type: 'client_credentials' }, f.confidential)).json()
+        .access_token;
       const body = (await introspect(f.confidential, { token })).json();
       expect(body).toMatchObject({ active: true, sub: f.confidential.clientId, client_id: f.confidential.clientId });
       expect(body.authorization_id).toBeUndefined();
@@ -138,7 +150,9 @@ describe('revocation, introspection and metadata', () => {
     expect(await findActiveAccessToken(f.deps, otherApp.access_token)).toMatchObject({ clientId: f.other.clientId });
     await new Promise((resolve) => setTimeout(resolve, 0));
     const changed = published.flatMap((message) => JSON.parse(message) as string[]);
-    expect(changed).toEqual(expect.arrayContaining([`authorization:${one.authorization_id}`, `authorization:${two.authorization_id}`]));
+    expect(changed).toEqual(
+      expect.arrayContaining([`authorization:${one.authorization_id}`, `authorization:${two.authorization_id}`]),
+    );
     expect(changed).not.toContain(`authorization:${otherApp.authorization_id}`);
     await unsubscribe();
   });
@@ -153,7 +167,12 @@ describe('revocation, introspection and metadata', () => {
       revocation_endpoint: 'https://auth.example.com/oauth/revoke',
       introspection_endpoint: 'https://auth.example.com/oauth/introspect',
       response_types_supported: ['code'],
-      grant_types_supported: ['authorization_code', 'refresh_token', 'client_credentials', 'urn:ietf:params:oauth:grant-type:token-exchange'],
+      grant_types_supported: [
+        'authorization_code',
+        'refresh_token',
+        'client_credentials',
+        'urn:ietf:params:oauth:grant-type:token-exchange',
+      ],
       code_challenge_methods_supported: ['S256'],
       token_endpoint_auth_methods_supported: ['client_secret_basic', 'client_secret_post', 'none'],
       revocation_endpoint_auth_methods_supported: ['client_secret_basic', 'client_secret_post', 'none'],

@@ -5,7 +5,13 @@ import type { Kv } from '../src/storage/kv/index.js';
 import { timedTokenKey } from '../src/tokens/opaque.js';
 import { type RotateResult, rotateRefreshToken } from '../src/tokens/rotation.js';
 import { authorizeCode } from '../src/oauth/token/authorization-code.js';
-import { type TokensDeps, issueTokenPair, lookupAccessToken, revokeAuthorization, revokeCodeAuthorization } from '../src/tokens/service.js';
+import {
+  type TokensDeps,
+  issueTokenPair,
+  lookupAccessToken,
+  revokeAuthorization,
+  revokeCodeAuthorization,
+} from '../src/tokens/service.js';
 import { type TestKv, kvBackends } from './backends.js';
 import { sleep } from './clock.js';
 import { type TokenFixture, tokenFixture } from './token-fixture.js';
@@ -18,8 +24,14 @@ const grace = { graceMs: GRACE_MS };
 function recording(kv: Kv): { kv: Kv; written: string[] } {
   const written: string[] = [];
   const recorder: Kv = Object.create(kv) as Kv;
-  recorder.set = (key, value, ttlMs) => (written.push(value), kv.set(key, value, ttlMs));
-  recorder.setIfAbsent = (key, value, ttlMs) => (written.push(value), kv.setIfAbsent(key, value, ttlMs));
+  recorder.set = (key, value, ttlMs) => {
+    written.push(value);
+    return kv.set(key, value, ttlMs);
+  };
+  recorder.setIfAbsent = (key, value, ttlMs) => {
+    written.push(value);
+    return kv.setIfAbsent(key, value, ttlMs);
+  };
   recorder.get = (key) => kv.get(key);
   return { kv: recorder, written };
 }
@@ -58,7 +70,11 @@ describe.each(kvBackends)('rotateRefreshToken on the $name kv', (backend) => {
 
   it('gives three simultaneous uses of one token the same new pair, and the authorization lives on', async () => {
     const pair = await freshPair();
-    const results = await Promise.all([rotate(pair.refreshToken), rotate(pair.refreshToken), rotate(pair.refreshToken)]);
+    const results = await Promise.all([
+      rotate(pair.refreshToken),
+      rotate(pair.refreshToken),
+      rotate(pair.refreshToken),
+    ]);
     expect(results.map((r) => r.status)).toEqual(['rotated', 'rotated', 'rotated']);
     const [first, ...others] = results.map(tokensOf);
     for (const other of others) expect(other).toEqual(first);
@@ -76,8 +92,17 @@ describe.each(kvBackends)('rotateRefreshToken on the $name kv', (backend) => {
       await sleep(100);
       return deps.kv.set(key, value, ttlMs);
     };
-    const winner = rotateRefreshToken({ ...deps, kv: slow }, { refreshToken: pair.refreshToken, clientId: f.confidential.clientId }, grace);
-    const spent = () => f.deps.db.selectFrom('refresh_tokens').select('used_at').where('token_hash', '=', timedTokenKey(pair.refreshToken)).executeTakeFirstOrThrow();
+    const winner = rotateRefreshToken(
+      { ...deps, kv: slow },
+      { refreshToken: pair.refreshToken, clientId: f.confidential.clientId },
+      grace,
+    );
+    const spent = () =>
+      f.deps.db
+        .selectFrom('refresh_tokens')
+        .select('used_at')
+        .where('token_hash', '=', timedTokenKey(pair.refreshToken))
+        .executeTakeFirstOrThrow();
     for (let polls = 0; (await spent()).used_at === null; polls++) {
       if (polls > 400) throw new Error('the winner never spent the token');
       await sleep(5);
@@ -121,7 +146,11 @@ describe.each(kvBackends)('rotateRefreshToken on the $name kv', (backend) => {
   it('does not hand the remembered pair out once the authorization is revoked', async () => {
     const pair = await freshPair();
     const next = tokensOf(await rotate(pair.refreshToken));
-    const row = await f.deps.db.selectFrom('refresh_tokens').select('authorization_id').where('token_hash', '=', timedTokenKey(pair.refreshToken)).executeTakeFirstOrThrow();
+    const row = await f.deps.db
+      .selectFrom('refresh_tokens')
+      .select('authorization_id')
+      .where('token_hash', '=', timedTokenKey(pair.refreshToken))
+      .executeTakeFirstOrThrow();
     await revokeAuthorization(f.deps, row.authorization_id);
     expect(await rotate(pair.refreshToken)).toEqual({ status: 'invalid' });
     expect(await isActive(next.accessToken)).toBe(false);
@@ -158,7 +187,11 @@ describe.each(kvBackends)('rotateRefreshToken on the $name kv', (backend) => {
     };
     const errors: object[] = [];
     const log = { error: (details: object) => void errors.push(details) };
-    const result = await rotateRefreshToken({ ...deps, kv: broken }, { refreshToken: pair.refreshToken, clientId: f.confidential.clientId }, { graceMs: GRACE_MS, log });
+    const result = await rotateRefreshToken(
+      { ...deps, kv: broken },
+      { refreshToken: pair.refreshToken, clientId: f.confidential.clientId },
+      { graceMs: GRACE_MS, log },
+    );
     expect(await isActive(tokensOf(result).accessToken)).toBe(true);
     expect(errors).toHaveLength(1);
   });
@@ -187,13 +220,21 @@ describe('code replay racing the first redemption', () => {
     expect(replay.status).toBe('replayed');
     if (replay.status === 'replayed') await revokeCodeAuthorization(f.deps, replay.row);
     // now the first redemption carries on, and must not hand out live tokens
-    await expect(authorizeCode(f.deps, first.row, undefined, issueTokenPair)).rejects.toMatchObject({ oauthError: 'invalid_grant' });
+    await expect(authorizeCode(f.deps, first.row, undefined, issueTokenPair)).rejects.toMatchObject({
+      oauthError: 'invalid_grant',
+    });
     const authorization = await f.deps.db
       .selectFrom('authorizations')
       .selectAll()
       .where('authorization_id', '=', first.row.authorization_id)
       .executeTakeFirstOrThrow();
     expect(authorization.revoked_at).not.toBeNull();
-    expect(await f.deps.db.selectFrom('access_tokens').selectAll().where('authorization_id', '=', first.row.authorization_id).execute()).toEqual([]);
+    expect(
+      await f.deps.db
+        .selectFrom('access_tokens')
+        .selectAll()
+        .where('authorization_id', '=', first.row.authorization_id)
+        .execute(),
+    ).toEqual([]);
   });
 });

@@ -54,7 +54,20 @@ describe('two instances sharing one database and one kv', () => {
     pair = await startInstancePair({ RATE_LIMITS: 'on' });
     ({ a, b } = pair);
     json(await cli(pair.env, 'users', 'create', '--username', 'twin', '--password', PASSWORD, '--json'));
-    client = json(await cli(pair.env, 'apps', 'create', '--name', 'Twin App', '--owner', 'twin', '--redirect-uri', REDIRECT, '--json'));
+    client = json(
+      await cli(
+        pair.env,
+        'apps',
+        'create',
+        '--name',
+        'Twin App',
+        '--owner',
+        'twin',
+        '--redirect-uri',
+        REDIRECT,
+        '--json',
+      ),
+    );
     keystore = json(await cli(pair.env, 'keystore', 'create', '--user', 'twin', '--json'));
     browser = new HttpBrowser(a.url);
     expect((await browser.signIn('twin', PASSWORD)).status).toBe(303);
@@ -64,7 +77,15 @@ describe('two instances sharing one database and one kv', () => {
   const asSession = (ks: Keystore, method = 'GET', path = '/me', body = '') =>
     signJws(EDDSA, sessionClaims(ks, method, path, body), ks.session_private_key);
   const asApp = (issued: Issued) =>
-    signJws(EDDSA, oauthClaims({ client_id: client.client_id, authorization_id: issued.authorization_id, scope: issued.scope }, 'GET', '/me'), issued.seed);
+    signJws(
+      EDDSA,
+      oauthClaims(
+        { client_id: client.client_id, authorization_id: issued.authorization_id, scope: issued.scope },
+        'GET',
+        '/me',
+      ),
+      issued.seed,
+    );
 
   function call(instance: Instance, token: string, method = 'GET', path = '/me', body?: string): Promise<Response> {
     const headers: Record<string, string> = { authorization: `Bearer ${token}` };
@@ -82,14 +103,22 @@ describe('two instances sharing one database and one kv', () => {
   function form(instance: Instance, path: string, fields: Record<string, string>): Promise<Response> {
     return fetch(instance.url + path, {
       method: 'POST',
-      headers: { 'content-type': 'application/x-www-form-urlencoded', authorization: basic(client.client_id, client.client_secret) },
+      headers: {
+        'content-type': 'application/x-www-form-urlencoded',
+        authorization: basic(client.client_id, client.client_secret),
+      },
       body: new URLSearchParams(fields),
     });
   }
 
   /** A code through the real pages: the consent form when the app has no grant yet, else straight back. */
   async function authorizeCode(): Promise<string> {
-    const query = new URLSearchParams({ client_id: client.client_id, redirect_uri: REDIRECT, scope: 'PROFILE:READ PHONE:READ', state: 'st' });
+    const query = new URLSearchParams({
+      client_id: client.client_id,
+      redirect_uri: REDIRECT,
+      scope: 'PROFILE:READ PHONE:READ',
+      state: 'st',
+    });
     let response = await browser.get(`/oauth/authorize?${query}`);
     if (response.status === 200) {
       const fields = formFields(await response.text(), '/oauth/authorize/decision');
@@ -129,8 +158,12 @@ describe('two instances sharing one database and one kv', () => {
     for (;;) {
       const sentAt = performance.now() - since;
       const ok = await accepted();
-      if (ok && refusedAt !== undefined) throw new Error(`${label}: accepted at ${Math.round(sentAt)} ms, after being refused at ${Math.round(refusedAt)} ms`);
-      if (ok && sentAt > REVOCATION_LIMIT_MS) throw new Error(`${label}: still accepted ${Math.round(sentAt)} ms after the revoke returned`);
+      if (ok && refusedAt !== undefined)
+        throw new Error(
+          `${label}: accepted at ${Math.round(sentAt)} ms, after being refused at ${Math.round(refusedAt)} ms`,
+        );
+      if (ok && sentAt > REVOCATION_LIMIT_MS)
+        throw new Error(`${label}: still accepted ${Math.round(sentAt)} ms after the revoke returned`);
       if (!ok) refusedAt ??= sentAt;
       if (!ok && sentAt > REVOCATION_LIMIT_MS) return;
       await sleep(50);
@@ -138,7 +171,7 @@ describe('two instances sharing one database and one kv', () => {
   }
 
   /** Bearer and signed token of one authorization are both refused on `instance` within the limit. */
-  function authorizationEnds(instance: Instance, issued: Issued, since: number): Promise<void[]> {
+  function authorizationEnds(instance: Instance, issued: Issued, since: number): Promise<unknown[]> {
     return Promise.all([
       refusedWithinLimit(`bearer token on ${instance.name}`, since, () => accepts(instance, issued.access_token)),
       refusedWithinLimit(`signed token on ${instance.name}`, since, () => accepts(instance, asApp(issued))),
@@ -146,19 +179,27 @@ describe('two instances sharing one database and one kv', () => {
   }
 
   describe('a jti is single-use across instances', () => {
-    for (const [first, second] of [['a', 'b'], ['b', 'a']] as const) {
+    for (const [first, second] of [
+      ['a', 'b'],
+      ['b', 'a'],
+    ] as const) {
       it(`refuses on ${second.toUpperCase()} a session token already used on ${first.toUpperCase()}`, async () => {
         const token = asSession(keystore);
         expect((await call(pair[first], token)).status).toBe(200);
         const replay = await call(pair[second], token);
         expect(replay.status).toBe(401);
-        expect(await replay.json()).toMatchObject({ error: { code: 401, extra: { reason: 'this request id was already used' } } });
+        expect(await replay.json()).toMatchObject({
+          error: { code: 401, extra: { reason: 'this request id was already used' } },
+        });
       });
     }
   });
 
   describe('an authorization code is single-use across instances', () => {
-    for (const [first, second] of [['a', 'b'], ['b', 'a']] as const) {
+    for (const [first, second] of [
+      ['a', 'b'],
+      ['b', 'a'],
+    ] as const) {
       it(`refuses on ${second.toUpperCase()} a code redeemed on ${first.toUpperCase()}, and the replay ends what ${first.toUpperCase()} issued`, async () => {
         const code = await authorizeCode();
         const issued = await issue(pair[first], code);
@@ -168,7 +209,10 @@ describe('two instances sharing one database and one kv', () => {
         expect(replay.status).toBe(400);
         expect(await replay.json()).toMatchObject({ error: 'invalid_grant' });
         await authorizationEnds(pair[first], issued, performance.now());
-        const refresh = await form(pair[second], '/oauth/token', { grant_type: 'refresh_token', refresh_token: issued.refresh_token });
+        const refresh = await form(pair[second], '/oauth/token', {
+          grant_type: 'refresh_token',
+          refresh_token: issued.refresh_token,
+        });
         expect(await refresh.json()).toMatchObject({ error: 'invalid_grant' });
       });
     }
@@ -196,7 +240,10 @@ describe('two instances sharing one database and one kv', () => {
       const issued = await issue(a);
       await warm(b, issued);
       const page = await (await browser.get(`${a.url}/account`)).text();
-      const revoked = await browser.post(`${a.url}/account/apps/revoke`, { _csrf: csrfOf(page), client_id: client.client_id });
+      const revoked = await browser.post(`${a.url}/account/apps/revoke`, {
+        _csrf: csrfOf(page),
+        client_id: client.client_id,
+      });
       expect(revoked.status).toBe(303);
       await authorizationEnds(b, issued, performance.now());
     });
@@ -214,14 +261,28 @@ describe('two instances sharing one database and one kv', () => {
       const session = json<Keystore>(await cli(pair.env, 'keystore', 'create', '--user', 'twin', '--json'));
       expect(await accepts(b, asSession(session))).toBe(true);
       const page = await (await browser.get(`${a.url}/account`)).text();
-      const revoked = await browser.post(`${a.url}/account/keystores/revoke`, { _csrf: csrfOf(page), session_id: session.session_id });
+      const revoked = await browser.post(`${a.url}/account/keystores/revoke`, {
+        _csrf: csrfOf(page),
+        session_id: session.session_id,
+      });
       expect(revoked.headers.get('location')).toBe('/account?notice=keystore-revoked');
       await refusedWithinLimit('session token on B', performance.now(), () => accepts(b, asSession(session)));
     });
 
     it('a client secret rotated by the CLI, a separate process: the old secret is refused on both', async () => {
       const app = json<{ client_id: string; client_secret: string }>(
-        await cli(pair.env, 'apps', 'create', '--name', 'Rotating', '--owner', 'twin', '--redirect-uri', REDIRECT, '--json'),
+        await cli(
+          pair.env,
+          'apps',
+          'create',
+          '--name',
+          'Rotating',
+          '--owner',
+          'twin',
+          '--redirect-uri',
+          REDIRECT,
+          '--json',
+        ),
       );
       const grants = (instance: Instance, secret: string) => async () => {
         const response = await fetch(`${instance.url}/oauth/token`, {
@@ -234,7 +295,9 @@ describe('two instances sharing one database and one kv', () => {
       // both instances have the app in their client cache
       expect(await grants(a, app.client_secret)()).toBe(true);
       expect(await grants(b, app.client_secret)()).toBe(true);
-      const rotated = json<{ client_secret: string }>(await cli(pair.env, 'apps', 'rotate-secret', app.client_id, '--json'));
+      const rotated = json<{ client_secret: string }>(
+        await cli(pair.env, 'apps', 'rotate-secret', app.client_id, '--json'),
+      );
       const since = performance.now();
       await Promise.all([
         refusedWithinLimit('old secret on A', since, grants(a, app.client_secret)),
@@ -245,17 +308,33 @@ describe('two instances sharing one database and one kv', () => {
   });
 
   describe('a device approval on A releases the page waiting on B', () => {
-    const query = () => new URLSearchParams({ client_id: client.client_id, redirect_uri: REDIRECT, scope: 'PROFILE:READ PHONE:READ', state: 'dev' }).toString();
+    const query = () =>
+      new URLSearchParams({
+        client_id: client.client_id,
+        redirect_uri: REDIRECT,
+        scope: 'PROFILE:READ PHONE:READ',
+        state: 'dev',
+      }).toString();
 
     it('approved through the API: the event stream on B gets the code at once', async () => {
       const waiting = new HttpBrowser(b.url);
       const { authorizationId } = await openPendingRequest(waiting, query());
       // B answers the stream's headers once it has subscribed (not at its first heartbeat)
-      const stream = await within(STREAM_RECHECK_MS, openDecisionStream(waiting, authorizationId), 'the event stream on B did not open');
+      const stream = await within(
+        STREAM_RECHECK_MS,
+        openDecisionStream(waiting, authorizationId),
+        'the event stream on B did not open',
+      );
       const openedAt = performance.now();
 
       const body = JSON.stringify({ authorization_id: authorizationId, scopes: ['PROFILE:READ'] });
-      const approved = await call(a, asSession(keystore, 'POST', '/oauth/authorize', body), 'POST', '/oauth/authorize', body);
+      const approved = await call(
+        a,
+        asSession(keystore, 'POST', '/oauth/authorize', body),
+        'POST',
+        '/oauth/authorize',
+        body,
+      );
       expect(approved.status).toBe(200);
       // Not a speed check: B re-reads a waiting request every STREAM_RECHECK_MS and would
       // find the answer then; well before that, only A's publish can have told B.
@@ -276,10 +355,16 @@ describe('two instances sharing one database and one kv', () => {
       // what B recorded of the waiting browser is A's to show: stored with the request, not in B's memory
       expect(matchCodeOf(page)).toBe(matchCodeOf(waitingPage));
       expect(page).toContain('at <strong>127.0.0.1</strong>');
-      const decided = await phone.post(`/codes/${codeId}`, [...formFields(page, `/codes/${codeId}`), ['decision', 'authorize']]);
+      const decided = await phone.post(`/codes/${codeId}`, [
+        ...formFields(page, `/codes/${codeId}`),
+        ['decision', 'authorize'],
+      ]);
       expect(decided.status).toBe(303);
 
-      const status = (await (await waiting.get(`/oauth/device/${authorizationId}/status`)).json()) as { state: string; redirect?: string };
+      const status = (await (await waiting.get(`/oauth/device/${authorizationId}/status`)).json()) as {
+        state: string;
+        redirect?: string;
+      };
       expect(status.state).toBe('done');
       expect(new URL(status.redirect ?? 'x:').searchParams.get('code')).toBeTruthy();
     });
@@ -288,7 +373,8 @@ describe('two instances sharing one database and one kv', () => {
   describe('sign-in throttling is shared', () => {
     it('counts failed sign-ins on A and on B against one account: the sixth attempt is refused on both', async () => {
       json(await cli(pair.env, 'users', 'create', '--username', 'guarded', '--password', PASSWORD, '--json'));
-      const attempt = async (instance: Instance, password: string) => (await new HttpBrowser(instance.url).signIn('guarded', password)).status;
+      const attempt = async (instance: Instance, password: string) =>
+        (await new HttpBrowser(instance.url).signIn('guarded', password)).status;
       // five failures, split 3 + 2: neither instance alone has reached the limit of 5
       for (const instance of [a, a, a, b, b]) expect(await attempt(instance, 'wrong password')).toBe(401);
       expect(await attempt(b, PASSWORD)).toBe(429);

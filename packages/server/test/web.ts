@@ -27,13 +27,25 @@ export interface WebHarness {
 }
 
 /** `open` picks the backend (default: PostgreSQL when configured, else SQLite). */
-export async function startWebHarness(env: Record<string, string> = {}, open: () => Promise<TestDatabase> = openTestDatabase): Promise<WebHarness> {
+export async function startWebHarness(
+  env: Record<string, string> = {},
+  open: () => Promise<TestDatabase> = openTestDatabase,
+): Promise<WebHarness> {
   const database = await open();
   const clock = new TestClock();
   const deps = { db: database.storage.db, clock };
   const kv = new MemoryKv(clock);
-  const app = await buildApp(loadConfig({ LOG_LEVEL: 'silent', ISSUER, ...env }), { storage: database.storage, kv, clock });
-  const user = await createUser(deps, { username: 'alice', password: PASSWORD, fullName: 'Alice Liddell', phone: '+441234567890' });
+  const app = await buildApp(loadConfig({ LOG_LEVEL: 'silent', ISSUER, ...env }), {
+    storage: database.storage,
+    kv,
+    clock,
+  });
+  const user = await createUser(deps, {
+    username: 'alice',
+    password: PASSWORD,
+    fullName: 'Alice Liddell',
+    phone: '+441234567890',
+  });
   return {
     app,
     db: database.storage.db,
@@ -59,7 +71,7 @@ export function formFields(page: string, action: string): [string, string][] {
   for (const match of form.matchAll(/<input([^>]*)>/g)) {
     const attrs = match[1] ?? '';
     const name = /name="([^"]*)"/.exec(attrs)?.[1];
-    const value = unescape(/value="([^"]*)"/.exec(attrs)?.[1] ?? '');
+    const value = unescapeHtml(/value="([^"]*)"/.exec(attrs)?.[1] ?? '');
     if (!name || / disabled/.test(attrs)) continue;
     if (/type="checkbox"/.test(attrs) && !/ checked/.test(attrs)) continue;
     if (/type="(hidden|checkbox)"/.test(attrs)) fields.push([name, value]);
@@ -67,7 +79,7 @@ export function formFields(page: string, action: string): [string, string][] {
   return fields;
 }
 
-function unescape(value: string): string {
+function unescapeHtml(value: string): string {
   return value
     .replace(/&quot;/g, '"')
     .replace(/&#39;/g, "'")
@@ -111,21 +123,37 @@ export class TestBrowser {
   }
 
   async get(url: string, method: 'GET' | 'HEAD' = 'GET'): Promise<LightMyRequestResponse> {
-    return this.remember(await this.app.inject({ method, url, remoteAddress: this.address, headers: { ...this.headers, cookie: this.cookieHeader } }));
+    return this.remember(
+      await this.app.inject({
+        method,
+        url,
+        remoteAddress: this.address,
+        headers: { ...this.headers, cookie: this.cookieHeader },
+      }),
+    );
   }
 
   head(url: string): Promise<LightMyRequestResponse> {
     return this.get(url, 'HEAD');
   }
 
-  async post(url: string, fields: [string, string][] | Record<string, string>, headers: Record<string, string> = {}): Promise<LightMyRequestResponse> {
+  async post(
+    url: string,
+    fields: [string, string][] | Record<string, string>,
+    headers: Record<string, string> = {},
+  ): Promise<LightMyRequestResponse> {
     const body = new URLSearchParams(Array.isArray(fields) ? fields : Object.entries(fields)).toString();
     return this.remember(
       await this.app.inject({
         method: 'POST',
         url,
         remoteAddress: this.address,
-        headers: { ...this.headers, ...headers, cookie: this.cookieHeader, 'content-type': 'application/x-www-form-urlencoded' },
+        headers: {
+          ...this.headers,
+          ...headers,
+          cookie: this.cookieHeader,
+          'content-type': 'application/x-www-form-urlencoded',
+        },
         payload: body,
       }),
     );
@@ -140,7 +168,8 @@ export class TestBrowser {
 
 export function location(response: LightMyRequestResponse): URL {
   const header = response.headers.location;
-  if (typeof header !== 'string') throw new Error(`no redirect (status ${response.statusCode}): ${response.body.slice(0, 300)}`);
+  if (typeof header !== 'string')
+    throw new Error(`no redirect (status ${response.statusCode}): ${response.body.slice(0, 300)}`);
   return new URL(header, ISSUER);
 }
 

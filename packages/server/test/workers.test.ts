@@ -24,7 +24,11 @@ async function freePort(): Promise<number> {
 }
 
 /** A GET on a connection of its own, so the cluster's round robin hands each to the next worker. */
-function get(url: string, path: string, requestId = randomUUID()): Promise<{ status: number; body: string; requestId: string }> {
+function get(
+  url: string,
+  path: string,
+  requestId = randomUUID(),
+): Promise<{ status: number; body: string; requestId: string }> {
   return new Promise((resolve, reject) => {
     const req = request(`${url}${path}`, { agent: false, headers: { 'x-request-id': requestId } }, (res) => {
       let body = '';
@@ -75,7 +79,8 @@ class Group {
 
   /** Which process answered each request id, from the workers' "request completed" lines. */
   async pidsServing(requestIds: string[]): Promise<Set<number>> {
-    const servedBy = () => new Map(this.lines.filter((line) => line.msg === 'request completed').map((line) => [line.reqId, line.pid]));
+    const servedBy = () =>
+      new Map(this.lines.filter((line) => line.msg === 'request completed').map((line) => [line.reqId, line.pid]));
     await eventually(() => requestIds.every((id) => servedBy().has(id)));
     const map = servedBy();
     return new Set(requestIds.map((id) => map.get(id) ?? 0));
@@ -163,19 +168,28 @@ describe.each(backends)('signet start --workers 2 ($name)', (backend) => {
 
     const scraped = await get(url, '/metrics');
     expect(scraped.status).toBe(200);
-    expect(sample(scraped.body, 'signet_http_requests_total', { method: 'GET', route: '/healthz', status: '200' })).toBe(12);
+    expect(
+      sample(scraped.body, 'signet_http_requests_total', { method: 'GET', route: '/healthz', status: '200' }),
+    ).toBe(12);
     // the process metrics are summed over the workers too
     expect(sample(scraped.body, 'process_cpu_user_seconds_total')).toBeGreaterThan(0);
   });
 
   it('replaces a worker that dies, and keeps answering meanwhile', async () => {
-    const healthzServed = async () => sample((await get(url, '/metrics')).body, 'signet_http_requests_total', { method: 'GET', route: '/healthz', status: '200' });
+    const healthzServed = async () =>
+      sample((await get(url, '/metrics')).body, 'signet_http_requests_total', {
+        method: 'GET',
+        route: '/healthz',
+        status: '200',
+      });
     // both workers have served /healthz (the test before): the victim's share is part of this count
     const servedBefore = await healthzServed();
     const [victim] = group.workerPids('worker listening');
     if (victim === undefined) throw new Error('no worker pid logged');
     process.kill(victim, 'SIGKILL');
-    await eventually(() => group.lines.some((line) => line.msg === 'worker died; replacing it' && line.workerPid === victim));
+    await eventually(() =>
+      group.lines.some((line) => line.msg === 'worker died; replacing it' && line.workerPid === victim),
+    );
     for (let i = 0; i < 4; i++) expect((await get(url, '/healthz')).status).toBe(200);
 
     await eventually(() => group.workerPids('worker listening').length === 3, 30_000);
@@ -242,7 +256,11 @@ describe('signet start --workers, refusing to start', () => {
     const silent = createServer(() => undefined).listen(0, '127.0.0.1');
     await once(silent, 'listening');
     try {
-      const group = start({ PORT: '0', REDIS_URL: `redis://127.0.0.1:${(silent.address() as { port: number }).port}`, WORKER_START_TIMEOUT: '2' });
+      const group = start({
+        PORT: '0',
+        REDIS_URL: `redis://127.0.0.1:${(silent.address() as { port: number }).port}`,
+        WORKER_START_TIMEOUT: '2',
+      });
       const [code] = await once(group.child, 'exit');
       expect(code).toBe(1);
       expect(group.stderr).toMatch(/signet: worker \d did not listen within 2 s\n$/);

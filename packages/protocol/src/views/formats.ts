@@ -10,8 +10,10 @@ export const Timestamp = Type.String({ format: 'date-time' });
  * An object schema whose answers carry exactly these fields: an undeclared one is drift,
  * which the documented-answers test reports.
  */
-export const Exact = <T extends Parameters<typeof Type.Object>[0]>(properties: T, options: Parameters<typeof Type.Object>[1] = {}) =>
-  Type.Object(properties, { additionalProperties: false, ...options });
+export const Exact = <T extends Parameters<typeof Type.Object>[0]>(
+  properties: T,
+  options: Parameters<typeof Type.Object>[1] = {},
+) => Type.Object(properties, { additionalProperties: false, ...options });
 
 /** The platform success envelope `{"data": …}`. */
 export const dataOf = <T extends TSchema>(schema: T) => Exact({ data: schema });

@@ -21,10 +21,17 @@ export const UserView = Exact({
   is_scam: Type.Literal(false),
   has_safe: Type.Literal(false),
   created_at: Timestamp,
-  app_id: Type.Optional(Type.String({ description: 'bots only: the app the bot user stands for (its user_id is the client_id)' })),
+  app_id: Type.Optional(
+    Type.String({ description: 'bots only: the app the bot user stands for (its user_id is the client_id)' }),
+  ),
 });
 export type UserView = Static<typeof UserView>;
 
 /** Who logged in to a service (PROTOCOL.md §11): the part of a profile a token exchange answers. */
-export const ServiceLoginUser = Exact({ user_id: Uuid, identity_number: Type.String(), full_name: Type.String(), avatar_url: Type.String() });
+export const ServiceLoginUser = Exact({
+  user_id: Uuid,
+  identity_number: Type.String(),
+  full_name: Type.String(),
+  avatar_url: Type.String(),
+});
 export type ServiceLoginUser = Static<typeof ServiceLoginUser>;

@@ -23,7 +23,11 @@ export type TokenAnswer = Static<typeof TokenAnswer>;
 
 /** The platform (Mixin) form's `data`: a bound key gets the server's key back and no bearer token; otherwise a bearer token. */
 export const PlatformTokenAnswer = Type.Union([
-  Exact({ authorization_id: Uuid, scope: Type.String(), ed25519: Type.String({ description: "the server's public key, base64url" }) }),
+  Exact({
+    authorization_id: Uuid,
+    scope: Type.String(),
+    ed25519: Type.String({ description: "the server's public key, base64url" }),
+  }),
   Exact({ access_token: Type.String(), scope: Type.String(), authorization_id: Uuid }),
 ]);
 export type PlatformTokenAnswer = Static<typeof PlatformTokenAnswer>;
@@ -33,10 +37,16 @@ export const PlatformTokenRequest = Type.Object(
   {
     client_id: Uuid,
     code: Type.String(),
-    client_secret: optionalString('exactly one of client_secret and code_verifier; the secret is required for a code sent to a redirect URI that only a host pattern allows'),
+    client_secret: optionalString(
+      'exactly one of client_secret and code_verifier; the secret is required for a code sent to a redirect URI that only a host pattern allows',
+    ),
     code_verifier: optionalString('required when authorize was sent a code_challenge'),
-    redirect_uri: optionalString('required (and must match) for a code sent to a redirect URI that only a host pattern allows'),
-    ed25519: optionalString("the client's ed25519 public key, base64url of the raw 32 bytes: binds it instead of issuing a bearer token"),
+    redirect_uri: optionalString(
+      'required (and must match) for a code sent to a redirect URI that only a host pattern allows',
+    ),
+    ed25519: optionalString(
+      "the client's ed25519 public key, base64url of the raw 32 bytes: binds it instead of issuing a bearer token",
+    ),
   },
   { description: 'The platform form (Mixin): errors in the platform envelope' },
 );

@@ -1,13 +1,16 @@
 import { type Server, createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 
-const PAGE = '<!doctype html><meta charset="utf-8"><title>Signet</title><p>Signed in. You can close this tab and go back to the terminal.</p>';
+const PAGE =
+  '<!doctype html><meta charset="utf-8"><title>Signet</title><p>Signed in. You can close this tab and go back to the terminal.</p>';
 
 /**
  * A one-shot loopback redirect target (RFC 8252 §7.3): listens on 127.0.0.1, hands over
  * the first /callback URL it receives, then closes.
  */
-export async function openLoopback(port = 0): Promise<{ redirectUri: string; callback: Promise<string>; close: () => void }> {
+export async function openLoopback(
+  port = 0,
+): Promise<{ redirectUri: string; callback: Promise<string>; close: () => void }> {
   let deliver: (url: string) => void = () => undefined;
   const callback = new Promise<string>((resolve) => {
     deliver = resolve;

@@ -25,7 +25,13 @@ type KeystoreFile = Keystore & { issuer?: string };
 async function login(io: ClientIo, args: string[]): Promise<number> {
   const { values } = parseArgs({
     args,
-    options: { issuer: { type: 'string' }, 'client-id': { type: 'string' }, scope: { type: 'string' }, out: { type: 'string' }, port: { type: 'string' } },
+    options: {
+      issuer: { type: 'string' },
+      'client-id': { type: 'string' },
+      scope: { type: 'string' },
+      out: { type: 'string' },
+      port: { type: 'string' },
+    },
   });
   const issuer = (values.issuer ?? io.env.SIGNET_URL ?? '').replace(/\/+$/, '');
   const clientId = values['client-id'];
@@ -34,12 +40,26 @@ async function login(io: ClientIo, args: string[]): Promise<number> {
   const state = crypto.randomUUID();
   const loopback = await openLoopback(values.port ? Number(values.port) : 0);
   try {
-    const url = authorizeUrl({ issuer, clientId, redirectUri: loopback.redirectUri, scopes: values.scope?.split(/\s+/), state, codeChallenge: pkce.challenge });
+    const url = authorizeUrl({
+      issuer,
+      clientId,
+      redirectUri: loopback.redirectUri,
+      scopes: values.scope?.split(/\s+/),
+      state,
+      codeChallenge: pkce.challenge,
+    });
     io.stderr(`Open this URL in your browser to sign in:\n${url}\n`);
     const { code } = readAuthorizeResponse(await loopback.callback, { issuer, state });
     // a key of our own bound to the authorization: every later call is signed, no bearer token to leak
     const keys = createKeyPair();
-    const grant = await exchangeCode({ issuer, clientId, code, codeVerifier: pkce.verifier, dialect: 'platform', ed25519: keys.publicKeyBase64Url });
+    const grant = await exchangeCode({
+      issuer,
+      clientId,
+      code,
+      codeVerifier: pkce.verifier,
+      dialect: 'platform',
+      ed25519: keys.publicKeyBase64Url,
+    });
     const keystore: KeystoreFile = {
       issuer,
       client_id: clientId,
@@ -84,7 +104,12 @@ export async function runClient(argv: string[], io: ClientIo): Promise<number> {
     io.stderr(`${USAGE}\n`);
     return command === undefined || command === '--help' ? 0 : 2;
   } catch (error) {
-    const message = error instanceof SignetApiError ? `${error.code} ${error.description}` : error instanceof Error ? error.message : String(error);
+    const message =
+      error instanceof SignetApiError
+        ? `${error.code} ${error.description}`
+        : error instanceof Error
+          ? error.message
+          : String(error);
     io.stderr(`signet-client: ${message}\n`);
     return 1;
   }

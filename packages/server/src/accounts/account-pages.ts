@@ -39,9 +39,27 @@ interface FieldSpec {
 
 const PROFILE_FIELDS: FieldSpec[] = [
   { name: 'full_name', label: 'Full name', type: 'text', autocomplete: 'name' },
-  { name: 'avatar_url', label: 'Avatar URL', hint: 'An https link to a square image. Leave empty for none.', type: 'url', autocomplete: 'photo' },
-  { name: 'biography', label: 'Biography', hint: `At most ${MAX_BIOGRAPHY} characters.`, type: 'textarea', autocomplete: 'off' },
-  { name: 'phone', label: 'Phone (optional)', hint: 'International format, e.g. +14155550123. Apps see it only with PHONE:READ.', type: 'tel', autocomplete: 'tel' },
+  {
+    name: 'avatar_url',
+    label: 'Avatar URL',
+    hint: 'An https link to a square image. Leave empty for none.',
+    type: 'url',
+    autocomplete: 'photo',
+  },
+  {
+    name: 'biography',
+    label: 'Biography',
+    hint: `At most ${MAX_BIOGRAPHY} characters.`,
+    type: 'textarea',
+    autocomplete: 'off',
+  },
+  {
+    name: 'phone',
+    label: 'Phone (optional)',
+    hint: 'International format, e.g. +14155550123. Apps see it only with PHONE:READ.',
+    type: 'tel',
+    autocomplete: 'tel',
+  },
 ];
 
 function profileField(spec: FieldSpec, value: string, error: string | undefined): SafeHtml {

@@ -38,8 +38,17 @@ function requireUser(request: FastifyRequest, reply: FastifyReply): UserView | u
 
 /** PROTOCOL.md §14: the account page and its forms; every POST is CSRF-checked first and answers 303. */
 export async function accountPageRoutes(app: FastifyInstance, context: RouteContext): Promise<void> {
-  async function render(request: FastifyRequest, reply: FastifyReply, user: UserView, extra: Partial<AccountPageInput> = {}, status = 200) {
-    const [keystores, apps] = await Promise.all([listKeystores(context.db, user.user_id), listAuthorizedApps(context, user.user_id)]);
+  async function render(
+    request: FastifyRequest,
+    reply: FastifyReply,
+    user: UserView,
+    extra: Partial<AccountPageInput> = {},
+    status = 200,
+  ) {
+    const [keystores, apps] = await Promise.all([
+      listKeystores(context.db, user.user_id),
+      listAuthorizedApps(context, user.user_id),
+    ]);
     return sendPage(reply, accountPage({ user, csrf: csrfField(request), keystores, apps, when, ...extra }), status);
   }
 
@@ -49,31 +58,51 @@ export async function accountPageRoutes(app: FastifyInstance, context: RouteCont
     async (request, reply) => {
       const user = requireUser(request, reply);
       if (!user) return reply;
-      return render(request, reply, user, { notice: isNotice(request.query.notice) ? request.query.notice : undefined });
+      return render(request, reply, user, {
+        notice: isNotice(request.query.notice) ? request.query.notice : undefined,
+      });
     },
   );
 
-  app.post('/account/profile', { preHandler: verifyCsrf, schema: { summary: 'Save the profile form', tags: ['pages'] } }, async (request, reply) => {
-    const user = requireUser(request, reply);
-    if (!user) return reply;
-    const typed = Object.fromEntries(PROFILE_FIELDS.map((name) => [name, formText(request.body, name)])) as unknown as ProfileInput;
-    try {
-      await updateProfile(context, user.user_id, validateProfile(typed));
-    } catch (error) {
-      if (!(error instanceof InvalidField)) throw error;
-      const reason = typeof error.extra?.reason === 'string' ? error.extra.reason : error.message;
-      return render(request, reply, user, { profile: typed, profileError: { field: error.field as ProfileField, message: `This ${reason}.` } }, 400);
-    }
-    return reply.redirect('/account?notice=profile-saved', 303);
-  });
-
   app.post(
-    '/account/keystores',
-    { preHandler: verifyCsrf, schema: { summary: 'Create a session keystore; answers its JSON file, once', tags: ['pages'] } },
+    '/account/profile',
+    { preHandler: verifyCsrf, schema: { summary: 'Save the profile form', tags: ['pages'] } },
     async (request, reply) => {
       const user = requireUser(request, reply);
       if (!user) return reply;
-      const keystore = await createKeystore(context, user.user_id, (await serverKeyPair(context.storage)).publicKey, { ip: request.ip, via: 'account' });
+      const typed = Object.fromEntries(
+        PROFILE_FIELDS.map((name) => [name, formText(request.body, name)]),
+      ) as unknown as ProfileInput;
+      try {
+        await updateProfile(context, user.user_id, validateProfile(typed));
+      } catch (error) {
+        if (!(error instanceof InvalidField)) throw error;
+        const reason = typeof error.extra?.reason === 'string' ? error.extra.reason : error.message;
+        return render(
+          request,
+          reply,
+          user,
+          { profile: typed, profileError: { field: error.field as ProfileField, message: `This ${reason}.` } },
+          400,
+        );
+      }
+      return reply.redirect('/account?notice=profile-saved', 303);
+    },
+  );
+
+  app.post(
+    '/account/keystores',
+    {
+      preHandler: verifyCsrf,
+      schema: { summary: 'Create a session keystore; answers its JSON file, once', tags: ['pages'] },
+    },
+    async (request, reply) => {
+      const user = requireUser(request, reply);
+      if (!user) return reply;
+      const keystore = await createKeystore(context, user.user_id, (await serverKeyPair(context.storage)).publicKey, {
+        ip: request.ip,
+        via: 'account',
+      });
       // the private key exists nowhere else: no cache may keep a copy
       return applySecurityHeaders(reply)
         .header('Content-Disposition', `attachment; filename="signet-keystore-${keystore.session_id}.json"`)
@@ -89,10 +118,16 @@ export async function accountPageRoutes(app: FastifyInstance, context: RouteCont
       const user = requireUser(request, reply);
       if (!user) return reply;
       const sessionId = formText(request.body, 'session_id');
-      const ended = isUuid(sessionId) ? await revokeKeystore(context, user.user_id, sessionId.toLowerCase()) : undefined;
+      const ended = isUuid(sessionId)
+        ? await revokeKeystore(context, user.user_id, sessionId.toLowerCase())
+        : undefined;
       if (ended) {
         // the service logins the keystore signed ended with it
-        const detail = { session_id: sessionId.toLowerCase(), via: 'account', ...(ended.length > 0 ? { authorization_ids: ended } : {}) };
+        const detail = {
+          session_id: sessionId.toLowerCase(),
+          via: 'account',
+          ...(ended.length > 0 ? { authorization_ids: ended } : {}),
+        };
         await recordAuditEventAfter(context, request, { type: 'keystore.revoked', userId: user.user_id, detail });
       }
       return reply.redirect(`/account?notice=${ended ? 'keystore-revoked' : 'keystore-gone'}`, 303);
@@ -101,7 +136,10 @@ export async function accountPageRoutes(app: FastifyInstance, context: RouteCont
 
   app.post(
     '/account/apps/revoke',
-    { preHandler: verifyCsrf, schema: { summary: 'Revoke an app: its grant, authorizations and tokens end at once', tags: ['pages'] } },
+    {
+      preHandler: verifyCsrf,
+      schema: { summary: 'Revoke an app: its grant, authorizations and tokens end at once', tags: ['pages'] },
+    },
     async (request, reply) => {
       const user = requireUser(request, reply);
       if (!user) return reply;

@@ -28,7 +28,11 @@ export async function listAuthorizedApps(deps: { db: Db; clock: Clock }, userId:
   const authorizations = await listAuthorizations(deps, userId);
   return grants.map((grant) => {
     const mine = authorizations.filter((a) => a.app.app_id === grant.client_id);
-    const lastUsed = mine.map((a) => a.accessed_at).sort().at(-1) ?? null;
+    const lastUsed =
+      mine
+        .map((a) => a.accessed_at)
+        .sort()
+        .at(-1) ?? null;
     return {
       client_id: grant.client_id,
       name: grant.name,

@@ -14,7 +14,12 @@ export type Keystore = KeystoreFile;
  * Makes a key pair, keeps only its public half, and hands the private half out once.
  * The session and its audit event are written together.
  */
-export async function createKeystore(deps: { db: Db; clock: Clock }, userId: string, serverPublicKey: Buffer, origin: AuditOrigin = {}): Promise<Keystore> {
+export async function createKeystore(
+  deps: { db: Db; clock: Clock },
+  userId: string,
+  serverPublicKey: Buffer,
+  origin: AuditOrigin = {},
+): Promise<Keystore> {
   const { publicKey, privateKey } = generateKeyPairSync('ed25519');
   const seed = Buffer.from(privateKey.export({ format: 'jwk' }).d ?? '', 'base64url');
   const raw = Buffer.from(publicKey.export({ format: 'jwk' }).x ?? '', 'base64url');
@@ -27,7 +32,11 @@ export async function createKeystore(deps: { db: Db; clock: Clock }, userId: str
       created_at: new Date(deps.clock.now()).toISOString(),
       revoked_at: null,
     });
-    await recordChange({ db: trx, clock: deps.clock }, { type: 'keystore.created', userId, detail: { session_id: sessionId } }, origin);
+    await recordChange(
+      { db: trx, clock: deps.clock },
+      { type: 'keystore.created', userId, detail: { session_id: sessionId } },
+      origin,
+    );
   });
   return {
     user_id: userId,
@@ -44,7 +53,11 @@ export async function createKeystore(deps: { db: Db; clock: Clock }, userId: str
  * Undefined when there was no live session of this user's to end; otherwise the
  * authorizations it ended.
  */
-export async function revokeKeystore(deps: ChangeStores & { clock: Clock }, userId: string, sessionId: string): Promise<string[] | undefined> {
+export async function revokeKeystore(
+  deps: ChangeStores & { clock: Clock },
+  userId: string,
+  sessionId: string,
+): Promise<string[] | undefined> {
   const now = deps.clock.now();
   return runInTransaction(deps, async (tx) => {
     if (!(await revokeKeySessionRow(tx, userId, sessionId, now))) return undefined;

@@ -37,15 +37,20 @@ function validateAvatarUrl(value: string): string {
   } catch {
     throw new InvalidField('avatar_url', 'must be an https URL');
   }
-  if (url.protocol !== 'https:' || url.username || url.password) throw new InvalidField('avatar_url', 'must be an https URL');
-  if (value.length > MAX_AVATAR_URL) throw new InvalidField('avatar_url', `must be at most ${MAX_AVATAR_URL} characters`);
+  if (url.protocol !== 'https:' || url.username || url.password)
+    throw new InvalidField('avatar_url', 'must be an https URL');
+  if (value.length > MAX_AVATAR_URL)
+    throw new InvalidField('avatar_url', `must be at most ${MAX_AVATAR_URL} characters`);
   return url.href;
 }
 
 function validateBiography(value: string): string {
   // newlines are fine in a biography; other control characters only confuse displays
-  if ([...value].length > MAX_BIOGRAPHY) throw new InvalidField('biography', `must be at most ${MAX_BIOGRAPHY} characters`);
-  if (/[\u0000-\u0009\u000b\u000c\u000e-\u001f\u007f]/.test(value)) throw new InvalidField('biography', 'must be printable text');
+  if ([...value].length > MAX_BIOGRAPHY)
+    throw new InvalidField('biography', `must be at most ${MAX_BIOGRAPHY} characters`);
+  // biome-ignore lint/suspicious/noControlCharactersInRegex: control characters are what it refuses
+  if (/[\u0000-\u0009\u000b\u000c\u000e-\u001f\u007f]/.test(value))
+    throw new InvalidField('biography', 'must be printable text');
   return value.replace(/\r\n/g, '\n');
 }
 

@@ -49,15 +49,31 @@ export async function setFullName(tx: ChangeTx, userId: string, fullName: string
 }
 
 /** The columns a profile shows; never the password hash or username key. */
-export type ProfileRow = Pick<UsersTable, 'user_id' | 'kind' | 'identity_number' | 'full_name' | 'phone' | 'avatar_url' | 'biography' | 'created_at'>;
+export type ProfileRow = Pick<
+  UsersTable,
+  'user_id' | 'kind' | 'identity_number' | 'full_name' | 'phone' | 'avatar_url' | 'biography' | 'created_at'
+>;
 export type ProfileFields = Pick<UsersTable, 'full_name' | 'avatar_url' | 'biography' | 'phone'>;
 
-const profileColumns = ['user_id', 'kind', 'identity_number', 'full_name', 'phone', 'avatar_url', 'biography', 'created_at'] as const;
+const profileColumns = [
+  'user_id',
+  'kind',
+  'identity_number',
+  'full_name',
+  'phone',
+  'avatar_url',
+  'biography',
+  'created_at',
+] as const;
 
 // every GET /me runs this: compiled once (storage/precompiled.ts)
-const profileById = precompiledFirst(1, (db, userId: string) => db.selectFrom('users').select(profileColumns).where('user_id', '=', userId), {
-  cache: (_row, [userId]) => [`user:${userId}`],
-});
+const profileById = precompiledFirst(
+  1,
+  (db, userId: string) => db.selectFrom('users').select(profileColumns).where('user_id', '=', userId),
+  {
+    cache: (_row, [userId]) => [`user:${userId}`],
+  },
+);
 
 /** `userId` in lower case, as user ids are stored. */
 export function findProfileRowById(hot: HotReads, userId: string): Promise<ProfileRow | undefined> {

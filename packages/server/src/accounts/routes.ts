@@ -12,7 +12,14 @@ import { beginSignInAttempt } from './signin-throttle.js';
 import { isUsername } from './validation.js';
 import { formText } from './form-text.js';
 
-function renderSignIn(request: FastifyRequest, reply: FastifyReply, status: number, next: string, username: string, error?: string) {
+function renderSignIn(
+  request: FastifyRequest,
+  reply: FastifyReply,
+  status: number,
+  next: string,
+  username: string,
+  error?: string,
+) {
   return sendPage(reply, signInPage({ csrf: csrfField(request), next, username, error }), status);
 }
 
@@ -33,8 +40,21 @@ export async function accountRoutes(app: FastifyInstance, context: RouteContext)
     }
     const attempt = context.config.rateLimits ? await beginSignInAttempt(context, username, request.ip) : undefined;
     if (attempt && !attempt.allowed) {
-      if (attempt.firstRefusal) await signInFailed(request, username, 'throttled', isUsername(username) ? await findUserByUsername(context.db, username) : undefined);
-      return renderSignIn(request, reply, 429, next, username, 'Too many failed sign-ins. Wait a few minutes, then try again.');
+      if (attempt.firstRefusal)
+        await signInFailed(
+          request,
+          username,
+          'throttled',
+          isUsername(username) ? await findUserByUsername(context.db, username) : undefined,
+        );
+      return renderSignIn(
+        request,
+        reply,
+        429,
+        next,
+        username,
+        'Too many failed sign-ins. Wait a few minutes, then try again.',
+      );
     }
     const check = await verifyCredentials(context, username, password);
     if (!check.ok) {
@@ -43,7 +63,11 @@ export async function accountRoutes(app: FastifyInstance, context: RouteContext)
     }
     await attempt?.succeeded();
     await signIn(reply, context, toUserView(check.user));
-    await recordAuditEventAfter(context, request, { type: 'signin.succeeded', userId: check.user.user_id, detail: { method: 'password' } });
+    await recordAuditEventAfter(context, request, {
+      type: 'signin.succeeded',
+      userId: check.user.user_id,
+      detail: { method: 'password' },
+    });
     return reply.redirect(next, 303);
   });
 
@@ -56,7 +80,12 @@ export async function accountRoutes(app: FastifyInstance, context: RouteContext)
   });
 
   /** The record of a refused sign-in: the account when the name is one, the name only when it could be one; never the password. */
-  async function signInFailed(request: FastifyRequest, username: string, reason: 'unknown_user' | 'wrong_password' | 'throttled', user: UserRow | undefined) {
+  async function signInFailed(
+    request: FastifyRequest,
+    username: string,
+    reason: 'unknown_user' | 'wrong_password' | 'throttled',
+    user: UserRow | undefined,
+  ) {
     const detail = { reason, ...(user ? {} : { username: isUsername(username) ? username : null }) };
     await recordAuditEventAfter(context, request, { type: 'signin.failed', userId: user?.user_id, detail });
   }

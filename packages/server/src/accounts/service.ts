@@ -114,16 +114,24 @@ const MAX_USERNAME = 64;
 const MAX_PASSWORD = 1024;
 
 /** A password check's answer; the reason is for the audit log only, never for the person signing in. */
-export type CredentialCheck = { ok: true; user: UserRow } | { ok: false; reason: 'unknown_user' | 'wrong_password'; user: UserRow | undefined };
+export type CredentialCheck =
+  | { ok: true; user: UserRow }
+  | { ok: false; reason: 'unknown_user' | 'wrong_password'; user: UserRow | undefined };
 
 /** Checks a password; a user without one (a bot) never matches. */
-export async function verifyCredentials(deps: Pick<AccountsDeps, 'db'>, username: string, password: string): Promise<CredentialCheck> {
+export async function verifyCredentials(
+  deps: Pick<AccountsDeps, 'db'>,
+  username: string,
+  password: string,
+): Promise<CredentialCheck> {
   const checkable = username.length <= MAX_USERNAME && password.length <= MAX_PASSWORD;
   const row = username.length <= MAX_USERNAME ? await findUserByUsername(deps.db, username) : undefined;
   // an unknown name costs the same argon2 work as a known one: timing must not tell which names exist
   const matches = checkable && (await verifyPassword(row?.password_hash ?? (await dummyHash()), password));
   if (row?.password_hash && matches) return { ok: true, user: row };
-  return row?.password_hash ? { ok: false, reason: 'wrong_password', user: row } : { ok: false, reason: 'unknown_user', user: undefined };
+  return row?.password_hash
+    ? { ok: false, reason: 'wrong_password', user: row }
+    : { ok: false, reason: 'unknown_user', user: undefined };
 }
 
 let dummy: Promise<string> | undefined;

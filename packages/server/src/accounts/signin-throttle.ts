@@ -45,7 +45,11 @@ export interface SignInAttempt {
 }
 
 /** Counts an attempt; when it is not allowed the caller must refuse without checking the password. */
-export async function beginSignInAttempt(deps: SigninThrottleDeps, username: string, address: string): Promise<SignInAttempt> {
+export async function beginSignInAttempt(
+  deps: SigninThrottleDeps,
+  username: string,
+  address: string,
+): Promise<SignInAttempt> {
   const keys = counters(deps, username, address);
   // One at a time, address first: a refused attempt must not count against the account
   // too, or anyone behind a busy address could lock other people's accounts.

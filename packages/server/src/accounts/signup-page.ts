@@ -25,18 +25,37 @@ ${input.error && !general ? html`<p class="error" role="alert">Check the field m
 ${input.csrf}
 <input type="hidden" name="next" value="${input.next}">
 ${inputField({
-  id: 'signup-username', name: 'username', label: 'Username', value: input.values.username, error: errorFor('username'),
-  hint: '3 to 32 characters: letters, digits, _ . -', required: true, autocomplete: 'username',
-  attributes: html`autocapitalize="none" spellcheck="false"`, autofocus: !input.error,
+  id: 'signup-username',
+  name: 'username',
+  label: 'Username',
+  value: input.values.username,
+  error: errorFor('username'),
+  hint: '3 to 32 characters: letters, digits, _ . -',
+  required: true,
+  autocomplete: 'username',
+  attributes: html`autocapitalize="none" spellcheck="false"`,
+  autofocus: !input.error,
 })}
 ${inputField({
-  id: 'signup-password', name: 'password', label: 'Password', type: 'password', error: errorFor('password'),
-  hint: 'At least 8 characters.', required: true, autocomplete: 'new-password',
+  id: 'signup-password',
+  name: 'password',
+  label: 'Password',
+  type: 'password',
+  error: errorFor('password'),
+  hint: 'At least 8 characters.',
+  required: true,
+  autocomplete: 'new-password',
 })}
 ${inputField({ id: 'signup-full-name', name: 'full_name', label: 'Full name', value: input.values.full_name, error: errorFor('full_name'), required: true, autocomplete: 'name' })}
 ${inputField({
-  id: 'signup-phone', name: 'phone', label: 'Phone', type: 'tel', value: input.values.phone, error: errorFor('phone'),
-  hint: 'Optional. International format, e.g. +14155550123.', autocomplete: 'tel',
+  id: 'signup-phone',
+  name: 'phone',
+  label: 'Phone',
+  type: 'tel',
+  value: input.values.phone,
+  error: errorFor('phone'),
+  hint: 'Optional. International format, e.g. +14155550123.',
+  autocomplete: 'tel',
 })}
 <div class="actions"><button type="submit" class="primary">Create account</button></div>
 </form>

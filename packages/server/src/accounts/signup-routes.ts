@@ -11,14 +11,22 @@ import { type SignUpPageInput, signUpPage } from './signup-page.js';
 import { allowSignUp } from './signup-throttle.js';
 import { formText } from './form-text.js';
 
-function render(request: FastifyRequest, reply: FastifyReply, status: number, input: Omit<SignUpPageInput, 'csrf'>): FastifyReply {
+function render(
+  request: FastifyRequest,
+  reply: FastifyReply,
+  status: number,
+  input: Omit<SignUpPageInput, 'csrf'>,
+): FastifyReply {
   return sendPage(reply, signUpPage({ csrf: csrfField(request), ...input }), status);
 }
 
 /** GET/POST /signup: a new account, signed in at once (PROTOCOL.md §14). */
 export async function signupRoutes(app: FastifyInstance, context: RouteContext): Promise<void> {
   app.get<{ Querystring: Record<string, unknown> }>('/signup', async (request, reply) =>
-    render(request, reply, 200, { next: localPath(request.query.next), values: { username: '', full_name: '', phone: '' } }),
+    render(request, reply, 200, {
+      next: localPath(request.query.next),
+      values: { username: '', full_name: '', phone: '' },
+    }),
   );
 
   app.post('/signup', { preHandler: verifyCsrf }, async (request, reply) => {
@@ -29,7 +37,11 @@ export async function signupRoutes(app: FastifyInstance, context: RouteContext):
     };
     const next = localPath(formText(request.body, 'next'));
     if (context.config.rateLimits && !(await allowSignUp(context, request.ip))) {
-      return render(request, reply, 429, { next, values, error: { field: 'username', message: 'Too many sign-ups from this address. Try again in an hour.' } });
+      return render(request, reply, 429, {
+        next,
+        values,
+        error: { field: 'username', message: 'Too many sign-ups from this address. Try again in an hour.' },
+      });
     }
     try {
       const user = await createUser(context, {
@@ -40,14 +52,23 @@ export async function signupRoutes(app: FastifyInstance, context: RouteContext):
       });
       // a fresh browser id: one planted before sign-up is worth nothing after it
       await signIn(reply, context, toUserView(user));
-      await recordAuditEventAfter(context, request, { type: 'signin.succeeded', userId: user.user_id, detail: { method: 'signup' } });
+      await recordAuditEventAfter(context, request, {
+        type: 'signin.succeeded',
+        userId: user.user_id,
+        detail: { method: 'signup' },
+      });
       return reply.redirect(next, 303);
     } catch (error) {
       if (!(error instanceof InvalidField)) throw error;
-      const message = `${labels[error.field] ?? error.field} ${String(error.extra?.['reason'] ?? 'is invalid')}.`;
+      const message = `${labels[error.field] ?? error.field} ${String(error.extra?.reason ?? 'is invalid')}.`;
       return render(request, reply, error.httpStatus, { next, values, error: { field: error.field, message } });
     }
   });
 }
 
-const labels: Record<string, string> = { username: 'Username', password: 'Password', full_name: 'Full name', phone: 'Phone' };
+const labels: Record<string, string> = {
+  username: 'Username',
+  password: 'Password',
+  full_name: 'Full name',
+  phone: 'Phone',
+};

@@ -25,6 +25,7 @@ export function validatePassword(password: string): string {
 export function validateFullName(fullName: string): string {
   const trimmed = fullName.trim();
   const length = [...trimmed].length;
+  // biome-ignore lint/suspicious/noControlCharactersInRegex: control characters are what it refuses
   if (length < 1 || length > 64 || /[\u0000-\u001f\u007f]/.test(trimmed)) {
     throw new InvalidField('full_name', 'must be 1 to 64 printable characters');
   }

@@ -1,5 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import { hostMatchesPattern, isLoopbackRedirect, isRedirectUriAllowed, matchRedirectUri, resolveRedirectUri } from './redirects.js';
+import {
+  hostMatchesPattern,
+  isLoopbackRedirect,
+  isRedirectUriAllowed,
+  matchRedirectUri,
+  resolveRedirectUri,
+} from './redirects.js';
 
 describe('isLoopbackRedirect', () => {
   it.each(['http://127.0.0.1/cb', 'http://127.0.0.1:5555/cb', 'http://[::1]:80/cb', 'http://localhost/cb'])(
@@ -208,10 +214,19 @@ describe('resolveRedirectUri', () => {
     expect(resolveRedirectUri(none, undefined)).toBeNull();
   });
   it('gives the requested URI when allowed, and whether only a host pattern allows it', () => {
-    expect(resolveRedirectUri(two, 'https://app.example.com/cb2')).toEqual({ uri: 'https://app.example.com/cb2', match: 'exact' });
-    expect(resolveRedirectUri(one, 'https://other.example.com/x')).toEqual({ uri: 'https://other.example.com/x', match: 'host_pattern' });
+    expect(resolveRedirectUri(two, 'https://app.example.com/cb2')).toEqual({
+      uri: 'https://app.example.com/cb2',
+      match: 'exact',
+    });
+    expect(resolveRedirectUri(one, 'https://other.example.com/x')).toEqual({
+      uri: 'https://other.example.com/x',
+      match: 'host_pattern',
+    });
     const loop = { redirectUris: ['http://127.0.0.1/cb'], hosts: [] };
-    expect(resolveRedirectUri(loop, 'http://127.0.0.1:5555/cb')).toEqual({ uri: 'http://127.0.0.1:5555/cb', match: 'exact' });
+    expect(resolveRedirectUri(loop, 'http://127.0.0.1:5555/cb')).toEqual({
+      uri: 'http://127.0.0.1:5555/cb',
+      match: 'exact',
+    });
   });
   it('gives null for a refused request, never falling back to the registered one', () => {
     expect(resolveRedirectUri(one, 'https://evil.com/cb')).toBeNull();

@@ -40,15 +40,26 @@ export function listApps(db: Db, ownerId?: string): Promise<AppRow[]> {
   return query.orderBy('created_at', 'desc').orderBy('client_id').execute();
 }
 
-export async function updateApp(tx: ChangeTx, clientId: string, changes: Partial<Omit<AppRow, 'client_id'>>): Promise<boolean> {
+export async function updateApp(
+  tx: ChangeTx,
+  clientId: string,
+  changes: Partial<Omit<AppRow, 'client_id'>>,
+): Promise<boolean> {
   const result = await tx.db.updateTable('apps').set(changes).where('client_id', '=', clientId).executeTakeFirst();
   tx.changed.push(`app:${clientId}`);
   return Number(result.numUpdatedRows) > 0;
 }
 
 /** Deletes the app (its authorizations and tokens go with it); answers what it was (for the audit log), or undefined when there was none. */
-export async function deleteApp(tx: ChangeTx, clientId: string): Promise<Pick<AppRow, 'owner_id' | 'name'> | undefined> {
-  const deleted = await tx.db.deleteFrom('apps').where('client_id', '=', clientId).returning(['owner_id', 'name']).executeTakeFirst();
+export async function deleteApp(
+  tx: ChangeTx,
+  clientId: string,
+): Promise<Pick<AppRow, 'owner_id' | 'name'> | undefined> {
+  const deleted = await tx.db
+    .deleteFrom('apps')
+    .where('client_id', '=', clientId)
+    .returning(['owner_id', 'name'])
+    .executeTakeFirst();
   tx.changed.push(`app:${clientId}`);
   return deleted;
 }
@@ -57,7 +68,12 @@ export async function deleteApp(tx: ChangeTx, clientId: string): Promise<Pick<Ap
  * Stores (or replaces) the logo and points the app's icon_url at it, in one transaction.
  * Not announced: client authentication, the one cached read of apps, never reads the icon.
  */
-export async function saveLogoRows(db: Db, clientId: string, logo: Pick<AppLogosTable, 'content_type' | 'bytes' | 'updated_at'>, iconUrl: string): Promise<void> {
+export async function saveLogoRows(
+  db: Db,
+  clientId: string,
+  logo: Pick<AppLogosTable, 'content_type' | 'bytes' | 'updated_at'>,
+  iconUrl: string,
+): Promise<void> {
   const { content_type: type, bytes, updated_at: now } = logo;
   await db.transaction().execute(async (trx) => {
     await trx
@@ -65,10 +81,18 @@ export async function saveLogoRows(db: Db, clientId: string, logo: Pick<AppLogos
       .values({ client_id: clientId, content_type: type, bytes, updated_at: now })
       .onConflict((oc) => oc.column('client_id').doUpdateSet({ content_type: type, bytes, updated_at: now }))
       .execute();
-    await trx.updateTable('apps').set({ icon_url: iconUrl, updated_at: now }).where('client_id', '=', clientId).execute();
+    await trx
+      .updateTable('apps')
+      .set({ icon_url: iconUrl, updated_at: now })
+      .where('client_id', '=', clientId)
+      .execute();
   });
 }
 
 export function findLogo(db: Db, clientId: string): Promise<Pick<AppLogosTable, 'content_type' | 'bytes'> | undefined> {
-  return db.selectFrom('app_logos').select(['content_type', 'bytes']).where('client_id', '=', clientId).executeTakeFirst();
+  return db
+    .selectFrom('app_logos')
+    .select(['content_type', 'bytes'])
+    .where('client_id', '=', clientId)
+    .executeTakeFirst();
 }

@@ -9,7 +9,9 @@ const LOGO_CSP = "default-src 'none'; sandbox";
 /** GET /apps/:client_id/logo: an uploaded logo, as the type its bytes were checked to be. */
 export async function appLogoRoutes(app: FastifyInstance, context: RouteContext): Promise<void> {
   app.get<{ Params: { client_id: string } }>('/apps/:client_id/logo', async (request, reply) => {
-    const logo = /^[0-9a-f-]{36}$/.test(request.params.client_id) ? await findLogo(context.db, request.params.client_id) : undefined;
+    const logo = /^[0-9a-f-]{36}$/.test(request.params.client_id)
+      ? await findLogo(context.db, request.params.client_id)
+      : undefined;
     if (!logo) return sendPage(reply, errorPage('Not found', 'This app has no logo.'), 404);
     return reply
       .headers({

@@ -99,7 +99,11 @@ function validateFields(fields: Partial<AppFields>): Partial<AppRow> {
 }
 
 /** Every app change below is recorded in its own transaction (audit/service.ts). */
-export async function createApp(deps: Pick<AppsDeps, 'db' | 'clock'>, input: NewApp, origin: AuditOrigin = {}): Promise<{ app: AppRow; clientSecret?: string }> {
+export async function createApp(
+  deps: Pick<AppsDeps, 'db' | 'clock'>,
+  input: NewApp,
+  origin: AuditOrigin = {},
+): Promise<{ app: AppRow; clientSecret?: string }> {
   const fields = validateFields({ description: '', website: '', iconUrl: '', redirectUris: [], hosts: [], ...input });
   const type: AppType = input.type ?? 'confidential';
   const clientSecret = type === 'confidential' ? newClientSecret() : undefined;
@@ -123,7 +127,12 @@ export async function createApp(deps: Pick<AppsDeps, 'db' | 'clock'>, input: New
     // Mixin apps are bots: the app acts as a user whose user_id is its client_id.
     await insertBotUser(trx, deps.clock, clientId, app.name);
     await repo.insertApp(trx, app);
-    const event = { type: 'app.created', userId: app.owner_id, clientId, detail: { name: app.name, app_type: type } } as const;
+    const event = {
+      type: 'app.created',
+      userId: app.owner_id,
+      clientId,
+      detail: { name: app.name, app_type: type },
+    } as const;
     await recordChange({ db: trx, clock: deps.clock }, event, origin);
   });
   return clientSecret ? { app, clientSecret } : { app };
@@ -142,7 +151,10 @@ export function listApps(deps: Pick<AppsDeps, 'db'>, ownerId?: string): Promise<
 export async function updateApp(deps: AppsDeps, clientId: string, changes: Partial<AppFields>): Promise<AppRow> {
   const fields = validateFields(changes);
   await runInTransaction(deps, async (tx) => {
-    const updated = await repo.updateApp(tx, clientId, { ...fields, updated_at: new Date(deps.clock.now()).toISOString() });
+    const updated = await repo.updateApp(tx, clientId, {
+      ...fields,
+      updated_at: new Date(deps.clock.now()).toISOString(),
+    });
     if (!updated) throw new NotFound(`App ${clientId} not found.`);
     // the bot user carries the app's name
     if (fields.name !== undefined) await setFullName(tx, clientId, fields.name);
@@ -151,7 +163,11 @@ export async function updateApp(deps: AppsDeps, clientId: string, changes: Parti
 }
 
 /** A new secret replaces the old one at once; public apps have none to rotate. */
-export async function rotateSecret(deps: AppsDeps, clientId: string, origin: AuditOrigin = {}): Promise<{ app: AppRow; clientSecret: string }> {
+export async function rotateSecret(
+  deps: AppsDeps,
+  clientId: string,
+  origin: AuditOrigin = {},
+): Promise<{ app: AppRow; clientSecret: string }> {
   const app = await getApp(deps, clientId);
   if (app.type === 'public') throw new InvalidField('type', 'a public app has no client secret to rotate');
   const clientSecret = newClientSecret();
@@ -160,7 +176,11 @@ export async function rotateSecret(deps: AppsDeps, clientId: string, origin: Aud
       secret_hash: hashClientSecret(clientSecret),
       updated_at: new Date(deps.clock.now()).toISOString(),
     });
-    await recordChange({ db: tx.db, clock: deps.clock }, { type: 'app.secret_rotated', userId: app.owner_id, clientId }, origin);
+    await recordChange(
+      { db: tx.db, clock: deps.clock },
+      { type: 'app.secret_rotated', userId: app.owner_id, clientId },
+      origin,
+    );
   });
   return { app: await getApp(deps, clientId), clientSecret };
 }

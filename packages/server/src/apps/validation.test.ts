@@ -75,10 +75,22 @@ describe.each([
   });
   // prettier-ignore
   it.each([
-    'http://example.com', 'ftp://example.com/', 'javascript:alert(1)', 'example.com', '/relative/path',
-    '//example.com/', 'https:example.com', 'https://user@example.com/', 'https://user:pw@example.com/',
-    'https://@example.com/', ' https://example.com', 'https://exa mple.com', 'https://example.com/a b',
-    'https://example.com/\tx', 'https://example.com/a\\b', 'https://example.com\\@evil.com/',
+    'http://example.com',
+    'ftp://example.com/',
+    'javascript:alert(1)',
+    'example.com',
+    '/relative/path',
+    '//example.com/',
+    'https:example.com',
+    'https://user@example.com/',
+    'https://user:pw@example.com/',
+    'https://@example.com/',
+    ' https://example.com',
+    'https://exa mple.com',
+    'https://example.com/a b',
+    'https://example.com/\tx',
+    'https://example.com/a\\b',
+    'https://example.com\\@evil.com/',
     `https://example.com/${'x'.repeat(2048)}`,
   ])('refuses %j', (url) => {
     expect(refusedField(() => validate(url))).toBe(field);
@@ -88,9 +100,15 @@ describe.each([
 describe('validateRedirectUri', () => {
   // prettier-ignore
   it.each([
-    'https://app.example.com/cb', 'https://example.com:8443/cb?x=1', 'HTTPS://app.example.com/cb',
-    'http://127.0.0.1/cb', 'http://127.0.0.1:8080/cb', 'http://[::1]:3000/cb', 'http://localhost/cb',
-    'com.example.app:/cb', 'com.example.app://callback/path',
+    'https://app.example.com/cb',
+    'https://example.com:8443/cb?x=1',
+    'HTTPS://app.example.com/cb',
+    'http://127.0.0.1/cb',
+    'http://127.0.0.1:8080/cb',
+    'http://[::1]:3000/cb',
+    'http://localhost/cb',
+    'com.example.app:/cb',
+    'com.example.app://callback/path',
     `https://a.com/${'x'.repeat(2048 - 'https://a.com/'.length)}`,
   ])('accepts %j unchanged', (uri) => {
     expect(validateRedirectUri(uri)).toBe(uri);

@@ -44,7 +44,7 @@ function validateHttpsUrl(field: string, url: string): string {
   const form = /^https:\/\/([^/?#]*)/i.exec(url);
   if (!form || form[1]?.includes('@')) throw refusal;
   const parsed = URL.canParse(url) ? new URL(url) : null;
-  if (!parsed || parsed.protocol !== 'https:' || parsed.hostname === '') throw refusal;
+  if (parsed?.protocol !== 'https:' || parsed.hostname === '') throw refusal;
   if (parsed.username !== '' || parsed.password !== '') throw refusal;
   return url;
 }
@@ -123,7 +123,8 @@ export function validateHostPattern(pattern: string): string {
     if (wildcard) throw invalid('may not combine * with an IP address');
     if (!DOTTED_QUAD.test(pattern)) throw invalid('is not a valid IPv4 address');
   }
-  if (wildcard && isPublicSuffix(rest.join('.'))) throw invalid('covers a whole public suffix: use a domain of your own (*.example.co.uk, not *.co.uk)');
+  if (wildcard && isPublicSuffix(rest.join('.')))
+    throw invalid('covers a whole public suffix: use a domain of your own (*.example.co.uk, not *.co.uk)');
   return pattern.toLowerCase();
 }
 

@@ -28,7 +28,15 @@ export function isAuditEventType(value: string): value is AuditEventType {
 }
 
 /** Where a change was asked for, when several places can ask for it. */
-export type AuditVia = 'dashboard' | 'cli' | 'account' | 'api' | 'authorize' | 'device' | 'oauth_revoke' | 'token_exchange';
+export type AuditVia =
+  | 'dashboard'
+  | 'cli'
+  | 'account'
+  | 'api'
+  | 'authorize'
+  | 'device'
+  | 'oauth_revoke'
+  | 'token_exchange';
 
 /** Flat and small on purpose: ids, reasons, scope names. Never a password, secret or token. */
 export type AuditDetail = Record<string, string | number | boolean | null | readonly string[]>;

@@ -66,7 +66,11 @@ export function recordChange(deps: AuditDeps, event: Omit<AuditEvent, 'ip'>, ori
 }
 
 /** Writes an event after its change: a failure is logged, not thrown (see the rule above). */
-export async function recordAuditEventAfter(deps: AuditDeps, source: AuditSource, event: Omit<AuditEvent, 'ip'>): Promise<void> {
+export async function recordAuditEventAfter(
+  deps: AuditDeps,
+  source: AuditSource,
+  event: Omit<AuditEvent, 'ip'>,
+): Promise<void> {
   try {
     await recordAuditEvent(deps, { ...event, ip: source.ip });
   } catch (error) {

@@ -2,7 +2,16 @@ import type { Command } from 'commander';
 import { findUser } from '../accounts/service.js';
 import { publicIconUrl } from '../apps/logos.js';
 import type { AppRow } from '../apps/repo.js';
-import { type AppView, createApp, deleteApp, getApp, listApps, rotateSecret, toAppView, updateApp } from '../apps/service.js';
+import {
+  type AppView,
+  createApp,
+  deleteApp,
+  getApp,
+  listApps,
+  rotateSecret,
+  toAppView,
+  updateApp,
+} from '../apps/service.js';
 import type { Config } from '../config/schema.js';
 import { withContext, withContextAndKv } from './context.js';
 import { type CliIo, describe, print } from './io.js';
@@ -18,7 +27,9 @@ function viewOf(row: AppRow, config: Config, clientSecret?: string): AppView {
 function describeApp(app: AppView): string {
   const { client_secret, ...rest } = app;
   const text = describe({ ...rest, redirect_uris: app.redirect_uris, hosts: app.hosts });
-  return client_secret ? `${text}\nclient_secret: ${client_secret}\n(the secret is shown only once: store it now)` : text;
+  return client_secret
+    ? `${text}\nclient_secret: ${client_secret}\n(the secret is shown only once: store it now)`
+    : text;
 }
 
 interface AppFieldOptions {
@@ -68,7 +79,12 @@ export function appCommands(program: Command, io: CliIo): void {
         const owner = await findUser({ db: storage.db }, options.owner);
         const { app, clientSecret } = await createApp(
           { db: storage.db, clock },
-          { ...fieldsFrom(options), name: options.name, ownerId: owner.user_id, type: options.public ? 'public' : 'confidential' },
+          {
+            ...fieldsFrom(options),
+            name: options.name,
+            ownerId: owner.user_id,
+            type: options.public ? 'public' : 'confidential',
+          },
           { via: 'cli' },
         );
         const view = viewOf(app, config, clientSecret);
@@ -85,7 +101,10 @@ export function appCommands(program: Command, io: CliIo): void {
       await withContext(io, async ({ storage, config }) => {
         const ownerId = options.owner ? (await findUser({ db: storage.db }, options.owner)).user_id : undefined;
         const views = (await listApps({ db: storage.db }, ownerId)).map((row) => viewOf(row, config));
-        const human = views.length === 0 ? 'no apps' : views.map((v) => `${v.client_id}  ${v.type.padEnd(12)}  ${v.name}`).join('\n');
+        const human =
+          views.length === 0
+            ? 'no apps'
+            : views.map((v) => `${v.client_id}  ${v.type.padEnd(12)}  ${v.name}`).join('\n');
         print(io, options.json, views, human);
       });
     });
@@ -101,14 +120,17 @@ export function appCommands(program: Command, io: CliIo): void {
       });
     });
 
-  withFieldOptions(apps.command('update <client_id>').description('change an app’s fields').option('--name <name>', '1-64 characters')).action(
-    async (clientId: string, options: AppFieldOptions) => {
-      await withContextAndKv(io, async ({ storage, clock, kv, config }) => {
-        const view = viewOf(await updateApp({ db: storage.db, hot: storage.hot, clock, kv }, clientId, fieldsFrom(options)), config);
-        print(io, options.json, view, describeApp(view));
-      });
-    },
-  );
+  withFieldOptions(
+    apps.command('update <client_id>').description('change an app’s fields').option('--name <name>', '1-64 characters'),
+  ).action(async (clientId: string, options: AppFieldOptions) => {
+    await withContextAndKv(io, async ({ storage, clock, kv, config }) => {
+      const view = viewOf(
+        await updateApp({ db: storage.db, hot: storage.hot, clock, kv }, clientId, fieldsFrom(options)),
+        config,
+      );
+      print(io, options.json, view, describeApp(view));
+    });
+  });
 
   apps
     .command('rotate-secret <client_id>')
@@ -116,7 +138,9 @@ export function appCommands(program: Command, io: CliIo): void {
     .option('--json', 'print JSON')
     .action(async (clientId: string, options: { json?: boolean }) => {
       await withContextAndKv(io, async ({ storage, clock, kv }) => {
-        const { app, clientSecret } = await rotateSecret({ db: storage.db, hot: storage.hot, clock, kv }, clientId, { via: 'cli' });
+        const { app, clientSecret } = await rotateSecret({ db: storage.db, hot: storage.hot, clock, kv }, clientId, {
+          via: 'cli',
+        });
         const result = { client_id: app.client_id, client_secret: clientSecret };
         print(io, options.json, result, describe(result));
       });

@@ -10,16 +10,22 @@ describe('signet assets', () => {
   beforeAll(async () => {
     database = await openTestDatabase();
     env = database.env;
-    userId = String(json(await cli(env, 'users', 'create', '--username', 'miner', '--password', 'long enough', '--json')).user_id);
+    userId = String(
+      json(await cli(env, 'users', 'create', '--username', 'miner', '--password', 'long enough', '--json')).user_id,
+    );
   });
   afterAll(async () => database?.cleanup());
 
   it('create --json prints exactly asset_id, symbol, name and precision', async () => {
-    const asset = json(await cli(env, 'assets', 'create', '--symbol', 'XIN', '--name', 'Mixin', '--precision', '4', '--json'));
+    const asset = json(
+      await cli(env, 'assets', 'create', '--symbol', 'XIN', '--name', 'Mixin', '--precision', '4', '--json'),
+    );
     expect(Object.keys(asset).sort()).toEqual(['asset_id', 'name', 'precision', 'symbol']);
     expect(asset).toMatchObject({ symbol: 'XIN', name: 'Mixin', precision: 4 });
     expect(asset.asset_id).toMatch(/^[0-9a-f-]{36}$/);
-    expect(json(await cli(env, 'assets', 'create', '--symbol', 'BTC', '--name', 'Bitcoin', '--json')).precision).toBe(8);
+    expect(json(await cli(env, 'assets', 'create', '--symbol', 'BTC', '--name', 'Bitcoin', '--json')).precision).toBe(
+      8,
+    );
   });
 
   it('refuses a taken symbol (any case) and a bad precision on stderr, nothing on stdout', async () => {
@@ -27,15 +33,62 @@ describe('signet assets', () => {
     expect(taken.code).not.toBe(0);
     expect(taken.stdout).toBe('');
     expect(taken.stderr).toMatch(/^signet: symbol: is already taken\n$/);
-    const precision = await cli(env, 'assets', 'create', '--symbol', 'P', '--name', 'P', '--precision', '8.5', '--json');
+    const precision = await cli(
+      env,
+      'assets',
+      'create',
+      '--symbol',
+      'P',
+      '--name',
+      'P',
+      '--precision',
+      '8.5',
+      '--json',
+    );
     expect(precision.code).not.toBe(0);
     expect(precision.stderr).toContain('precision');
   });
 
   it('credit prints the deposit snapshot; by username or user_id, symbol in any case or asset_id', async () => {
-    const first = json(await cli(env, 'assets', 'credit', '--user', 'miner', '--asset', 'xin', '--amount', '1.5', '--memo', 'genesis', '--json'));
-    expect(first).toMatchObject({ type: 'snapshot', user_id: userId, amount: '1.5', opening_balance: '0', closing_balance: '1.5', memo: 'genesis', opponent_id: '' });
-    const second = json(await cli(env, 'assets', 'credit', '--user', userId, '--asset', String(first.asset_id), '--amount', '0.25', '--json'));
+    const first = json(
+      await cli(
+        env,
+        'assets',
+        'credit',
+        '--user',
+        'miner',
+        '--asset',
+        'xin',
+        '--amount',
+        '1.5',
+        '--memo',
+        'genesis',
+        '--json',
+      ),
+    );
+    expect(first).toMatchObject({
+      type: 'snapshot',
+      user_id: userId,
+      amount: '1.5',
+      opening_balance: '0',
+      closing_balance: '1.5',
+      memo: 'genesis',
+      opponent_id: '',
+    });
+    const second = json(
+      await cli(
+        env,
+        'assets',
+        'credit',
+        '--user',
+        userId,
+        '--asset',
+        String(first.asset_id),
+        '--amount',
+        '0.25',
+        '--json',
+      ),
+    );
     expect(second).toMatchObject({ opening_balance: '1.5', closing_balance: '1.75' });
     const human = await cli(env, 'assets', 'credit', '--user', 'miner', '--asset', 'XIN', '--amount', '1');
     expect(human.stdout).toMatch(/closing_balance:\s+2.75/);

@@ -24,7 +24,15 @@ export function assetCommands(program: Command, io: CliIo): void {
     .option('--json', 'print JSON')
     .action(async (options: { symbol: string; name: string; precision: string; iconUrl?: string; json?: boolean }) => {
       await withContext(io, async ({ storage, clock }) => {
-        const row = await createAsset({ db: storage.db, clock }, { symbol: options.symbol, name: options.name, precision: parsePrecision(options.precision), iconUrl: options.iconUrl });
+        const row = await createAsset(
+          { db: storage.db, clock },
+          {
+            symbol: options.symbol,
+            name: options.name,
+            precision: parsePrecision(options.precision),
+            iconUrl: options.iconUrl,
+          },
+        );
         const asset = { asset_id: row.asset_id, symbol: row.symbol, name: row.name, precision: row.precision };
         print(io, options.json, asset, describe(asset));
       });
@@ -43,7 +51,12 @@ export function assetCommands(program: Command, io: CliIo): void {
         const deps = { db: storage.db, clock };
         const user = await findUser(deps, options.user);
         const asset = await findAsset(deps, options.asset);
-        const snapshot = await credit(deps, { userId: user.user_id, assetId: asset.asset_id, amount: options.amount, memo: options.memo });
+        const snapshot = await credit(deps, {
+          userId: user.user_id,
+          assetId: asset.asset_id,
+          amount: options.amount,
+          memo: options.memo,
+        });
         print(io, options.json, snapshot, describe({ ...snapshot, symbol: asset.symbol }));
       });
     });

@@ -22,19 +22,27 @@ export function parseSince(value: string, now: number): number {
     const time = Date.parse(zoned);
     if (!Number.isNaN(time)) return time;
   }
-  throw new InvalidField('--since', `expected an ISO 8601 time (2026-11-23T12:00Z) or a duration (15m, 2h, 7d), got "${value}"`);
+  throw new InvalidField(
+    '--since',
+    `expected an ISO 8601 time (2026-11-23T12:00Z) or a duration (15m, 2h, 7d), got "${value}"`,
+  );
 }
 
 function parseLimit(value: string | undefined): number {
   if (value === undefined) return 100;
   const limit = /^\d+$/.test(value) ? Number(value) : Number.NaN;
-  if (!(limit >= 1 && limit <= MAX_LIMIT)) throw new InvalidField('--limit', `expected 1 to ${MAX_LIMIT}, got "${value}"`);
+  if (!(limit >= 1 && limit <= MAX_LIMIT))
+    throw new InvalidField('--limit', `expected 1 to ${MAX_LIMIT}, got "${value}"`);
   return limit;
 }
 
 function parseTypes(values: string[]): string[] {
   const unknown = values.filter((value) => !isAuditEventType(value));
-  if (unknown.length > 0) throw new InvalidField('--type', `unknown event type ${unknown.join(', ')}; one of ${AUDIT_EVENT_TYPES.join(', ')}`);
+  if (unknown.length > 0)
+    throw new InvalidField(
+      '--type',
+      `unknown event type ${unknown.join(', ')}; one of ${AUDIT_EVENT_TYPES.join(', ')}`,
+    );
   return values;
 }
 
@@ -62,8 +70,13 @@ const collect = (value: string, previous: string[] = []) => [...previous, value]
 export function auditCommands(program: Command, io: CliIo): void {
   program
     .command('audit')
-    .description('list security events (sign-ins, consent, revocations, secret rotation, reuse); the newest --limit, oldest first')
-    .requiredOption('--since <when>', 'an ISO 8601 time (UTC unless it says otherwise) or a duration back from now: 15m, 2h, 7d')
+    .description(
+      'list security events (sign-ins, consent, revocations, secret rotation, reuse); the newest --limit, oldest first',
+    )
+    .requiredOption(
+      '--since <when>',
+      'an ISO 8601 time (UTC unless it says otherwise) or a duration back from now: 15m, 2h, 7d',
+    )
     .option('--type <type>', `only this event type (repeat for several): ${AUDIT_EVENT_TYPES.join(', ')}`, collect)
     .option('--user <user>', 'only events concerning this username or user_id')
     .option('--limit <n>', `at most this many, the newest (default 100, at most ${MAX_LIMIT})`)

@@ -14,8 +14,30 @@ describe('signet CLI', () => {
   afterAll(async () => database?.cleanup());
 
   it('users create --json prints exactly the contract’s user object', async () => {
-    const user = json(await cli(env, 'users', 'create', '--username', 'carol', '--password', 'long enough', '--full-name', 'Carol C', '--phone', '+447700900123', '--json'));
-    expect(Object.keys(user).sort()).toEqual(['created_at', 'full_name', 'identity_number', 'phone', 'user_id', 'username']);
+    const user = json(
+      await cli(
+        env,
+        'users',
+        'create',
+        '--username',
+        'carol',
+        '--password',
+        'long enough',
+        '--full-name',
+        'Carol C',
+        '--phone',
+        '+447700900123',
+        '--json',
+      ),
+    );
+    expect(Object.keys(user).sort()).toEqual([
+      'created_at',
+      'full_name',
+      'identity_number',
+      'phone',
+      'user_id',
+      'username',
+    ]);
     expect(user).toMatchObject({ username: 'carol', full_name: 'Carol C', phone: '+447700900123' });
     expect(user.identity_number).toMatch(/^\d+$/);
     expect(Number(user.identity_number)).toBeGreaterThanOrEqual(7000);
@@ -31,12 +53,35 @@ describe('signet CLI', () => {
 
   it('apps create --json prints client_id and client_secret; show, list, rotate and delete work by id', async () => {
     const created = json(
-      await cli(env, 'apps', 'create', '--name', 'Printer', '--owner', 'carol', '--redirect-uri', 'https://printer.example/cb',
-        '--redirect-uri', 'http://127.0.0.1/cb', '--host', '*.printer.example', '--description', 'Prints', '--website', 'https://printer.example', '--json'),
+      await cli(
+        env,
+        'apps',
+        'create',
+        '--name',
+        'Printer',
+        '--owner',
+        'carol',
+        '--redirect-uri',
+        'https://printer.example/cb',
+        '--redirect-uri',
+        'http://127.0.0.1/cb',
+        '--host',
+        '*.printer.example',
+        '--description',
+        'Prints',
+        '--website',
+        'https://printer.example',
+        '--json',
+      ),
     );
     expect(created.client_id).toMatch(/^[0-9a-f-]{36}$/);
     expect(created.client_secret).toMatch(/^[0-9a-f]{64}$/);
-    expect(created).toMatchObject({ name: 'Printer', type: 'confidential', redirect_uris: ['https://printer.example/cb', 'http://127.0.0.1/cb'], hosts: ['*.printer.example'] });
+    expect(created).toMatchObject({
+      name: 'Printer',
+      type: 'confidential',
+      redirect_uris: ['https://printer.example/cb', 'http://127.0.0.1/cb'],
+      hosts: ['*.printer.example'],
+    });
     const id = String(created.client_id);
 
     const shown = json(await cli(env, 'apps', 'show', id, '--json'));
@@ -57,7 +102,21 @@ describe('signet CLI', () => {
   });
 
   it('creates a public app without a secret', async () => {
-    const created = json(await cli(env, 'apps', 'create', '--name', 'Native', '--owner', 'carol', '--public', '--redirect-uri', 'com.example.app:/cb', '--json'));
+    const created = json(
+      await cli(
+        env,
+        'apps',
+        'create',
+        '--name',
+        'Native',
+        '--owner',
+        'carol',
+        '--public',
+        '--redirect-uri',
+        'com.example.app:/cb',
+        '--json',
+      ),
+    );
     expect(created.type).toBe('public');
     expect(created).not.toHaveProperty('client_secret');
   });
@@ -78,14 +137,35 @@ describe('signet CLI', () => {
   });
 
   it('prints an uploaded logo as the absolute URL the API gives, under ISSUER', async () => {
-    const created = json(await cli(env, 'apps', 'create', '--name', 'Logo', '--owner', 'carol', '--redirect-uri', 'https://logo.example/cb', '--json'));
+    const created = json(
+      await cli(
+        env,
+        'apps',
+        'create',
+        '--name',
+        'Logo',
+        '--owner',
+        'carol',
+        '--redirect-uri',
+        'https://logo.example/cb',
+        '--json',
+      ),
+    );
     const id = String(created.client_id);
-    await saveLogo(database.storage.db, id, 'image/png', Buffer.from('89504e470d0a1a0a', 'hex'), new Date().toISOString());
+    await saveLogo(
+      database.storage.db,
+      id,
+      'image/png',
+      Buffer.from('89504e470d0a1a0a', 'hex'),
+      new Date().toISOString(),
+    );
     const issuer = { ...env, ISSUER: 'https://id.example' };
     expect(json(await cli(issuer, 'apps', 'show', id, '--json')).icon_url).toBe(`https://id.example/apps/${id}/logo`);
     const listed = json<Record<string, unknown>[]>(await cli(issuer, 'apps', 'list', '--owner', 'carol', '--json'));
     expect(listed.find((app) => app.client_id === id)?.icon_url).toBe(`https://id.example/apps/${id}/logo`);
-    expect(json(await cli(issuer, 'apps', 'update', id, '--name', 'Logo 2', '--json')).icon_url).toBe(`https://id.example/apps/${id}/logo`);
+    expect(json(await cli(issuer, 'apps', 'update', id, '--name', 'Logo 2', '--json')).icon_url).toBe(
+      `https://id.example/apps/${id}/logo`,
+    );
   });
 
   it('refuses a 65-character name', async () => {
@@ -109,7 +189,13 @@ describe('signet CLI', () => {
 
   it('keystore create --json prints the contract’s keystore, for a user and for an app’s bot', async () => {
     const keystore = json(await cli(env, 'keystore', 'create', '--user', 'carol', '--json'));
-    expect(Object.keys(keystore).sort()).toEqual(['app_id', 'server_public_key', 'session_id', 'session_private_key', 'user_id']);
+    expect(Object.keys(keystore).sort()).toEqual([
+      'app_id',
+      'server_public_key',
+      'session_id',
+      'session_private_key',
+      'user_id',
+    ]);
     expect(keystore.app_id).toBe(keystore.user_id);
     expect(keystore.session_private_key).toMatch(/^[0-9a-f]{64}$/);
     expect(keystore.server_public_key).toMatch(/^[0-9a-f]{64}$/);

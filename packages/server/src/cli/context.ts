@@ -21,7 +21,10 @@ export interface CliContext {
  */
 export async function withContext<T>(io: CliIo, run: (ctx: CliContext) => Promise<T>): Promise<T> {
   const config = loadConfig(io.env);
-  const storage = await openDatabase(config.databaseUrl, { schema: config.databaseSchema, sealer: (await openKeysSealer(config)).sealer });
+  const storage = await openDatabase(config.databaseUrl, {
+    schema: config.databaseSchema,
+    sealer: (await openKeysSealer(config)).sealer,
+  });
   try {
     await migrateToLatest(storage);
     await openServerSecrets(storage);
@@ -37,7 +40,12 @@ export async function withContext<T>(io: CliIo, run: (ctx: CliContext) => Promis
  */
 export async function withContextAndKv<T>(io: CliIo, run: (ctx: CliContext & { kv: Kv }) => Promise<T>): Promise<T> {
   return withContext(io, async (ctx) => {
-    const kv = await openKv({ redisUrl: ctx.config.redisUrl, redisPrefix: ctx.config.redisPrefix, storage: ctx.storage, clock: ctx.clock });
+    const kv = await openKv({
+      redisUrl: ctx.config.redisUrl,
+      redisPrefix: ctx.config.redisPrefix,
+      storage: ctx.storage,
+      clock: ctx.clock,
+    });
     try {
       return await run({ ...ctx, kv });
     } finally {

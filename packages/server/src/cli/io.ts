@@ -20,6 +20,9 @@ export function print(io: CliIo, json: boolean | undefined, value: unknown, huma
 export function describe(fields: Record<string, unknown>): string {
   const width = Math.max(...Object.keys(fields).map((k) => k.length));
   return Object.entries(fields)
-    .map(([key, value]) => `${`${key}:`.padEnd(width + 2)}${Array.isArray(value) ? value.join(', ') : String(value ?? '')}`)
+    .map(
+      ([key, value]) =>
+        `${`${key}:`.padEnd(width + 2)}${Array.isArray(value) ? value.join(', ') : String(value ?? '')}`,
+    )
     .join('\n');
 }

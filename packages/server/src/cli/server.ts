@@ -37,13 +37,17 @@ export function serverCommands(program: Command, io: CliIo): void {
 
   program
     .command('cleanup')
-    .description('delete expired codes, tokens, sessions, device requests and kv entries, and audit events past AUDIT_RETENTION_DAYS (the server also does this every minute)')
+    .description(
+      'delete expired codes, tokens, sessions, device requests and kv entries, and audit events past AUDIT_RETENTION_DAYS (the server also does this every minute)',
+    )
     .option('--json', 'print JSON')
     .action(async (options: { json?: boolean }) => {
       await withContext(io, async ({ config, storage, clock }) => {
         // no time budget from the command line: run until everything expired is gone
         const report = await cleanUpExpired({ db: storage.db, clock, config }, { budgetMs: Number.POSITIVE_INFINITY });
-        const human = Object.entries(report.deleted).map(([table, count]) => `${table}: ${count}`).join('\n');
+        const human = Object.entries(report.deleted)
+          .map(([table, count]) => `${table}: ${count}`)
+          .join('\n');
         print(io, options.json, report.deleted, human);
       });
     });
@@ -54,7 +58,10 @@ export function serverCommands(program: Command, io: CliIo): void {
     .option('--json', 'print JSON')
     .action(async (options: { json?: boolean }) => {
       const config = loadConfig(io.env);
-      const storage = await openDatabase(config.databaseUrl, { schema: config.databaseSchema, sealer: (await openKeysSealer(config)).sealer });
+      const storage = await openDatabase(config.databaseUrl, {
+        schema: config.databaseSchema,
+        sealer: (await openKeysSealer(config)).sealer,
+      });
       try {
         const report = await migrateToLatest(storage);
         const human = report.applied.length === 0 ? 'database is up to date' : `applied ${report.applied.join(', ')}`;

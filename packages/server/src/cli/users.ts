@@ -13,12 +13,14 @@ export function userCommands(program: Command, io: CliIo): void {
     .option('--full-name <name>', 'display name (default: the username)')
     .option('--phone <phone>', 'E.164, e.g. +8613800000000')
     .option('--json', 'print JSON')
-    .action(async (options: { username: string; password: string; fullName?: string; phone?: string; json?: boolean }) => {
-      await withContext(io, async ({ storage, clock }) => {
-        const row = await createUser({ db: storage.db, clock }, options);
-        const { user_id, identity_number, username, full_name, phone, created_at } = toUserView(row);
-        const user = { user_id, identity_number, username, full_name, phone, created_at };
-        print(io, options.json, user, describe(user));
-      });
-    });
+    .action(
+      async (options: { username: string; password: string; fullName?: string; phone?: string; json?: boolean }) => {
+        await withContext(io, async ({ storage, clock }) => {
+          const row = await createUser({ db: storage.db, clock }, options);
+          const { user_id, identity_number, username, full_name, phone, created_at } = toUserView(row);
+          const user = { user_id, identity_number, username, full_name, phone, created_at };
+          print(io, options.json, user, describe(user));
+        });
+      },
+    );
 }

@@ -70,7 +70,10 @@ export async function startWorkerGroup(config: Config, count: number, env: NodeJ
     slot.worker = worker;
     slot.deadline = setTimeout(() => {
       slot.timedOut = true;
-      log.error({ worker: slot.index, workerPid: worker.process.pid, timeoutSeconds: config.workerStartTimeout }, 'worker did not start listening in time; killing it');
+      log.error(
+        { worker: slot.index, workerPid: worker.process.pid, timeoutSeconds: config.workerStartTimeout },
+        'worker did not start listening in time; killing it',
+      );
       worker.process.kill('SIGKILL');
     }, startTimeoutMs);
     log.info({ worker: slot.index, workerPid: worker.process.pid }, 'worker started');
@@ -125,12 +128,17 @@ export async function startWorkerGroup(config: Config, count: number, env: NodeJ
       if (!slot || stopping) return;
       if (!started) {
         // a worker that cannot start (the database is down, the port taken) will not start on a retry either
-        const why = slot.timedOut ? `did not listen within ${config.workerStartTimeout} s` : `exited before listening (${signal ?? `code ${code}`})`;
+        const why = slot.timedOut
+          ? `did not listen within ${config.workerStartTimeout} s`
+          : `exited before listening (${signal ?? `code ${code}`})`;
         stop().then(() => reject(new Error(`worker ${slot.index} ${why}`)), reject);
         return;
       }
       slot.delayMs = restartDelay(slot.delayMs, Date.now() - slot.startedAt);
-      log.warn({ worker: slot.index, workerPid: worker.process.pid, code, signal, restartInMs: slot.delayMs }, 'worker died; replacing it');
+      log.warn(
+        { worker: slot.index, workerPid: worker.process.pid, code, signal, restartInMs: slot.delayMs },
+        'worker died; replacing it',
+      );
       slot.restart = setTimeout(() => fork(slot), slot.delayMs);
     });
   });

@@ -9,7 +9,10 @@ describe('restartDelay', () => {
   it('doubles while replacements die young, up to a ceiling', () => {
     const delays: number[] = [];
     let delay: number | undefined;
-    for (let i = 0; i < 12; i++) delays.push((delay = restartDelay(delay, 50)));
+    for (let i = 0; i < 12; i++) {
+      delay = restartDelay(delay, 50);
+      delays.push(delay);
+    }
     expect(delays.slice(0, 4)).toEqual([100, 200, 400, 800]);
     expect(Math.max(...delays)).toBe(MAX_RESTART_DELAY_MS);
     expect(delays.at(-1)).toBe(MAX_RESTART_DELAY_MS);

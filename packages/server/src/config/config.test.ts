@@ -46,20 +46,41 @@ describe('configuration', () => {
       AUDIT_RETENTION_DAYS: '30',
       LOG_LEVEL: 'warn',
     });
-    expect(config).toMatchObject({ port: 9000, issuer: 'https://auth.example.com', rateLimits: false, databaseSchema: 'tenant_a' });
-    expect(config).toMatchObject({ workers: 4, workerStartTimeout: 5, metrics: 'off', metricsToken: 'a-scrape-token-of-some-length' });
-    expect(config).toMatchObject({ auditRetentionDays: 30, keysSecret: 'a-keys-secret-of-thirty-two-chars-or-more', refreshReuseGrace: 0 });
+    expect(config).toMatchObject({
+      port: 9000,
+      issuer: 'https://auth.example.com',
+      rateLimits: false,
+      databaseSchema: 'tenant_a',
+    });
+    expect(config).toMatchObject({
+      workers: 4,
+      workerStartTimeout: 5,
+      metrics: 'off',
+      metricsToken: 'a-scrape-token-of-some-length',
+    });
+    expect(config).toMatchObject({
+      auditRetentionDays: 30,
+      keysSecret: 'a-keys-secret-of-thirty-two-chars-or-more',
+      refreshReuseGrace: 0,
+    });
   });
 
   it('needs KEYS_SECRET in production, where a key made up on the spot would be no other host’s', () => {
-    expect(() => loadConfig({ NODE_ENV: 'production' })).toThrow(new ConfigError('KEYS_SECRET', 'required when NODE_ENV=production (32+ random characters, the same on every host)'));
+    expect(() => loadConfig({ NODE_ENV: 'production' })).toThrow(
+      new ConfigError(
+        'KEYS_SECRET',
+        'required when NODE_ENV=production (32+ random characters, the same on every host)',
+      ),
+    );
     expect(loadConfig({ NODE_ENV: 'production', KEYS_SECRET: 'x'.repeat(32) }).keysSecret).toBe('x'.repeat(32));
     expect(loadConfig({ NODE_ENV: 'development' }).keysSecret).toBeUndefined();
   });
 
   it('serves /metrics to anyone only when METRICS=open says so, and then wants no token', () => {
     expect(loadConfig({ METRICS: 'open' }).metrics).toBe('open');
-    expect(() => loadConfig({ METRICS: 'open', METRICS_TOKEN: 'a-scrape-token-of-some-length' })).toThrow(/^METRICS: open serves \/metrics to anyone/);
+    expect(() => loadConfig({ METRICS: 'open', METRICS_TOKEN: 'a-scrape-token-of-some-length' })).toThrow(
+      /^METRICS: open serves \/metrics to anyone/,
+    );
   });
 
   it('trusts a proxy only when told which', () => {

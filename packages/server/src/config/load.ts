@@ -4,11 +4,17 @@ import { type Config, type ConfigKey, ConfigError, configSchema } from './schema
 function checkTogether(config: Config, env: NodeJS.ProcessEnv): void {
   // a made-up key in production would be one no other host and no restore has
   if (env.NODE_ENV === 'production' && config.keysSecret === undefined) {
-    throw new ConfigError('KEYS_SECRET', 'required when NODE_ENV=production (32+ random characters, the same on every host)');
+    throw new ConfigError(
+      'KEYS_SECRET',
+      'required when NODE_ENV=production (32+ random characters, the same on every host)',
+    );
   }
   // which one was meant is not ours to guess: one serves everyone, the other only the token's holder
   if (config.metrics === 'open' && config.metricsToken !== undefined) {
-    throw new ConfigError('METRICS', 'open serves /metrics to anyone, so METRICS_TOKEN would do nothing: unset it, or use METRICS=on');
+    throw new ConfigError(
+      'METRICS',
+      'open serves /metrics to anyone, so METRICS_TOKEN would do nothing: unset it, or use METRICS=on',
+    );
   }
 }
 

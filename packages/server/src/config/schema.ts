@@ -105,7 +105,8 @@ const optionalSecret: Parser<string | undefined> = (raw, variable) => {
 
 const keysSecret: Parser<string | undefined> = (raw, variable) => {
   if (raw === '') return undefined;
-  if (raw.length < MIN_SECRET_LENGTH) throw new ConfigError(variable, `expected at least ${MIN_SECRET_LENGTH} characters`);
+  if (raw.length < MIN_SECRET_LENGTH)
+    throw new ConfigError(variable, `expected at least ${MIN_SECRET_LENGTH} characters`);
   return raw;
 };
 
@@ -134,7 +135,12 @@ export const configSchema = {
     'Encrypts secrets at rest (32+ characters; keep a copy apart from the database backups). Required when `NODE_ENV=production`; unset, it is read from, or made into, `keys-secret` beside the SQLite file (`./data/keys-secret` with PostgreSQL, where every host must share one).',
     keysSecret,
   ),
-  redisUrl: key('REDIS_URL', '', 'Optional Redis for the replay cache, rate limits and cross-instance notifications.', redisUrl),
+  redisUrl: key(
+    'REDIS_URL',
+    '',
+    'Optional Redis for the replay cache, rate limits and cross-instance notifications.',
+    redisUrl,
+  ),
   redisPrefix: key('REDIS_PREFIX', 'signet:', 'Prefix of every Redis key and channel.', text),
   trustProxy: key(
     'TRUST_PROXY',
@@ -142,7 +148,12 @@ export const configSchema = {
     'Proxies whose X-Forwarded-For to believe: empty (none), a hop count, or comma-separated addresses/CIDRs.',
     trustProxy,
   ),
-  rateLimits: key('RATE_LIMITS', 'on', '`on` limits failed sign-ins (5 per account, 20 per address, per 15 minutes), failed client authentications at the token, revocation and introspection endpoints (50 per address per 15 minutes; past 100 for one client, the addresses that failed for it), sign-up attempts (20 per address per hour) and device-approval requests opened by signed-out authorize pages (60 per address per 10 minutes), counted in the kv per IPv4 address or IPv6 /64; `off` for benchmarks.', onOff),
+  rateLimits: key(
+    'RATE_LIMITS',
+    'on',
+    '`on` limits failed sign-ins (5 per account, 20 per address, per 15 minutes), failed client authentications at the token, revocation and introspection endpoints (50 per address per 15 minutes; past 100 for one client, the addresses that failed for it), sign-up attempts (20 per address per hour) and device-approval requests opened by signed-out authorize pages (60 per address per 10 minutes), counted in the kv per IPv4 address or IPv6 /64; `off` for benchmarks.',
+    onOff,
+  ),
   signedTokenMaxAge: key(
     'SIGNED_TOKEN_MAX_AGE',
     '600',
@@ -155,7 +166,12 @@ export const configSchema = {
     'Seconds after a refresh token is rotated during which the same client presenting it again gets the same new pair back (two tabs, a retried request) instead of the reuse rule revoking its authorization; `0` revokes at once (RFC 9700 §4.14.2).',
     integer(0, 60),
   ),
-  workers: key('WORKERS', '1', '`signet start`: processes serving the same port (node:cluster); `--workers N` overrides it.', parseWorkers),
+  workers: key(
+    'WORKERS',
+    '1',
+    '`signet start`: processes serving the same port (node:cluster); `--workers N` overrides it.',
+    parseWorkers,
+  ),
   workerStartTimeout: key(
     'WORKER_START_TIMEOUT',
     '60',
@@ -192,4 +208,3 @@ export type ConfigSchema = typeof configSchema;
 export type Config = {
   [K in keyof ConfigSchema]: ConfigSchema[K] extends ConfigKey<infer T> ? T : never;
 };
-

@@ -7,7 +7,11 @@ import { listLiveAuthorizations } from '../tokens/repo.js';
 export type { AuthorizationView };
 
 /** The user's live authorizations, one per code redemption (per device), newest first. */
-export async function listAuthorizations(deps: { db: Db; clock: Clock }, userId: string, clientId?: string): Promise<AuthorizationView[]> {
+export async function listAuthorizations(
+  deps: { db: Db; clock: Clock },
+  userId: string,
+  clientId?: string,
+): Promise<AuthorizationView[]> {
   const rows = await listLiveAuthorizations(deps.db, userId, deps.clock.now(), clientId);
   return rows.map((row) => ({
     type: 'authorization',

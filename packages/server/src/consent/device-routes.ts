@@ -45,19 +45,28 @@ const PendingAuthorization = Exact({
   created_at: Timestamp,
   requester: Exact(
     {
-      ip: Type.Union([Type.String(), Type.Null()], { description: 'the address of the browser that opened the request' }),
-      device: Type.String({ description: 'its browser and system, from its User-Agent: "Chrome on Windows", or "an unknown device"' }),
+      ip: Type.Union([Type.String(), Type.Null()], {
+        description: 'the address of the browser that opened the request',
+      }),
+      device: Type.String({
+        description: 'its browser and system, from its User-Agent: "Chrome on Windows", or "an unknown device"',
+      }),
       created_at: Timestamp,
       same_network: Type.Boolean({ description: 'whether ip is on the same IPv4 /24 or IPv6 /64 as the caller' }),
     },
     { description: 'who opened the request: show it, so the user can tell whether it is theirs' },
   ),
-  match_code: Type.Union([Type.String(), Type.Null()], { description: 'the code the waiting page shows too, for the user to compare' }),
+  match_code: Type.Union([Type.String(), Type.Null()], {
+    description: 'the code the waiting page shows too, for the user to compare',
+  }),
   warnings: Type.Array(Type.Union(REQUESTER_WARNINGS.map((warning) => Type.Literal(warning))), {
     description: 'old: opened more than 60 s ago; other_network: not from the caller’s network',
   }),
 });
-const DecideRequest = Type.Object({ authorization_id: Uuid, scopes: Type.Array(Type.String(), { description: 'the scopes approved; empty denies' }) });
+const DecideRequest = Type.Object({
+  authorization_id: Uuid,
+  scopes: Type.Array(Type.String(), { description: 'the scopes approved; empty denies' }),
+});
 const docs = {
   code: { responses: { 200: dataOf(PendingAuthorization) }, errors: 'platform' },
   decide: {
@@ -72,7 +81,12 @@ const docs = {
  * `requester`, `match_code` and `warnings` came later (cross-device phishing): additive, so
  * Mixin's SDKs, which read the other fields, parse it as before. `approverIp` is the caller's.
  */
-async function authorizationView(context: RouteContext, pending: DeviceRequest, scopes: string[], approverIp: string): Promise<Static<typeof PendingAuthorization>> {
+async function authorizationView(
+  context: RouteContext,
+  pending: DeviceRequest,
+  scopes: string[],
+  approverIp: string,
+): Promise<Static<typeof PendingAuthorization>> {
   const app = await getApp(context, pending.clientId);
   const requester = requesterView(pending.requester, approverIp, context.clock.now());
   return {
@@ -122,12 +136,16 @@ export async function deviceApiRoutes(app: FastifyInstance, context: RouteContex
     for (const end of streams) end();
   });
 
-  app.get<{ Params: { codeId: string } }>('/codes/:codeId', { config: { openapi: docs.code } }, async (request, reply) => {
-    if (!wantsJson(request)) return devicePage(context, request, reply, request.params.codeId);
-    await authenticateSession(context, request);
-    const pending = await pendingByCodeId(context, request.params.codeId);
-    return { data: await authorizationView(context, pending, pending.request.scopes, request.ip) };
-  });
+  app.get<{ Params: { codeId: string } }>(
+    '/codes/:codeId',
+    { config: { openapi: docs.code } },
+    async (request, reply) => {
+      if (!wantsJson(request)) return devicePage(context, request, reply, request.params.codeId);
+      await authenticateSession(context, request);
+      const pending = await pendingByCodeId(context, request.params.codeId);
+      return { data: await authorizationView(context, pending, pending.request.scopes, request.ip) };
+    },
+  );
 
   // the same decision from a browser signed in on the device: the consent form posts here
   app.post<{ Params: { codeId: string } }>('/codes/:codeId', { preHandler: verifyCsrf }, async (request, reply) => {
@@ -140,56 +158,95 @@ export async function deviceApiRoutes(app: FastifyInstance, context: RouteContex
     const ticked = [body[GRANTED_FIELD]].flat().filter((s): s is string => typeof s === 'string');
     const chosen = body[DECISION_FIELD] === 'authorize' ? ticked : [];
     await decideDeviceRequest(context, pending.authorizationId, user.user_id, chosen, request);
-    return reply.redirect(`${here}/decided?${new URLSearchParams({ result: chosen.length > 0 ? 'approved' : 'denied' }).toString()}`, 303);
+    return reply.redirect(
+      `${here}/decided?${new URLSearchParams({ result: chosen.length > 0 ? 'approved' : 'denied' }).toString()}`,
+      303,
+    );
   });
 
-  app.get<{ Params: { codeId: string }; Querystring: { result?: string } }>('/codes/:codeId/decided', async (request, reply) => {
-    const approved = request.query.result === 'approved';
-    const message = approved ? 'Approved. The other screen continues by itself.' : 'Denied. The app was told you said no.';
-    return sendPage(reply, layout({ title: approved ? 'Approved' : 'Denied', body: html`<section class="card"><h1>${approved ? 'Approved' : 'Denied'}</h1><p role="status">${message}</p></section>` }));
-  });
+  app.get<{ Params: { codeId: string }; Querystring: { result?: string } }>(
+    '/codes/:codeId/decided',
+    async (request, reply) => {
+      const approved = request.query.result === 'approved';
+      const message = approved
+        ? 'Approved. The other screen continues by itself.'
+        : 'Denied. The app was told you said no.';
+      return sendPage(
+        reply,
+        layout({
+          title: approved ? 'Approved' : 'Denied',
+          body: html`<section class="card"><h1>${approved ? 'Approved' : 'Denied'}</h1><p role="status">${message}</p></section>`,
+        }),
+      );
+    },
+  );
 
   // the device's JSON API only: the browser's consent form posts to /oauth/authorize/decision
-  app.post('/oauth/authorize', { onRequest: acceptBodies(JSON_TYPE), config: { openapi: docs.decide } }, async (request) => {
-    const principal = await authenticateSession(context, request);
-    const body = (request.body ?? {}) as Received<Static<typeof DecideRequest>>;
-    const authorizationId = body.authorization_id;
-    const scopes = stringArray(body.scopes ?? []);
-    if (typeof authorizationId !== 'string') throw new InvalidField('authorization_id', 'is required', { fieldOnly: true });
-    if (!scopes) throw new InvalidField('scopes', 'must be an array of scope names', { fieldOnly: true });
-    const { request: decided, granted } = await decideDeviceRequest(context, authorizationId, principal.userId, scopes, request);
-    return { data: await authorizationView(context, decided, granted, request.ip) };
-  });
+  app.post(
+    '/oauth/authorize',
+    { onRequest: acceptBodies(JSON_TYPE), config: { openapi: docs.decide } },
+    async (request) => {
+      const principal = await authenticateSession(context, request);
+      const body = (request.body ?? {}) as Received<Static<typeof DecideRequest>>;
+      const authorizationId = body.authorization_id;
+      const scopes = stringArray(body.scopes ?? []);
+      if (typeof authorizationId !== 'string')
+        throw new InvalidField('authorization_id', 'is required', { fieldOnly: true });
+      if (!scopes) throw new InvalidField('scopes', 'must be an array of scope names', { fieldOnly: true });
+      const { request: decided, granted } = await decideDeviceRequest(
+        context,
+        authorizationId,
+        principal.userId,
+        scopes,
+        request,
+      );
+      return { data: await authorizationView(context, decided, granted, request.ip) };
+    },
+  );
 
   // Neither of these has an automatic HEAD twin: reading a decision consumes it, and a
   // HEAD would hand it to no one, leaving the waiting page to time out.
-  app.get<{ Params: { authorizationId: string } }>('/oauth/device/:authorizationId/status', { exposeHeadRoute: false }, async (request) => {
-    return stateBody(await waitState(context, request.params.authorizationId, browserId(request)));
-  });
+  app.get<{ Params: { authorizationId: string } }>(
+    '/oauth/device/:authorizationId/status',
+    { exposeHeadRoute: false },
+    async (request) => {
+      return stateBody(await waitState(context, request.params.authorizationId, browserId(request)));
+    },
+  );
 
   // a waiting page needs one stream; a few more allow for reloads whose old stream has not closed yet
   const openStreams = new Map<string, number>();
-  app.get<{ Params: { authorizationId: string } }>('/oauth/device/:authorizationId/events', { exposeHeadRoute: false }, async (request, reply) => {
-    const { authorizationId } = request.params;
-    const browser = browserId(request);
-    const first = await waitState(context, authorizationId, browser);
-    const open = openStreams.get(authorizationId) ?? 0;
-    if (open >= MAX_STREAMS_PER_REQUEST) {
-      // the page's script falls back to polling the status
-      throw new TooManyRequests('Too many open event streams for this request; poll its status instead.', { 'Retry-After': '5' });
-    }
-    openStreams.set(authorizationId, open + 1);
-    const closed = () => {
-      const left = (openStreams.get(authorizationId) ?? 1) - 1;
-      if (left > 0) openStreams.set(authorizationId, left);
-      else openStreams.delete(authorizationId);
-    };
-    return streamDecision(context, request, reply, { authorizationId, browser, first, streams, closed });
-  });
+  app.get<{ Params: { authorizationId: string } }>(
+    '/oauth/device/:authorizationId/events',
+    { exposeHeadRoute: false },
+    async (request, reply) => {
+      const { authorizationId } = request.params;
+      const browser = browserId(request);
+      const first = await waitState(context, authorizationId, browser);
+      const open = openStreams.get(authorizationId) ?? 0;
+      if (open >= MAX_STREAMS_PER_REQUEST) {
+        // the page's script falls back to polling the status
+        throw new TooManyRequests('Too many open event streams for this request; poll its status instead.', {
+          'Retry-After': '5',
+        });
+      }
+      openStreams.set(authorizationId, open + 1);
+      const closed = () => {
+        const left = (openStreams.get(authorizationId) ?? 1) - 1;
+        if (left > 0) openStreams.set(authorizationId, left);
+        else openStreams.delete(authorizationId);
+      };
+      return streamDecision(context, request, reply, { authorizationId, browser, first, streams, closed });
+    },
+  );
 }
 
 /** A pending request, or an error page saying why not (expired, decided, unknown). */
-async function pendingOrPage(context: RouteContext, reply: FastifyReply, codeId: string): Promise<DeviceRequest | undefined> {
+async function pendingOrPage(
+  context: RouteContext,
+  reply: FastifyReply,
+  codeId: string,
+): Promise<DeviceRequest | undefined> {
   try {
     return await pendingByCodeId(context, codeId);
   } catch (error) {
@@ -201,7 +258,12 @@ async function pendingOrPage(context: RouteContext, reply: FastifyReply, codeId:
 }
 
 /** PROTOCOL.md §6 in a browser: the device's signed-in user sees the same consent page. */
-async function devicePage(context: RouteContext, request: FastifyRequest, reply: FastifyReply, codeId: string): Promise<FastifyReply> {
+async function devicePage(
+  context: RouteContext,
+  request: FastifyRequest,
+  reply: FastifyReply,
+  codeId: string,
+): Promise<FastifyReply> {
   const user = currentUser(request);
   if (!user) return reply.redirect(signInUrl(`/codes/${encodeURIComponent(codeId)}`), 302);
   const pending = await pendingOrPage(context, reply, codeId);
@@ -245,7 +307,12 @@ async function streamDecision(
 ): Promise<FastifyReply> {
   reply.hijack();
   const raw = reply.raw;
-  raw.writeHead(200, { 'Content-Type': 'text/event-stream; charset=utf-8', 'Cache-Control': 'no-store', Connection: 'keep-alive', 'X-Accel-Buffering': 'no' });
+  raw.writeHead(200, {
+    'Content-Type': 'text/event-stream; charset=utf-8',
+    'Cache-Control': 'no-store',
+    Connection: 'keep-alive',
+    'X-Accel-Buffering': 'no',
+  });
   let closed = false;
   // the browser may leave while the subscription below is still being set up, before the
   // clean-up is attached: remember it, or that subscription would never end

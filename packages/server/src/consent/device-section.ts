@@ -13,7 +13,11 @@ import { type DeviceRequester, openDeviceRequest } from './device.js';
  */
 export const DEVICE_REQUEST_WINDOW_MS = 10 * 60 * 1000;
 export const MAX_DEVICE_REQUESTS_PER_ADDRESS = 60;
-const DEVICE_REQUEST_LIMIT = { name: 'device-requests', windowMs: DEVICE_REQUEST_WINDOW_MS, max: MAX_DEVICE_REQUESTS_PER_ADDRESS };
+const DEVICE_REQUEST_LIMIT = {
+  name: 'device-requests',
+  windowMs: DEVICE_REQUEST_WINDOW_MS,
+  max: MAX_DEVICE_REQUESTS_PER_ADDRESS,
+};
 
 /** The link a device opens to approve a pending request: the QR code's content. */
 export function deviceApprovalUrl(issuer: string, codeId: string): string {
@@ -26,8 +30,15 @@ export function deviceApprovalUrl(issuer: string, codeId: string): string {
  * the same URL as a link, the match code the approving device shows too, and a status line
  * that /static/device-wait.js keeps current.
  */
-export async function deviceApprovalSection(context: RouteContext, request: AuthorizeRequest, requester: DeviceRequester): Promise<SafeHtml> {
-  if (context.config.rateLimits && !(await withinWindowAllowance(context, DEVICE_REQUEST_LIMIT, `ip:${addressSubject(requester.ip)}`))) {
+export async function deviceApprovalSection(
+  context: RouteContext,
+  request: AuthorizeRequest,
+  requester: DeviceRequester,
+): Promise<SafeHtml> {
+  if (
+    context.config.rateLimits &&
+    !(await withinWindowAllowance(context, DEVICE_REQUEST_LIMIT, `ip:${addressSubject(requester.ip)}`))
+  ) {
     return html`<section class="device-approval" aria-labelledby="device-title">
   <h2 id="device-title">Approve with your device</h2>
   <p id="device-unavailable">Too many approval requests came from your network recently. Sign in with your password, or try again in a few minutes.</p>

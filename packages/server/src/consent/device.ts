@@ -74,7 +74,11 @@ function toDeviceRequest(row: DeviceRequestsTable): DeviceRequest {
   };
 }
 
-export async function openDeviceRequest(deps: DeviceDeps, request: AuthorizeRequest, requester: DeviceRequester): Promise<DeviceRequest> {
+export async function openDeviceRequest(
+  deps: DeviceDeps,
+  request: AuthorizeRequest,
+  requester: DeviceRequester,
+): Promise<DeviceRequest> {
   const now = deps.clock.now();
   const row: DeviceRequestsTable = {
     authorization_id: randomUUID(),
@@ -95,7 +99,11 @@ export async function openDeviceRequest(deps: DeviceDeps, request: AuthorizeRequ
   return toDeviceRequest(row);
 }
 
-async function findRow(deps: DeviceDeps, column: 'code_id' | 'authorization_id', value: string): Promise<DeviceRequestsTable> {
+async function findRow(
+  deps: DeviceDeps,
+  column: 'code_id' | 'authorization_id',
+  value: string,
+): Promise<DeviceRequestsTable> {
   const row = await findDeviceRequest(deps.db, column, value);
   if (!row) throw new NotFound('No such authorization request.');
   return row;
@@ -143,7 +151,13 @@ export async function decideDeviceRequest(
     const denied = new AccessDenied('The user denied the request.');
     redirect = errorRedirectUrl(deps.config.issuer, request.redirectUri, request.state, denied);
     const detail = { asked: request.scopes, via: 'device' };
-    await recordAuditEventAfter(deps, source, { type: 'consent.denied', userId, clientId: request.clientId, authorizationId, detail });
+    await recordAuditEventAfter(deps, source, {
+      type: 'consent.denied',
+      userId,
+      clientId: request.clientId,
+      authorizationId,
+      detail,
+    });
   }
   await deps.kv.set(resultKey(authorizationId), redirect, lifetimes.deviceRequestMs);
   await deps.kv.publish(decisionChannel(authorizationId), approve ? 'approved' : 'denied');

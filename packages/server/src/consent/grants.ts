@@ -15,7 +15,12 @@ export async function grantedScopes(db: Db, userId: string, clientId: string): P
 }
 
 /** Does the user's grant to this app already cover every requested scope? */
-export async function grantCovers(db: Db, userId: string, clientId: string, requested: readonly string[]): Promise<boolean> {
+export async function grantCovers(
+  db: Db,
+  userId: string,
+  clientId: string,
+  requested: readonly string[],
+): Promise<boolean> {
   const granted = new Set(await grantedScopes(db, userId, clientId));
   return granted.size > 0 && requested.every((s) => granted.has(s));
 }
@@ -30,12 +35,26 @@ export interface ConsentOrigin extends AuditOrigin {
  * grant keeps what was approved before too, so a later, narrower consent does not take
  * back an earlier one.
  */
-export async function recordGrant(deps: GrantsDeps, userId: string, clientId: string, approved: readonly string[], origin: ConsentOrigin = {}): Promise<void> {
-  await deps.db.transaction().execute((trx) => writeGrant({ db: trx, clock: deps.clock }, userId, clientId, approved, origin));
+export async function recordGrant(
+  deps: GrantsDeps,
+  userId: string,
+  clientId: string,
+  approved: readonly string[],
+  origin: ConsentOrigin = {},
+): Promise<void> {
+  await deps.db
+    .transaction()
+    .execute((trx) => writeGrant({ db: trx, clock: deps.clock }, userId, clientId, approved, origin));
 }
 
 /** recordGrant inside the caller's transaction (`deps.db` is one). */
-export async function writeGrant(deps: GrantsDeps, userId: string, clientId: string, approved: readonly string[], origin: ConsentOrigin = {}): Promise<void> {
+export async function writeGrant(
+  deps: GrantsDeps,
+  userId: string,
+  clientId: string,
+  approved: readonly string[],
+  origin: ConsentOrigin = {},
+): Promise<void> {
   const now = new Date(deps.clock.now()).toISOString();
   const merged = [...new Set([...(await grantedScopes(deps.db, userId, clientId)), ...approved])];
   await upsertGrant(deps.db, userId, clientId, formatScopes(merged), now);

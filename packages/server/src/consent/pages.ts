@@ -74,9 +74,11 @@ function whoAndWhere(input: ConsentPageInput): SafeHtml {
 <p class="notice" id="destination">After you choose, ${who} will be sent to <strong>${host}</strong>. ${app.name} did not register this exact address: go on only if you expected to be sent there.</p>`;
   }
   return html`<p class="muted">${signedInAs}
-${input.forWaitingBrowser
-  ? html`The browser that showed the QR code will then go on to <strong>${host}</strong>.`
-  : html`You will be sent back to <strong>${host}</strong>.`}</p>`;
+${
+  input.forWaitingBrowser
+    ? html`The browser that showed the QR code will then go on to <strong>${host}</strong>.`
+    : html`You will be sent back to <strong>${host}</strong>.`
+}</p>`;
 }
 
 /** PROTOCOL.md §5.5: the consent page, also used by the device approval page. */

@@ -15,7 +15,13 @@ export async function findGrantScopes(db: Db, userId: string, clientId: string):
 }
 
 /** Stores the grant's scopes, replacing what it held (the caller merges). */
-export async function upsertGrant(db: Db, userId: string, clientId: string, scopes: string, now: string): Promise<void> {
+export async function upsertGrant(
+  db: Db,
+  userId: string,
+  clientId: string,
+  scopes: string,
+  now: string,
+): Promise<void> {
   await db
     .insertInto('grants')
     .values({ user_id: userId, client_id: clientId, scopes, created_at: now, updated_at: now })

@@ -1,5 +1,12 @@
 import { describe, expect, it } from 'vitest';
-import { MATCH_CODE_LENGTH, STALE_AFTER_MS, describeAge, newMatchCode, requesterView, sameNetwork } from './requester.js';
+import {
+  MATCH_CODE_LENGTH,
+  STALE_AFTER_MS,
+  describeAge,
+  newMatchCode,
+  requesterView,
+  sameNetwork,
+} from './requester.js';
 
 describe('sameNetwork', () => {
   it('puts IPv4 addresses of one /24 together, and no others', () => {
@@ -47,12 +54,17 @@ describe('requesterView', () => {
   const record = { ip: '198.51.100.7', device: 'Chrome on Windows', matchCode: 'K7F2', createdAt: 1_000_000 };
 
   it('warns of nothing for a fresh request from the approver’s network', () => {
-    expect(requesterView(record, '198.51.100.9', record.createdAt + STALE_AFTER_MS)).toMatchObject({ sameNetwork: true, warnings: [] });
+    expect(requesterView(record, '198.51.100.9', record.createdAt + STALE_AFTER_MS)).toMatchObject({
+      sameNetwork: true,
+      warnings: [],
+    });
   });
 
   it('warns of a request older than a minute, and of one from another network', () => {
     expect(requesterView(record, '198.51.100.9', record.createdAt + STALE_AFTER_MS + 1).warnings).toEqual(['old']);
     expect(requesterView(record, '203.0.113.9', record.createdAt).warnings).toEqual(['other_network']);
-    expect(requesterView({ ...record, ip: null }, '198.51.100.9', record.createdAt).warnings).toEqual(['other_network']);
+    expect(requesterView({ ...record, ip: null }, '198.51.100.9', record.createdAt).warnings).toEqual([
+      'other_network',
+    ]);
   });
 });

@@ -25,7 +25,13 @@ export async function revokeGrant(deps: TokensDeps, userId: string, clientId: st
  * its authorizations and their tokens end at once, and the audit log says what ended. A
  * revoke that found nothing granted and nothing live changed nothing, and is not recorded.
  */
-export async function revokeAppForUser(deps: TokensDeps, source: AuditSource, userId: string, clientId: string, via: 'account' | 'api'): Promise<void> {
+export async function revokeAppForUser(
+  deps: TokensDeps,
+  source: AuditSource,
+  userId: string,
+  clientId: string,
+  via: 'account' | 'api',
+): Promise<void> {
   // read first only for the record: the revocation itself does not depend on it
   const scopes = await grantedScopes(deps.db, userId, clientId);
   const ended = await revokeGrant(deps, userId, clientId);

@@ -12,7 +12,14 @@ export interface AppFormValues {
   public: boolean;
 }
 
-export const emptyAppForm: AppFormValues = { name: '', description: '', website: '', redirect_uris: '', hosts: '', public: false };
+export const emptyAppForm: AppFormValues = {
+  name: '',
+  description: '',
+  website: '',
+  redirect_uris: '',
+  hosts: '',
+  public: false,
+};
 
 export interface PostedAppForm {
   values: AppFormValues;
@@ -25,7 +32,15 @@ export interface PostedAppForm {
 
 // Generous for the text fields; the file is capped by MAX_LOGO_BYTES. Past these the
 // request is refused before the handler sees it.
-export const multipartLimits = { fieldNameSize: 64, fieldSize: 16 * 1024, fields: 20, fileSize: MAX_LOGO_BYTES, files: 1, parts: 21, headerPairs: 20 };
+export const multipartLimits = {
+  fieldNameSize: 64,
+  fieldSize: 16 * 1024,
+  fields: 20,
+  fileSize: MAX_LOGO_BYTES,
+  files: 1,
+  parts: 21,
+  headerPairs: 20,
+};
 
 /** The form's text fields and its logo file, as read from the request. */
 export interface RawForm {
@@ -41,7 +56,8 @@ export function stringFields(body: unknown): Record<string, string> {
 }
 
 function checkLogo(file: { bytes: Buffer; truncated: boolean }): { type: LogoType; bytes: Buffer } {
-  if (file.truncated || file.bytes.length > MAX_LOGO_BYTES) throw new InvalidField('logo', `must be at most ${MAX_LOGO_BYTES / 1024} KiB`);
+  if (file.truncated || file.bytes.length > MAX_LOGO_BYTES)
+    throw new InvalidField('logo', `must be at most ${MAX_LOGO_BYTES / 1024} KiB`);
   const type = sniffLogoType(file.bytes);
   if (!type) throw new InvalidField('logo', 'must be a PNG, JPEG or WebP image (SVG is not accepted)');
   return { type, bytes: file.bytes };
@@ -50,12 +66,12 @@ function checkLogo(file: { bytes: Buffer; truncated: boolean }): { type: LogoTyp
 /** The posted form from its fields and file, and whether its CSRF token checked out. */
 export function postedAppForm(raw: RawForm, csrfValid: boolean): PostedAppForm {
   const values: AppFormValues = {
-    name: raw.fields['name'] ?? '',
-    description: raw.fields['description'] ?? '',
-    website: (raw.fields['website'] ?? '').trim(),
-    redirect_uris: raw.fields['redirect_uris'] ?? '',
-    hosts: raw.fields['hosts'] ?? '',
-    public: raw.fields['public'] === '1',
+    name: raw.fields.name ?? '',
+    description: raw.fields.description ?? '',
+    website: (raw.fields.website ?? '').trim(),
+    redirect_uris: raw.fields.redirect_uris ?? '',
+    hosts: raw.fields.hosts ?? '',
+    public: raw.fields.public === '1',
   };
   const posted: PostedAppForm = { values, csrfValid };
   if (raw.file) {
@@ -87,7 +103,14 @@ export function toAppFields(values: AppFormValues): Required<Omit<AppFields, 'ic
 }
 
 /** The form's text from a stored app, for the edit form. */
-export function valuesOf(app: { name: string; description: string; website: string; type: string; redirect_uris: string[]; hosts: string[] }): AppFormValues {
+export function valuesOf(app: {
+  name: string;
+  description: string;
+  website: string;
+  type: string;
+  redirect_uris: string[];
+  hosts: string[];
+}): AppFormValues {
   return {
     name: app.name,
     description: app.description,

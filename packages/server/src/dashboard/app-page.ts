@@ -52,9 +52,11 @@ function actions(app: AppView, csrf: SafeHtml): SafeHtml {
 <p>The bot keystore lets the app act as its own bot user (user ID = client ID). It is made when you download it and never shown again.</p>
 <div class="actions">
 <form method="post" action="/dashboard/apps/${app.client_id}/keystore" class="inline-form">${csrf}<button type="submit">Download bot keystore</button></form>
-${app.type === 'confidential'
-  ? html`<form method="get" action="/dashboard/apps/${app.client_id}/rotate" class="inline-form"><button type="submit">Rotate secret</button></form>`
-  : null}
+${
+  app.type === 'confidential'
+    ? html`<form method="get" action="/dashboard/apps/${app.client_id}/rotate" class="inline-form"><button type="submit">Rotate secret</button></form>`
+    : null
+}
 <form method="get" action="/dashboard/apps/${app.client_id}/delete" class="inline-form"><button type="submit" class="danger">Delete app</button></form>
 </div>
 </section>`;

@@ -15,7 +15,13 @@ export async function listOwnedApps(db: Db, ownerId: string): Promise<OwnedApp[]
   const rows = await db
     .selectFrom('apps')
     .leftJoin('grants', 'grants.client_id', 'apps.client_id')
-    .select(['apps.client_id', 'apps.name', 'apps.type', 'apps.icon_url', (eb) => eb.fn.count<number | string>('grants.user_id').distinct().as('users')])
+    .select([
+      'apps.client_id',
+      'apps.name',
+      'apps.type',
+      'apps.icon_url',
+      (eb) => eb.fn.count<number | string>('grants.user_id').distinct().as('users'),
+    ])
     .where('apps.owner_id', '=', ownerId)
     .groupBy(['apps.client_id', 'apps.name', 'apps.type', 'apps.icon_url', 'apps.created_at'])
     .orderBy('apps.created_at', 'desc')

@@ -16,7 +16,11 @@ import { sha256Hex } from '../tokens/opaque.js';
 const TTL_MS = 5 * 60 * 1000;
 
 function entry(id: string, clientId: string) {
-  return { key: `dashboard:secret:${sha256Hex(id)}:${clientId}`, sealer: createSealer(id), slot: `dashboard:client_secret:${clientId}` };
+  return {
+    key: `dashboard:secret:${sha256Hex(id)}:${clientId}`,
+    sealer: createSealer(id),
+    slot: `dashboard:client_secret:${clientId}`,
+  };
 }
 
 export function stashSecret(kv: Kv, browserId: string, clientId: string, secret: string): Promise<void> {

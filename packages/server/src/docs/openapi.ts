@@ -7,13 +7,19 @@ import { type Auth, routeNotes } from './route-summaries.js';
 type Json = Record<string, unknown>;
 
 // Resolved from the package root, the same from src/docs (tests) and dist/docs (built).
-const VERSION = (JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string }).version;
+const VERSION = (
+  JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string }
+).version;
 
 /** Hand-written: how callers authenticate (PROTOCOL.md §7, §9). */
 function securitySchemes(issuer: string, scopes: ScopeRegistry): Json {
   const scopeMap = Object.fromEntries(scopes);
   return {
-    bearer: { type: 'http', scheme: 'bearer', description: 'An opaque access token from POST /oauth/token (RFC 6750).' },
+    bearer: {
+      type: 'http',
+      scheme: 'bearer',
+      description: 'An opaque access token from POST /oauth/token (RFC 6750).',
+    },
     signedRequest: {
       type: 'http',
       scheme: 'bearer',
@@ -21,10 +27,22 @@ function securitySchemes(issuer: string, scopes: ScopeRegistry): Json {
       description:
         'A compact JWS (alg EdDSA) signed afresh for every request with an ed25519 key: an OAuth token (iss = client_id, aid = authorization_id, scp) or a session token (uid, sid, scp FULL). Claims sig = hex SHA-256 of METHOD + path?query + body (the bytes as sent: a signed request may carry only a JSON body), jti = the X-Request-Id, iat, exp.',
     },
-    clientBasic: { type: 'http', scheme: 'basic', description: 'client_id and client_secret (client_secret_basic); client_secret_post and public clients (none) also work.' },
+    clientBasic: {
+      type: 'http',
+      scheme: 'basic',
+      description:
+        'client_id and client_secret (client_secret_basic); client_secret_post and public clients (none) also work.',
+    },
     oauth2: {
       type: 'oauth2',
-      flows: { authorizationCode: { authorizationUrl: `${issuer}/oauth/authorize`, tokenUrl: `${issuer}/oauth/token`, refreshUrl: `${issuer}/oauth/token`, scopes: scopeMap } },
+      flows: {
+        authorizationCode: {
+          authorizationUrl: `${issuer}/oauth/authorize`,
+          tokenUrl: `${issuer}/oauth/token`,
+          refreshUrl: `${issuer}/oauth/token`,
+          scopes: scopeMap,
+        },
+      },
     },
   };
 }
@@ -59,7 +77,8 @@ const ERROR_SCHEMAS: Record<RouteDocs['errors'], Json> = {
 };
 
 const ERROR_NOTES: Record<RouteDocs['errors'], string> = {
-  platform: 'The platform error envelope: HTTP 202 when the request sent X-Request-Id, otherwise the real status (PROTOCOL.md §1).',
+  platform:
+    'The platform error envelope: HTTP 202 when the request sent X-Request-Id, otherwise the real status (PROTOCOL.md §1).',
   oauth: 'An RFC 6749 §5.2 error body with its HTTP status.',
   both: 'The platform envelope for the JSON form, an RFC 6749 §5.2 body for the form-urlencoded form.',
 };
@@ -67,27 +86,61 @@ const ERROR_NOTES: Record<RouteDocs['errors'], string> = {
 /** requestBody and responses from the shapes a route documents in `config.openapi`. */
 function documentedShapes(docs: RouteDocs): Json {
   const responses: Json = Object.fromEntries(
-    Object.entries(docs.responses).map(([status, body]) => [status, { description: status, ...(body ? { content: { 'application/json': { schema: body } } } : {}) }]),
+    Object.entries(docs.responses).map(([status, body]) => [
+      status,
+      { description: status, ...(body ? { content: { 'application/json': { schema: body } } } : {}) },
+    ]),
   );
-  responses['default'] = { description: ERROR_NOTES[docs.errors], content: { 'application/json': { schema: ERROR_SCHEMAS[docs.errors] } } };
+  responses.default = {
+    description: ERROR_NOTES[docs.errors],
+    content: { 'application/json': { schema: ERROR_SCHEMAS[docs.errors] } },
+  };
   const body = docs.body ? Object.entries(docs.body) : [];
   return {
-    ...(body.length > 0 ? { requestBody: { required: true, content: Object.fromEntries(body.map(([type, schema]) => [type, { schema }])) } } : {}),
+    ...(body.length > 0
+      ? {
+          requestBody: {
+            required: true,
+            content: Object.fromEntries(body.map(([type, schema]) => [type, { schema }])),
+          },
+        }
+      : {}),
     responses,
   };
 }
 
 /** Turns what a route declared in `schema` and `config.openapi` into an OpenAPI operation. */
-function operation(method: string, path: string, pathParams: string[], schema: RegisteredRoute['schema'], docs: RouteDocs | undefined): Json {
+function operation(
+  method: string,
+  path: string,
+  pathParams: string[],
+  schema: RegisteredRoute['schema'],
+  docs: RouteDocs | undefined,
+): Json {
   const note = routeNotes[`${method} ${path}`];
   const declaredParams = new Map(jsonSchemaProperties(schema?.params).map(([name, value]) => [name, value]));
   const parameters = [
-    ...pathParams.map((name) => ({ name, in: 'path', required: true, schema: declaredParams.get(name) ?? { type: 'string' } })),
-    ...jsonSchemaProperties(schema?.querystring ?? docs?.query).map(([name, value, required]) => ({ name, in: 'query', required, schema: value })),
+    ...pathParams.map((name) => ({
+      name,
+      in: 'path',
+      required: true,
+      schema: declaredParams.get(name) ?? { type: 'string' },
+    })),
+    ...jsonSchemaProperties(schema?.querystring ?? docs?.query).map(([name, value, required]) => ({
+      name,
+      in: 'query',
+      required,
+      schema: value,
+    })),
   ];
   const responses =
     schema?.response && typeof schema.response === 'object'
-      ? Object.fromEntries(Object.entries(schema.response).map(([status, body]) => [status, { description: status, content: { 'application/json': { schema: body } } }]))
+      ? Object.fromEntries(
+          Object.entries(schema.response).map(([status, body]) => [
+            status,
+            { description: status, content: { 'application/json': { schema: body } } },
+          ]),
+        )
       : { default: { description: 'See the quick details page (/docs) for both error conventions.' } };
   const security = note?.auth ? SECURITY[note.auth] : undefined;
   return {

@@ -14,19 +14,35 @@ export async function docsRoutes(app: FastifyInstance, context: RouteContext): P
   const { issuer } = context.config;
   const tags = ['docs'];
 
-  app.get('/', { schema: { summary: 'Home page for people: what this deployment is, and where to go', tags } }, async (request, reply) => {
-    if (asksForJson(request.headers)) throw new NotFound();
-    return sendPage(reply, homePage(issuer));
-  });
+  app.get(
+    '/',
+    { schema: { summary: 'Home page for people: what this deployment is, and where to go', tags } },
+    async (request, reply) => {
+      if (asksForJson(request.headers)) throw new NotFound();
+      return sendPage(reply, homePage(issuer));
+    },
+  );
 
-  app.get('/docs', { schema: { summary: 'Quick details: endpoints, grants, PKCE, lifetimes, errors', tags } }, async (_request, reply) =>
-    sendPage(reply, quickDetailsPage({ issuer, grants: [...grantHandlers.keys()], signedTokenMaxAgeSeconds: context.config.signedTokenMaxAge })),
+  app.get(
+    '/docs',
+    { schema: { summary: 'Quick details: endpoints, grants, PKCE, lifetimes, errors', tags } },
+    async (_request, reply) =>
+      sendPage(
+        reply,
+        quickDetailsPage({
+          issuer,
+          grants: [...grantHandlers.keys()],
+          signedTokenMaxAgeSeconds: context.config.signedTokenMaxAge,
+        }),
+      ),
   );
   app.get('/docs/scopes', { schema: { summary: 'The scopes of this deployment', tags } }, async (_request, reply) =>
     sendPage(reply, scopesPage(context.scopes)),
   );
-  app.get('/docs/walkthrough', { schema: { summary: 'Both dialects with curl and SDK snippets', tags } }, async (_request, reply) =>
-    sendPage(reply, walkthroughPage(issuer)),
+  app.get(
+    '/docs/walkthrough',
+    { schema: { summary: 'Both dialects with curl and SDK snippets', tags } },
+    async (_request, reply) => sendPage(reply, walkthroughPage(issuer)),
   );
 
   // built on first request: by then every route module has registered its routes

@@ -22,7 +22,9 @@ export function handleError(error: unknown, request: FastifyRequest, reply: Fast
   const requestId = request.headers['x-request-id'];
   const status = usesMixinStatus(request) && signetError.code !== 500 ? 202 : signetError.httpStatus;
   void reply.headers(signetError.headers);
-  return reply.status(status).send(platformErrorBody(signetError, typeof requestId === 'string' ? requestId : undefined));
+  return reply
+    .status(status)
+    .send(platformErrorBody(signetError, typeof requestId === 'string' ? requestId : undefined));
 }
 
 /** RFC 6749 §5.2 error body, for the standard OAuth endpoints. */

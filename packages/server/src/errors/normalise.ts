@@ -17,12 +17,14 @@ export function toSignetError(error: unknown): SignetError {
   const raised: FrameworkError = typeof error === 'object' && error !== null ? error : {};
   if (raised.validation && raised.validation.length > 0) {
     const first = raised.validation[0];
-    const path = first?.instancePath?.replace(/^\//, '').replace(/\//g, '.') || String(first?.params?.['missingProperty'] ?? 'body');
+    const path =
+      first?.instancePath?.replace(/^\//, '').replace(/\//g, '.') || String(first?.params?.missingProperty ?? 'body');
     return new InvalidField(path, first?.message ?? 'is invalid');
   }
   const status = typeof raised.statusCode === 'number' ? raised.statusCode : 500;
   if (status === 404) return new NotFound();
   if (status === 429) return new TooManyRequests();
-  if (status >= 400 && status < 500) return new BadRequest(typeof raised.message === 'string' ? raised.message : undefined);
+  if (status >= 400 && status < 500)
+    return new BadRequest(typeof raised.message === 'string' ? raised.message : undefined);
   return new ServerError();
 }

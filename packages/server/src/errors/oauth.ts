@@ -126,7 +126,9 @@ export class InvalidToken extends SignetError {
   ) {
     super(401, platformErrors[401], {
       oauthError: 'invalid_token',
-      headers: { 'WWW-Authenticate': `Bearer realm="signet", error="invalid_token", error_description="${detail.replace(/"/g, "'")}"` },
+      headers: {
+        'WWW-Authenticate': `Bearer realm="signet", error="invalid_token", error_description="${detail.replace(/"/g, "'")}"`,
+      },
       extra: { reason: detail },
     });
   }

@@ -37,10 +37,15 @@ describe('KEYS_SECRET', () => {
   });
 
   it('unset with PostgreSQL: ./data/keys-secret under the working directory, with a warning to share one', async () => {
-    const { sealer, warning } = await openKeysSealer({ keysSecret: undefined, databaseUrl: 'postgres://u@db/signet' }, dir);
+    const { sealer, warning } = await openKeysSealer(
+      { keysSecret: undefined, databaseUrl: 'postgres://u@db/signet' },
+      dir,
+    );
     const stored = readFileSync(join(dir, 'data', KEYS_SECRET_FILE), 'utf8').trim();
     expect(opensWith(sealer.seal('slot', 'v'), stored)).toBe('v');
-    expect(warning).toMatch(/KEYS_SECRET is not set: using .*data\/keys-secret\. Every host sharing this PostgreSQL database must use the same KEYS_SECRET/);
+    expect(warning).toMatch(
+      /KEYS_SECRET is not set: using .*data\/keys-secret\. Every host sharing this PostgreSQL database must use the same KEYS_SECRET/,
+    );
   });
 
   it('made by processes starting together: every one of them reads the same secret', async () => {

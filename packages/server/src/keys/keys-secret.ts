@@ -21,7 +21,9 @@ function errorCode(error: unknown): unknown {
 async function readSecretFile(path: string): Promise<string> {
   const secret = (await readFile(path, 'utf8')).trim();
   if (secret.length < MIN_SECRET_LENGTH) {
-    throw new Error(`${path} holds no usable KEYS_SECRET (fewer than ${MIN_SECRET_LENGTH} characters): restore it, or set KEYS_SECRET`);
+    throw new Error(
+      `${path} holds no usable KEYS_SECRET (fewer than ${MIN_SECRET_LENGTH} characters): restore it, or set KEYS_SECRET`,
+    );
   }
   return secret;
 }
@@ -56,7 +58,10 @@ export async function readOrCreateSecretFile(path: string): Promise<string> {
  * made on first start beside the SQLite database (PROTOCOL.md §15). Production never gets
  * here without KEYS_SECRET: loadConfig refuses that.
  */
-export async function openKeysSealer(config: Pick<Config, 'keysSecret' | 'databaseUrl'>, cwd = process.cwd()): Promise<KeysSealer> {
+export async function openKeysSealer(
+  config: Pick<Config, 'keysSecret' | 'databaseUrl'>,
+  cwd = process.cwd(),
+): Promise<KeysSealer> {
   if (config.keysSecret !== undefined) return { sealer: createSealer(config.keysSecret) };
   if (config.databaseUrl.startsWith('file:')) {
     const file = sqliteFile(config.databaseUrl, cwd);

@@ -24,7 +24,9 @@ describe('the sealer', () => {
   it('does not open under another secret, or once altered, and says so in one line', () => {
     const sealed = sealer.seal('slot', 'value');
     const other = createSealer(`${SECRET}-but-another`);
-    expect(() => other.open('slot', sealed)).toThrow('cannot open slot: it was sealed under another KEYS_SECRET, or altered');
+    expect(() => other.open('slot', sealed)).toThrow(
+      'cannot open slot: it was sealed under another KEYS_SECRET, or altered',
+    );
     const [version, iv, ciphertext, tag] = sealed.split('.') as [string, string, string, string];
     // the first character: all six of its bits are ciphertext (the last one's low bits may be padding, which decoding ignores)
     const flipped = `${ciphertext.startsWith('A') ? 'B' : 'A'}${ciphertext.slice(1)}`;

@@ -14,7 +14,9 @@ export interface Sealer {
 
 export class UnsealError extends Error {
   constructor(slot: string) {
-    super(`cannot open ${slot}: it was sealed under another KEYS_SECRET, or altered; start with the KEYS_SECRET it was sealed with`);
+    super(
+      `cannot open ${slot}: it was sealed under another KEYS_SECRET, or altered; start with the KEYS_SECRET it was sealed with`,
+    );
     this.name = 'UnsealError';
   }
 }
@@ -36,7 +38,8 @@ export function isSealed(value: string): boolean {
 }
 
 export function createSealer(secret: string): Sealer {
-  if (secret.length < MIN_SECRET_LENGTH) throw new Error(`a sealing secret has at least ${MIN_SECRET_LENGTH} characters`);
+  if (secret.length < MIN_SECRET_LENGTH)
+    throw new Error(`a sealing secret has at least ${MIN_SECRET_LENGTH} characters`);
   const key = Buffer.from(hkdfSync('sha256', secret, HKDF_SALT, HKDF_INFO, 32));
   return {
     seal(slot, plaintext) {
@@ -48,9 +51,15 @@ export function createSealer(secret: string): Sealer {
     open(slot, sealed) {
       const parts = SEALED.exec(sealed);
       if (!parts) throw new UnsealError(slot);
-      const [iv, ciphertext, tag] = parts.slice(1, 4).map((part) => Buffer.from(part, 'base64url')) as [Buffer, Buffer, Buffer];
+      const [iv, ciphertext, tag] = parts.slice(1, 4).map((part) => Buffer.from(part, 'base64url')) as [
+        Buffer,
+        Buffer,
+        Buffer,
+      ];
       try {
-        const decipher = createDecipheriv('aes-256-gcm', key, iv, { authTagLength: TAG_BYTES }).setAAD(Buffer.from(slot));
+        const decipher = createDecipheriv('aes-256-gcm', key, iv, { authTagLength: TAG_BYTES }).setAAD(
+          Buffer.from(slot),
+        );
         decipher.setAuthTag(tag);
         return Buffer.concat([decipher.update(ciphertext), decipher.final()]).toString('utf8');
       } catch {

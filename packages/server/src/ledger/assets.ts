@@ -62,7 +62,9 @@ export async function createAsset(deps: LedgerDeps, input: NewAsset): Promise<As
 
 /** An asset by its asset_id or its symbol (any case). */
 export async function findAsset(deps: Pick<LedgerDeps, 'db'>, idOrSymbol: string): Promise<AssetRow> {
-  const row = isUuid(idOrSymbol) ? await findAssetById(deps.db, idOrSymbol.toLowerCase()) : await findAssetBySymbol(deps.db, idOrSymbol);
+  const row = isUuid(idOrSymbol)
+    ? await findAssetById(deps.db, idOrSymbol.toLowerCase())
+    : await findAssetBySymbol(deps.db, idOrSymbol);
   if (!row) throw new NotFound(`Asset ${idOrSymbol} not found.`);
   return row;
 }
@@ -74,7 +76,11 @@ export async function listBalances(deps: Pick<LedgerDeps, 'db'>, userId: string)
 }
 
 /** GET /assets/:id: an asset the user has never held answers balance "0"; an unknown one is 404. */
-export async function assetWithBalance(deps: Pick<LedgerDeps, 'db'>, userId: string, assetId: string): Promise<AssetView> {
+export async function assetWithBalance(
+  deps: Pick<LedgerDeps, 'db'>,
+  userId: string,
+  assetId: string,
+): Promise<AssetView> {
   if (!isUuid(assetId)) throw new NotFound(`Asset ${assetId} not found.`);
   const asset = await findAsset(deps, assetId);
   return toAssetView(asset, (await findBalance(deps.db, userId, asset.asset_id)) ?? '0');

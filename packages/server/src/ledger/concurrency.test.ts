@@ -34,7 +34,11 @@ describe.each(databaseBackends)('concurrent transfers on $name', (backend) => {
     db = database.storage.db;
     const deps = { db, clock };
     users = [];
-    for (let i = 0; i < 4; i++) users.push((await createUser(deps, { username: `racer${i}${randomUUID().slice(0, 6)}`, password: 'long enough pw' })).user_id);
+    for (let i = 0; i < 4; i++)
+      users.push(
+        (await createUser(deps, { username: `racer${i}${randomUUID().slice(0, 6)}`, password: 'long enough pw' }))
+          .user_id,
+      );
     assetId = (await createAsset(deps, { symbol: 'RACE', name: 'Race', precision: 4 })).asset_id;
     for (const userId of users) await credit(deps, { userId, assetId, amount: '10' });
   });
@@ -49,13 +53,22 @@ describe.each(databaseBackends)('concurrent transfers on $name', (backend) => {
       let opponentId = pick();
       while (opponentId === userId) opponentId = pick();
       // up to 8, so some exceed what the sender holds by the time they run
-      jobs.push({ userId, opponentId, amount: formatUnits(BigInt(1 + Math.floor(next() * 80_000)), 4), traceId: randomUUID() });
+      jobs.push({
+        userId,
+        opponentId,
+        amount: formatUnits(BigInt(1 + Math.floor(next() * 80_000)), 4),
+        traceId: randomUUID(),
+      });
     }
     // a few requests sent twice at once: exactly one of each pair may move money
     const doubled = jobs.slice(0, 10);
-    const outcomes = await Promise.allSettled([...jobs, ...doubled].map((job) => transfer({ db, clock }, { ...job, assetId, memo: '' })));
+    const outcomes = await Promise.allSettled(
+      [...jobs, ...doubled].map((job) => transfer({ db, clock }, { ...job, assetId, memo: '' })),
+    );
 
-    const unexpected = outcomes.flatMap((o) => (o.status === 'rejected' && !(o.reason instanceof SignetError && o.reason.code === 20117) ? [o.reason] : []));
+    const unexpected = outcomes.flatMap((o) =>
+      o.status === 'rejected' && !(o.reason instanceof SignetError && o.reason.code === 20117) ? [o.reason] : [],
+    );
     expect(unexpected).toEqual([]);
     const succeeded = outcomes.filter((o) => o.status === 'fulfilled').length;
     expect(succeeded).toBeGreaterThan(20);
@@ -66,12 +79,21 @@ describe.each(databaseBackends)('concurrent transfers on $name', (backend) => {
     expect(units.reduce((a, b) => a + b, 0n)).toBe(parseUnits('40', 4));
     expect(units.every((u) => u >= 0n)).toBe(true);
 
-    const snapshots = await db.selectFrom('snapshots').selectAll().where('asset_id', '=', assetId).orderBy('seq').execute();
+    const snapshots = await db
+      .selectFrom('snapshots')
+      .selectAll()
+      .where('asset_id', '=', assetId)
+      .orderBy('seq')
+      .execute();
     // every trace moved money once: one sent and one received snapshot each
     const traces = new Map<string, number>();
     for (const s of snapshots) if (s.type === 'transfer') traces.set(s.trace_id, (traces.get(s.trace_id) ?? 0) + 1);
     expect([...traces.values()].every((n) => n === 2)).toBe(true);
-    expect(traces.size).toBe(succeeded - outcomes.slice(jobs.length).filter((o, i) => o.status === 'fulfilled' && outcomes[i]?.status === 'fulfilled').length);
+    expect(traces.size).toBe(
+      succeeded -
+        outcomes.slice(jobs.length).filter((o, i) => o.status === 'fulfilled' && outcomes[i]?.status === 'fulfilled')
+          .length,
+    );
 
     for (const balance of balances) {
       const chain = snapshots.filter((s) => s.user_id === balance.user_id);

@@ -34,7 +34,12 @@ export function listHeldAssets(db: Db, userId: string): Promise<(AssetRow & { ba
 }
 
 export async function findBalance(db: Db, userId: string, assetId: string): Promise<string | undefined> {
-  const row = await db.selectFrom('balances').select('amount').where('user_id', '=', userId).where('asset_id', '=', assetId).executeTakeFirst();
+  const row = await db
+    .selectFrom('balances')
+    .select('amount')
+    .where('user_id', '=', userId)
+    .where('asset_id', '=', assetId)
+    .executeTakeFirst();
   return row?.amount;
 }
 
@@ -57,18 +62,30 @@ export async function lockBalance(trx: Db, userId: string, assetId: string, now:
 }
 
 export async function setBalance(trx: Db, userId: string, assetId: string, amount: string, now: string): Promise<void> {
-  await trx.updateTable('balances').set({ amount, updated_at: now }).where('user_id', '=', userId).where('asset_id', '=', assetId).execute();
+  await trx
+    .updateTable('balances')
+    .set({ amount, updated_at: now })
+    .where('user_id', '=', userId)
+    .where('asset_id', '=', assetId)
+    .execute();
 }
 
 /** Snapshots of these users carrying the trace id (at most one each: unique (user_id, trace_id)). */
 export function findSnapshotsByTrace(db: Db, userIds: string[], traceId: string): Promise<SnapshotRow[]> {
-  return db.selectFrom('snapshots').selectAll().where('trace_id', '=', traceId).where('user_id', 'in', userIds).execute();
+  return db
+    .selectFrom('snapshots')
+    .selectAll()
+    .where('trace_id', '=', traceId)
+    .where('user_id', 'in', userIds)
+    .execute();
 }
 
 export async function insertSnapshot(trx: Db, row: NewSnapshot): Promise<SnapshotRow> {
   const insert = trx.insertInto('snapshots');
   const query =
-    dialectOf(trx) === 'postgres' ? insert.values(row) : insert.values({ ...row, seq: sql<number>`(select coalesce(max(seq), 0) + 1 from snapshots)` });
+    dialectOf(trx) === 'postgres'
+      ? insert.values(row)
+      : insert.values({ ...row, seq: sql<number>`(select coalesce(max(seq), 0) + 1 from snapshots)` });
   return query.returningAll().executeTakeFirstOrThrow();
 }
 

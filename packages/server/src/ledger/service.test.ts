@@ -5,7 +5,16 @@ import { TestClock } from '../../test/clock.js';
 import { createUser } from '../accounts/service.js';
 import type { Db } from '../storage/tables.js';
 import { addDecimal } from './decimal.js';
-import { type SnapshotView, assetWithBalance, createAsset, credit, findAsset, listBalances, listSnapshots, transfer } from './service.js';
+import {
+  type SnapshotView,
+  assetWithBalance,
+  createAsset,
+  credit,
+  findAsset,
+  listBalances,
+  listSnapshots,
+  transfer,
+} from './service.js';
 
 describe.each(databaseBackends)('ledger on $name', (backend) => {
   let database: TestDatabase;
@@ -16,11 +25,34 @@ describe.each(databaseBackends)('ledger on $name', (backend) => {
   let bob: string;
   let btc: string;
 
-  const person = async (name: string) => (await createUser(deps, { username: `${name}${randomUUID().slice(0, 6)}`, password: 'long enough pw' })).user_id;
-  const balances = async () => db.selectFrom('balances').select(['user_id', 'asset_id', 'amount']).orderBy('user_id').orderBy('asset_id').execute();
-  const snapshotCount = async () => Number((await db.selectFrom('snapshots').select((e) => e.fn.countAll().as('n')).executeTakeFirstOrThrow()).n);
+  const person = async (name: string) =>
+    (await createUser(deps, { username: `${name}${randomUUID().slice(0, 6)}`, password: 'long enough pw' })).user_id;
+  const balances = async () =>
+    db
+      .selectFrom('balances')
+      .select(['user_id', 'asset_id', 'amount'])
+      .orderBy('user_id')
+      .orderBy('asset_id')
+      .execute();
+  const snapshotCount = async () =>
+    Number(
+      (
+        await db
+          .selectFrom('snapshots')
+          .select((e) => e.fn.countAll().as('n'))
+          .executeTakeFirstOrThrow()
+      ).n,
+    );
   const send = (amount: unknown, extra: Partial<Parameters<typeof transfer>[1]> = {}) =>
-    transfer(deps, { userId: alice, assetId: btc, opponentId: bob, amount, traceId: randomUUID(), memo: 'hi', ...extra });
+    transfer(deps, {
+      userId: alice,
+      assetId: btc,
+      opponentId: bob,
+      amount,
+      traceId: randomUUID(),
+      memo: 'hi',
+      ...extra,
+    });
 
   beforeAll(async () => {
     database = await backend.open();
@@ -35,27 +67,67 @@ describe.each(databaseBackends)('ledger on $name', (backend) => {
   it('creates assets with a case-insensitive unique symbol and finds them by id or symbol', async () => {
     expect((await findAsset(deps, 'btc')).asset_id).toBe(btc);
     expect((await findAsset(deps, btc.toUpperCase())).symbol).toBe('BTC');
-    await expect(createAsset(deps, { symbol: 'Btc', name: 'Again' })).rejects.toMatchObject({ code: 10002, extra: { field: 'symbol' } });
-    await expect(createAsset(deps, { symbol: 'XX', name: 'X', precision: 19 })).rejects.toMatchObject({ code: 10002, extra: { field: 'precision' } });
+    await expect(createAsset(deps, { symbol: 'Btc', name: 'Again' })).rejects.toMatchObject({
+      code: 10002,
+      extra: { field: 'symbol' },
+    });
+    await expect(createAsset(deps, { symbol: 'XX', name: 'X', precision: 19 })).rejects.toMatchObject({
+      code: 10002,
+      extra: { field: 'precision' },
+    });
     await expect(findAsset(deps, 'NOPE')).rejects.toMatchObject({ code: 404 });
   });
 
   it('credits a deposit: balance and a deposit snapshot', async () => {
     const deposit = await credit(deps, { userId: alice, assetId: btc, amount: '10.5', memo: 'welcome' });
-    expect(deposit).toMatchObject({ type: 'snapshot', user_id: alice, amount: '10.5', opening_balance: '0', closing_balance: '10.5', opponent_id: '', memo: 'welcome', source: 'DEPOSIT_CONFIRMED' });
-    expect(await listBalances(deps, alice)).toEqual([expect.objectContaining({ type: 'asset', asset_id: btc, symbol: 'BTC', balance: '10.5', precision: 8, chain_id: btc })]);
+    expect(deposit).toMatchObject({
+      type: 'snapshot',
+      user_id: alice,
+      amount: '10.5',
+      opening_balance: '0',
+      closing_balance: '10.5',
+      opponent_id: '',
+      memo: 'welcome',
+      source: 'DEPOSIT_CONFIRMED',
+    });
+    expect(await listBalances(deps, alice)).toEqual([
+      expect.objectContaining({
+        type: 'asset',
+        asset_id: btc,
+        symbol: 'BTC',
+        balance: '10.5',
+        precision: 8,
+        chain_id: btc,
+      }),
+    ]);
     expect(await listBalances(deps, bob)).toEqual([]);
     expect((await assetWithBalance(deps, bob, btc)).balance).toBe('0');
     await expect(assetWithBalance(deps, bob, randomUUID())).rejects.toMatchObject({ code: 404 });
-    await expect(credit(deps, { userId: randomUUID(), assetId: btc, amount: '1' })).rejects.toMatchObject({ code: 404 });
+    await expect(credit(deps, { userId: randomUUID(), assetId: btc, amount: '1' })).rejects.toMatchObject({
+      code: 404,
+    });
   });
 
   it('transfers exactly: two snapshots, opening + amount = closing on each side', async () => {
     clock.advance(1000);
     const sent = await send('0.1');
-    expect(sent).toMatchObject({ user_id: alice, opponent_id: bob, amount: '-0.1', opening_balance: '10.5', closing_balance: '10.4', memo: 'hi', source: 'TRANSFER_INITIALIZED' });
+    expect(sent).toMatchObject({
+      user_id: alice,
+      opponent_id: bob,
+      amount: '-0.1',
+      opening_balance: '10.5',
+      closing_balance: '10.4',
+      memo: 'hi',
+      source: 'TRANSFER_INITIALIZED',
+    });
     const [received] = await listSnapshots(deps, bob, {});
-    expect(received).toMatchObject({ opponent_id: alice, amount: '0.1', opening_balance: '0', closing_balance: '0.1', trace_id: sent.trace_id });
+    expect(received).toMatchObject({
+      opponent_id: alice,
+      amount: '0.1',
+      opening_balance: '0',
+      closing_balance: '0.1',
+      trace_id: sent.trace_id,
+    });
     await send('0.2');
     expect((await assetWithBalance(deps, bob, btc)).balance).toBe('0.3');
     expect((await assetWithBalance(deps, alice, btc)).balance).toBe('10.2');
@@ -69,8 +141,15 @@ describe.each(databaseBackends)('ledger on $name', (backend) => {
     expect(again).toEqual(first);
     expect([await balances(), await snapshotCount()]).toEqual(before);
 
-    for (const change of [{ amount: '2' }, { opponentId: alice, userId: bob }, { assetId: (await createAsset(deps, { symbol: 'ETH', name: 'Ether' })).asset_id }]) {
-      await expect(send(change.amount ?? '1', { traceId, ...change })).rejects.toMatchObject({ code: 10002, extra: { field: 'trace_id' } });
+    for (const change of [
+      { amount: '2' },
+      { opponentId: alice, userId: bob },
+      { assetId: (await createAsset(deps, { symbol: 'ETH', name: 'Ether' })).asset_id },
+    ]) {
+      await expect(send(change.amount ?? '1', { traceId, ...change })).rejects.toMatchObject({
+        code: 10002,
+        extra: { field: 'trace_id' },
+      });
     }
     expect([await balances(), await snapshotCount()]).toEqual(before);
   });
@@ -80,7 +159,9 @@ describe.each(databaseBackends)('ledger on $name', (backend) => {
     const all = (await assetWithBalance(deps, alice, btc)).balance;
     await expect(send('1000')).rejects.toMatchObject({ code: 20117 });
     const justOver = addDecimal((await assetWithBalance(deps, bob, btc)).balance, '0.00000001');
-    await expect(transfer(deps, { userId: bob, assetId: btc, opponentId: alice, amount: justOver, traceId: randomUUID() })).rejects.toMatchObject({ code: 20117 });
+    await expect(
+      transfer(deps, { userId: bob, assetId: btc, opponentId: alice, amount: justOver, traceId: randomUUID() }),
+    ).rejects.toMatchObject({ code: 20117 });
     expect([await balances(), await snapshotCount()]).toEqual(before);
     // the whole balance may go
     expect((await send(all)).closing_balance).toBe('0');
@@ -93,10 +174,22 @@ describe.each(databaseBackends)('ledger on $name', (backend) => {
     for (const amount of ['0', '-1', '0.000000001', '1e-7', 0.1, 1, '', ' 1', null, undefined, 'abc']) {
       await expect(send(amount), String(amount)).rejects.toMatchObject({ code: 10002, extra: { field: 'amount' } });
     }
-    await expect(send('1', { opponentId: alice })).rejects.toMatchObject({ code: 10002, extra: { field: 'opponent_id' } });
-    await expect(send('1', { opponentId: randomUUID() })).rejects.toMatchObject({ code: 10002, extra: { field: 'opponent_id' } });
-    await expect(send('1', { opponentId: 'bob' })).rejects.toMatchObject({ code: 10002, extra: { field: 'opponent_id' } });
-    await expect(send('1', { assetId: randomUUID() })).rejects.toMatchObject({ code: 10002, extra: { field: 'asset_id' } });
+    await expect(send('1', { opponentId: alice })).rejects.toMatchObject({
+      code: 10002,
+      extra: { field: 'opponent_id' },
+    });
+    await expect(send('1', { opponentId: randomUUID() })).rejects.toMatchObject({
+      code: 10002,
+      extra: { field: 'opponent_id' },
+    });
+    await expect(send('1', { opponentId: 'bob' })).rejects.toMatchObject({
+      code: 10002,
+      extra: { field: 'opponent_id' },
+    });
+    await expect(send('1', { assetId: randomUUID() })).rejects.toMatchObject({
+      code: 10002,
+      extra: { field: 'asset_id' },
+    });
     await expect(send('1', { traceId: 'x' })).rejects.toMatchObject({ code: 10002, extra: { field: 'trace_id' } });
     await expect(send('1', { memo: 'm'.repeat(141) })).rejects.toMatchObject({ code: 10002, extra: { field: 'memo' } });
     expect([await balances(), await snapshotCount()]).toEqual(before);
@@ -117,7 +210,9 @@ describe.each(databaseBackends)('ledger on $name', (backend) => {
       for (let i = 0; i < 6; i++) {
         clock.advance(1000);
         made.push(await credit(deps, { userId: carol, assetId: i % 2 === 0 ? btc : eth, amount: String(i + 1) }));
-        made.push(await transfer(deps, { userId: carol, assetId: btc, opponentId: dave, amount: '0.5', traceId: randomUUID() }));
+        made.push(
+          await transfer(deps, { userId: carol, assetId: btc, opponentId: dave, amount: '0.5', traceId: randomUUID() }),
+        );
       }
     });
     const ids = (list: SnapshotView[]) => list.map((s) => s.snapshot_id);
@@ -135,12 +230,23 @@ describe.each(databaseBackends)('ledger on $name', (backend) => {
     it('ASC walks forward, strictly newer than the cursor; sub-millisecond cursors stay exact', async () => {
       expect(ids(await listSnapshots(deps, carol, { order: 'ASC', limit: '2' }))).toEqual(ids(made.slice(0, 2)));
       const cursor = made[1]?.created_at ?? '';
-      expect(ids(await listSnapshots(deps, carol, { order: 'asc', offset: cursor, limit: '2' }))).toEqual(ids(made.slice(2, 4)));
+      expect(ids(await listSnapshots(deps, carol, { order: 'asc', offset: cursor, limit: '2' }))).toEqual(
+        ids(made.slice(2, 4)),
+      );
       const nanos = cursor.replace('Z', '123456Z');
-      expect(ids(await listSnapshots(deps, carol, { order: 'ASC', offset: nanos, limit: '2' }))).toEqual(ids(made.slice(2, 4)));
-      expect(ids(await listSnapshots(deps, carol, { order: 'DESC', offset: nanos }))).toEqual(ids(made.slice(0, 2).reverse()));
-      const shifted = new Date(Date.parse(cursor) + 8 * 3600_000).toISOString().replace('Z', '+08:00').replace('.000', '');
-      expect(ids(await listSnapshots(deps, carol, { order: 'ASC', offset: shifted, limit: '1' }))).toEqual(ids(made.slice(2, 3)));
+      expect(ids(await listSnapshots(deps, carol, { order: 'ASC', offset: nanos, limit: '2' }))).toEqual(
+        ids(made.slice(2, 4)),
+      );
+      expect(ids(await listSnapshots(deps, carol, { order: 'DESC', offset: nanos }))).toEqual(
+        ids(made.slice(0, 2).reverse()),
+      );
+      const shifted = new Date(Date.parse(cursor) + 8 * 3600_000)
+        .toISOString()
+        .replace('Z', '+08:00')
+        .replace('.000', '');
+      expect(ids(await listSnapshots(deps, carol, { order: 'ASC', offset: shifted, limit: '1' }))).toEqual(
+        ids(made.slice(2, 3)),
+      );
     });
 
     it('filters by asset', async () => {

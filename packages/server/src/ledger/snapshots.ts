@@ -70,7 +70,8 @@ function parseOrder(value: unknown): 'DESC' | 'ASC' {
 export async function listSnapshots(deps: { db: Db }, userId: string, params: SnapshotParams): Promise<SnapshotView[]> {
   const order = parseOrder(params.order);
   const limit = parseLimit(params.limit);
-  const after = params.offset === undefined || params.offset === '' ? undefined : cursorBound(String(params.offset), order);
+  const after =
+    params.offset === undefined || params.offset === '' ? undefined : cursorBound(String(params.offset), order);
   const assetId = params.asset === undefined || params.asset === '' ? undefined : requireUuid('asset', params.asset);
   const rows = await querySnapshots(deps.db, { userId, assetId, after, order, limit });
   return rows.map(toSnapshotView);

@@ -5,7 +5,15 @@ import { isUniqueViolation } from '../storage/dialect.js';
 import type { Db } from '../storage/tables.js';
 import type { LedgerDeps } from './assets.js';
 import { formatUnits, parseUnits } from './decimal.js';
-import { type AssetRow, type SnapshotRow, findAssetById, findSnapshotsByTrace, insertSnapshot, lockBalance, setBalance } from './repo.js';
+import {
+  type AssetRow,
+  type SnapshotRow,
+  findAssetById,
+  findSnapshotsByTrace,
+  insertSnapshot,
+  lockBalance,
+  setBalance,
+} from './repo.js';
 import { type SnapshotView, toSnapshotView } from './snapshots.js';
 import { parsePositiveAmount, requireUuid, validateMemo } from './validation.js';
 
@@ -13,7 +21,16 @@ import { parsePositiveAmount, requireUuid, validateMemo } from './validation.js'
 async function book(
   trx: Db,
   asset: AssetRow,
-  entry: { userId: string; opening: bigint; amount: bigint; opponentId: string | null; traceId: string; memo: string; type: SnapshotRow['type']; now: string },
+  entry: {
+    userId: string;
+    opening: bigint;
+    amount: bigint;
+    opponentId: string | null;
+    traceId: string;
+    memo: string;
+    type: SnapshotRow['type'];
+    now: string;
+  },
 ): Promise<SnapshotRow> {
   const closing = formatUnits(entry.opening + entry.amount, asset.precision);
   await setBalance(trx, entry.userId, asset.asset_id, closing, entry.now);
@@ -49,7 +66,16 @@ export async function credit(deps: LedgerDeps, input: Deposit): Promise<Snapshot
   const now = new Date(deps.clock.now()).toISOString();
   const row = await deps.db.transaction().execute(async (trx) => {
     const opening = parseUnits(await lockBalance(trx, input.userId, asset.asset_id, now), asset.precision);
-    return book(trx, asset, { userId: input.userId, opening, amount, opponentId: null, traceId: randomUUID(), memo, type: 'deposit', now });
+    return book(trx, asset, {
+      userId: input.userId,
+      opening,
+      amount,
+      opponentId: null,
+      traceId: randomUUID(),
+      memo,
+      type: 'deposit',
+      now,
+    });
   });
   return toSnapshotView(row);
 }
@@ -96,13 +122,20 @@ export async function transfer(deps: LedgerDeps, input: TransferRequest): Promis
         opening.set(id, parseUnits(await lockBalance(trx, id, asset.asset_id, now), asset.precision));
       }
       const earlier = await findSnapshotsByTrace(trx, [userId, opponentId], traceId);
-      if (earlier.length > 0) return replayOf(earlier, { userId, assetId, opponentId, amount: formatUnits(-amount, asset.precision) });
+      if (earlier.length > 0)
+        return replayOf(earlier, { userId, assetId, opponentId, amount: formatUnits(-amount, asset.precision) });
 
       const senderOpening = opening.get(userId) ?? 0n;
       if (senderOpening < amount) throw insufficient();
       const common = { traceId, memo, type: 'transfer' as const, now };
       const sent = await book(trx, asset, { ...common, userId, opening: senderOpening, amount: -amount, opponentId });
-      await book(trx, asset, { ...common, userId: opponentId, opening: opening.get(opponentId) ?? 0n, amount, opponentId: userId });
+      await book(trx, asset, {
+        ...common,
+        userId: opponentId,
+        opening: opening.get(opponentId) ?? 0n,
+        amount,
+        opponentId: userId,
+      });
       return sent;
     });
     return toSnapshotView(row);
@@ -114,9 +147,18 @@ export async function transfer(deps: LedgerDeps, input: TransferRequest): Promis
 }
 
 /** The original sender snapshot when the request is the same transfer again; otherwise the trace_id is taken. */
-function replayOf(earlier: SnapshotRow[], request: { userId: string; assetId: string; opponentId: string; amount: string }): SnapshotRow {
-  const original = earlier.find((row) => row.user_id === request.userId && row.type === 'transfer' && row.amount.startsWith('-'));
-  const same = original && original.asset_id === request.assetId && original.opponent_id === request.opponentId && original.amount === request.amount;
+function replayOf(
+  earlier: SnapshotRow[],
+  request: { userId: string; assetId: string; opponentId: string; amount: string },
+): SnapshotRow {
+  const original = earlier.find(
+    (row) => row.user_id === request.userId && row.type === 'transfer' && row.amount.startsWith('-'),
+  );
+  const same =
+    original &&
+    original.asset_id === request.assetId &&
+    original.opponent_id === request.opponentId &&
+    original.amount === request.amount;
   if (!same) throw traceTaken();
   return original;
 }

@@ -27,7 +27,8 @@ export const MAX_MEMO_LENGTH = 140;
 export function validateMemo(value: unknown): string {
   if (value === undefined || value === null) return '';
   if (typeof value !== 'string') throw new InvalidField('memo', 'must be a string');
-  if ([...value].length > MAX_MEMO_LENGTH) throw new InvalidField('memo', `must be at most ${MAX_MEMO_LENGTH} characters`);
+  if ([...value].length > MAX_MEMO_LENGTH)
+    throw new InvalidField('memo', `must be at most ${MAX_MEMO_LENGTH} characters`);
   return value;
 }
 

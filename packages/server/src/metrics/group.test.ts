@@ -8,7 +8,9 @@ function fakeWorker(group: GroupMetrics, id: number, report: () => Promise<unkno
   const worker = {
     id,
     send(message: { type: string; id: number }, callback: () => void) {
-      void report().then((metrics) => group.onMessage(worker as unknown as Worker, { type: 'signet:metrics:collected', id: message.id, metrics }));
+      void report().then((metrics) =>
+        group.onMessage(worker as unknown as Worker, { type: 'signet:metrics:collected', id: message.id, metrics }),
+      );
       callback();
       return true;
     },

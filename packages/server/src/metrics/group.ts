@@ -31,7 +31,10 @@ const TIMEOUT_MS = 5000;
  * Sends over IPC, ignoring a channel that has just closed: without a callback Node reports
  * that as an 'error' event, which would bring the process down for a worker that died.
  */
-function sendQuietly(target: { send?: (message: GroupMessage, callback: (error: Error | null) => void) => boolean }, message: GroupMessage): void {
+function sendQuietly(
+  target: { send?: (message: GroupMessage, callback: (error: Error | null) => void) => boolean },
+  message: GroupMessage,
+): void {
   target.send?.(message, () => undefined);
 }
 
@@ -84,7 +87,8 @@ export class GroupMetrics {
     if (message.type === 'signet:metrics:scrape') {
       this.collect().then(
         (text) => sendQuietly(worker, { type: 'signet:metrics:scraped', id: message.id, text }),
-        (error: unknown) => sendQuietly(worker, { type: 'signet:metrics:scraped', id: message.id, error: String(error) }),
+        (error: unknown) =>
+          sendQuietly(worker, { type: 'signet:metrics:scraped', id: message.id, error: String(error) }),
       );
     } else if (message.type === 'signet:metrics:collected') {
       const collection = this.collections.get(message.id);
@@ -100,7 +104,10 @@ export class GroupMetrics {
   collect(): Promise<string> {
     const id = this.nextId++;
     return new Promise<MetricsJson[]>((resolve, reject) => {
-      const timer = setTimeout(() => collection.finish(new Error('a worker did not report its metrics in time')), TIMEOUT_MS);
+      const timer = setTimeout(
+        () => collection.finish(new Error('a worker did not report its metrics in time')),
+        TIMEOUT_MS,
+      );
       const collection: Collection = {
         waiting: new Set(this.listening.keys()),
         results: [],

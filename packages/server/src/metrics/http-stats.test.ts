@@ -37,8 +37,12 @@ describe('HttpStats', () => {
     other.record('POST', '/oauth/token', 400, 0.01);
     const text = await AggregatorRegistry.aggregate([await a.getMetricsAsJSON(), await b.getMetricsAsJSON()]).metrics();
     expect(sample(text, 'signet_http_requests_total', { method: 'GET', route: '/healthz', status: '200' })).toBe(2);
-    expect(sample(text, 'signet_http_requests_total', { method: 'POST', route: '/oauth/token', status: '400' })).toBe(1);
-    expect(sample(text, 'signet_http_request_duration_seconds_bucket', { method: 'GET', route: '/healthz', le: '0.1' })).toBe(1);
+    expect(sample(text, 'signet_http_requests_total', { method: 'POST', route: '/oauth/token', status: '400' })).toBe(
+      1,
+    );
+    expect(
+      sample(text, 'signet_http_request_duration_seconds_bucket', { method: 'GET', route: '/healthz', le: '0.1' }),
+    ).toBe(1);
     expect(sample(text, 'signet_http_request_duration_seconds_count', { method: 'GET', route: '/healthz' })).toBe(2);
   });
 });

@@ -33,9 +33,22 @@ export class HttpStats {
 
   record(method: string, route: string, status: number, seconds: number): void {
     let byMethod = this.byRoute.get(route);
-    if (!byMethod) this.byRoute.set(route, (byMethod = new Map()));
+    if (!byMethod) {
+      byMethod = new Map();
+      this.byRoute.set(route, byMethod);
+    }
     let series = byMethod.get(method);
-    if (!series) byMethod.set(method, (series = { method, route, statuses: new Map(), buckets: Array<number>(BUCKETS.length + 1).fill(0), sum: 0, count: 0 }));
+    if (!series) {
+      series = {
+        method,
+        route,
+        statuses: new Map(),
+        buckets: Array<number>(BUCKETS.length + 1).fill(0),
+        sum: 0,
+        count: 0,
+      };
+      byMethod.set(method, series);
+    }
     series.statuses.set(status, (series.statuses.get(status) ?? 0) + 1);
     let bucket = 0;
     while (bucket < BUCKETS.length && seconds > (BUCKETS[bucket] as number)) bucket++;
@@ -55,7 +68,11 @@ export class HttpStats {
       let cumulative = 0;
       buckets.forEach((inBucket, index) => {
         cumulative += inBucket;
-        samples.push({ labels: { method, route, le: BUCKETS[index] ?? '+Inf' }, value: cumulative, metricName: `${DURATION}_bucket` });
+        samples.push({
+          labels: { method, route, le: BUCKETS[index] ?? '+Inf' },
+          value: cumulative,
+          metricName: `${DURATION}_bucket`,
+        });
       });
       samples.push({ labels: { method, route }, value: sum, metricName: `${DURATION}_sum` });
       samples.push({ labels: { method, route }, value: count, metricName: `${DURATION}_count` });
@@ -82,6 +99,9 @@ export class HttpStats {
     // metric as a name, a type and get() returning samples (as its own AggregatorRegistry does)
     const help = 'Time from receiving a request to the end of its answer, by method and route pattern.';
     const describe = { name: DURATION, help, type: 'histogram', aggregator: 'sum' } as const;
-    registry.registerMetric({ ...describe, get: async () => ({ ...describe, values: this.durationSamples() }) } as unknown as Metric);
+    registry.registerMetric({
+      ...describe,
+      get: async () => ({ ...describe, values: this.durationSamples() }),
+    } as unknown as Metric);
   }
 }

@@ -20,7 +20,13 @@ function cpuCounter(registry: Registry, name: string, help: string, read: (usage
   });
 }
 
-function gauge(registry: Registry, name: string, help: string, read: () => number, aggregator: 'sum' | 'max' | 'min' = 'sum'): void {
+function gauge(
+  registry: Registry,
+  name: string,
+  help: string,
+  read: () => number,
+  aggregator: 'sum' | 'max' | 'min' = 'sum',
+): void {
   new Gauge({
     name,
     help,
@@ -39,15 +45,51 @@ function eventLoopLag(): Promise<number> {
 }
 
 export function registerProcessMetrics(registry: Registry): void {
-  cpuCounter(registry, 'process_cpu_user_seconds_total', 'Total user CPU time spent in seconds.', (usage) => usage.user);
-  cpuCounter(registry, 'process_cpu_system_seconds_total', 'Total system CPU time spent in seconds.', (usage) => usage.system);
-  cpuCounter(registry, 'process_cpu_seconds_total', 'Total user and system CPU time spent in seconds.', (usage) => usage.user + usage.system);
+  cpuCounter(
+    registry,
+    'process_cpu_user_seconds_total',
+    'Total user CPU time spent in seconds.',
+    (usage) => usage.user,
+  );
+  cpuCounter(
+    registry,
+    'process_cpu_system_seconds_total',
+    'Total system CPU time spent in seconds.',
+    (usage) => usage.system,
+  );
+  cpuCounter(
+    registry,
+    'process_cpu_seconds_total',
+    'Total user and system CPU time spent in seconds.',
+    (usage) => usage.user + usage.system,
+  );
   const startSeconds = Math.round(Date.now() / 1000 - process.uptime());
-  gauge(registry, 'process_start_time_seconds', 'Start time of the process since unix epoch in seconds.', () => startSeconds, 'min');
+  gauge(
+    registry,
+    'process_start_time_seconds',
+    'Start time of the process since unix epoch in seconds.',
+    () => startSeconds,
+    'min',
+  );
   gauge(registry, 'process_resident_memory_bytes', 'Resident memory size in bytes.', () => process.memoryUsage.rss());
-  gauge(registry, 'nodejs_heap_size_total_bytes', 'Process heap size from Node.js in bytes.', () => process.memoryUsage().heapTotal);
-  gauge(registry, 'nodejs_heap_size_used_bytes', 'Process heap size used from Node.js in bytes.', () => process.memoryUsage().heapUsed);
-  gauge(registry, 'nodejs_external_memory_bytes', 'Node.js external memory size in bytes.', () => process.memoryUsage().external);
+  gauge(
+    registry,
+    'nodejs_heap_size_total_bytes',
+    'Process heap size from Node.js in bytes.',
+    () => process.memoryUsage().heapTotal,
+  );
+  gauge(
+    registry,
+    'nodejs_heap_size_used_bytes',
+    'Process heap size used from Node.js in bytes.',
+    () => process.memoryUsage().heapUsed,
+  );
+  gauge(
+    registry,
+    'nodejs_external_memory_bytes',
+    'Node.js external memory size in bytes.',
+    () => process.memoryUsage().external,
+  );
   new Gauge({
     name: 'nodejs_eventloop_lag_seconds',
     help: 'Lag of event loop in seconds, sampled when scraped.',

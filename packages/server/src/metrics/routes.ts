@@ -23,14 +23,18 @@ function scrapeCheck(access: MetricsRouteOptions['access']): ((request: FastifyR
   if (access === 'open') return undefined;
   if (access.token === undefined) {
     return () => {
-      throw new Forbidden('Forbidden: /metrics is closed. Set METRICS_TOKEN and scrape with Authorization: Bearer <token>, or set METRICS=open to serve it to anyone.');
+      throw new Forbidden(
+        'Forbidden: /metrics is closed. Set METRICS_TOKEN and scrape with Authorization: Bearer <token>, or set METRICS=open to serve it to anyone.',
+      );
     };
   }
   const expected = sha256Hex(access.token);
   return (request) => {
     const given = bearerToken(request.headers);
     if (given === undefined || !matchesSha256Hex(expected, given)) {
-      throw new Unauthorized('Unauthorized: /metrics needs its bearer token.', { 'WWW-Authenticate': 'Bearer realm="signet-metrics"' });
+      throw new Unauthorized('Unauthorized: /metrics needs its bearer token.', {
+        'WWW-Authenticate': 'Bearer realm="signet-metrics"',
+      });
     }
   };
 }
@@ -45,15 +49,28 @@ export const metricsRoutes = unencapsulated(async (app: FastifyInstance, options
 
   // the hot path: one callback-style hook, labels straight from the matched route, nothing awaited
   app.addHook('onResponse', (request: FastifyRequest, reply: FastifyReply, done: HookHandlerDoneFunction) => {
-    metrics.response(request.method, request.routeOptions.url ?? UNMATCHED_ROUTE, reply.statusCode, reply.elapsedTime / 1000);
+    metrics.response(
+      request.method,
+      request.routeOptions.url ?? UNMATCHED_ROUTE,
+      reply.statusCode,
+      reply.elapsedTime / 1000,
+    );
     done();
   });
 
   // onError runs before whichever error handler renders the answer (platform or RFC 6749 form)
-  app.addHook('onError', (_request: FastifyRequest, _reply: FastifyReply, error: FastifyError | SignetError, done: HookHandlerDoneFunction) => {
-    if (error instanceof InvalidToken) metrics.tokenRefused(error.reason);
-    done();
-  });
+  app.addHook(
+    'onError',
+    (
+      _request: FastifyRequest,
+      _reply: FastifyReply,
+      error: FastifyError | SignetError,
+      done: HookHandlerDoneFunction,
+    ) => {
+      if (error instanceof InvalidToken) metrics.tokenRefused(error.reason);
+      done();
+    },
+  );
 
   const check = scrapeCheck(options.access);
   app.get('/metrics', async (request, reply) => {

@@ -23,7 +23,12 @@ export function codeRedirectUrl(issuer: string, request: AuthorizeRequest, code:
 }
 
 /** RFC 6749 §4.1.2.1 error response, with `iss` (RFC 9207). */
-export function errorRedirectUrl(issuer: string, redirectUri: string, state: string | undefined, error: SignetError): string {
+export function errorRedirectUrl(
+  issuer: string,
+  redirectUri: string,
+  state: string | undefined,
+  error: SignetError,
+): string {
   // error_description may only hold printable ASCII without `"` and `\` (RFC 6749 §4.1.2.1);
   // messages can quote what the request sent.
   const description = error.message.replace(/[^\x20-\x21\x23-\x5b\x5d-\x7e]/g, '?').slice(0, 300);

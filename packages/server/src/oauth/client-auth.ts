@@ -46,8 +46,10 @@ export function readClientCredentials(authorization: string | undefined, body: F
   // other schemes (Mixin's SDKs send an empty Bearer) do not authenticate a client here
   const basic = authorization ? basicCredentials(authorization) : undefined;
   if (basic) {
-    if (bodySecret !== undefined) throw new InvalidField('client_secret', 'use one client authentication method, not two');
-    if (bodyClientId !== undefined && bodyClientId !== basic.clientId) throw new InvalidField('client_id', 'differs from the Basic credentials');
+    if (bodySecret !== undefined)
+      throw new InvalidField('client_secret', 'use one client authentication method, not two');
+    if (bodyClientId !== undefined && bodyClientId !== basic.clientId)
+      throw new InvalidField('client_id', 'differs from the Basic credentials');
     return { method: 'client_secret_basic', clientId: basic.clientId, secret: basic.secret };
   }
   if (bodyClientId === undefined) {

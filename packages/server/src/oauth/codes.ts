@@ -27,7 +27,10 @@ export interface CodeRequest {
 }
 
 /** Issues a single-use code (256 random bits) bound to app, user, redirect URI (and how it was allowed), challenge and scopes. */
-export async function issueCode(deps: { db: Db; clock: Clock }, request: CodeRequest): Promise<{ code: string; authorizationId: string }> {
+export async function issueCode(
+  deps: { db: Db; clock: Clock },
+  request: CodeRequest,
+): Promise<{ code: string; authorizationId: string }> {
   const code = newOpaqueToken(32);
   const now = deps.clock.now();
   const authorizationId = request.authorizationId ?? randomUUID();

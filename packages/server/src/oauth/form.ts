@@ -23,7 +23,11 @@ export function formBody(body: unknown): FormBody {
  * §3.1: empty means omitted). A parameter sent twice arrives as an array: RFC 6749 §3.1 and
  * §3.2 forbid that, and `repeated` makes the error the caller's endpoint reports.
  */
-export function singleParam(params: Readonly<Record<string, unknown>>, name: string, repeated: (name: string) => Error): string | undefined {
+export function singleParam(
+  params: Readonly<Record<string, unknown>>,
+  name: string,
+  repeated: (name: string) => Error,
+): string | undefined {
   const value = params[name];
   if (value === undefined || value === '') return undefined;
   if (typeof value !== 'string') throw repeated(name);

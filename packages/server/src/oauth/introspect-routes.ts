@@ -27,7 +27,13 @@ export type IntrospectionAnswer = Static<typeof IntrospectionAnswer>;
 
 /** Documentation only: see docs/route-docs.ts. */
 const introspectDocs: RouteDocs = {
-  body: { [FORM_TYPE]: Type.Object({ token: Type.String(), client_id: Type.Optional(Type.String()), client_secret: Type.Optional(Type.String()) }) },
+  body: {
+    [FORM_TYPE]: Type.Object({
+      token: Type.String(),
+      client_id: Type.Optional(Type.String()),
+      client_secret: Type.Optional(Type.String()),
+    }),
+  },
   responses: { 200: IntrospectionAnswer },
   errors: 'oauth',
 };
@@ -41,25 +47,29 @@ const seconds = (ms: number) => Math.floor(ms / 1000);
 export async function introspectRoutes(app: FastifyInstance, context: RouteContext): Promise<void> {
   useStandardEndpoint(app);
 
-  app.post('/oauth/introspect', { config: { openapi: introspectDocs } }, async (request): Promise<IntrospectionAnswer> => {
-    const body = requireFormBody(request.headers, request.body);
-    const credentials = readClientCredentials(request.headers.authorization, body);
-    const token = requiredFormParam(body, 'token');
-    const client = await authenticateClient(context.hot, credentials);
-    if (client.type !== 'confidential') throw new InvalidClient('Only a confidential app may introspect tokens.');
+  app.post(
+    '/oauth/introspect',
+    { config: { openapi: introspectDocs } },
+    async (request): Promise<IntrospectionAnswer> => {
+      const body = requireFormBody(request.headers, request.body);
+      const credentials = readClientCredentials(request.headers.authorization, body);
+      const token = requiredFormParam(body, 'token');
+      const client = await authenticateClient(context.hot, credentials);
+      if (client.type !== 'confidential') throw new InvalidClient('Only a confidential app may introspect tokens.');
 
-    const info = await lookupAccessToken(context, token);
-    if (!info || !info.active || info.clientId !== client.client_id) return { active: false };
-    return {
-      active: true,
-      scope: info.scopes.join(' '),
-      client_id: info.clientId,
-      // a client-credentials token acts as the app's bot user, whose user_id is the client_id
-      sub: info.userId,
-      exp: seconds(info.expiresAt),
-      iat: seconds(info.issuedAt),
-      token_type: 'Bearer',
-      ...(info.authorizationId ? { authorization_id: info.authorizationId } : {}),
-    };
-  });
+      const info = await lookupAccessToken(context, token);
+      if (!info?.active || info.clientId !== client.client_id) return { active: false };
+      return {
+        active: true,
+        scope: info.scopes.join(' '),
+        client_id: info.clientId,
+        // a client-credentials token acts as the app's bot user, whose user_id is the client_id
+        sub: info.userId,
+        exp: seconds(info.expiresAt),
+        iat: seconds(info.issuedAt),
+        token_type: 'Bearer',
+        ...(info.authorizationId ? { authorization_id: info.authorizationId } : {}),
+      };
+    },
+  );
 }

@@ -7,7 +7,9 @@ const sha256 = (data: Buffer | string) => createHash('sha256').update(data).dige
 
 describe('PKCE S256', () => {
   it('accepts RFC 7636 Appendix B', () => {
-    expect(codeVerifierMatches('E9Melhoa2OwvFrEMTJguCHaoeK1t8URWbuGJSstw-cM', 'dBjftJeZ4CVP-mB92K27uhbUJU1p1r_wW1gFWFOEjXk')).toBe(true);
+    expect(
+      codeVerifierMatches('E9Melhoa2OwvFrEMTJguCHaoeK1t8URWbuGJSstw-cM', 'dBjftJeZ4CVP-mB92K27uhbUJU1p1r_wW1gFWFOEjXk'),
+    ).toBe(true);
   });
 
   it('accepts the Mixin SDK variant: SHA-256 of the bytes the verifier encodes', () => {

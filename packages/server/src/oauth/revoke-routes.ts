@@ -42,12 +42,21 @@ export async function revokeRoutes(app: FastifyInstance, context: RouteContext):
       // an access token ends alone and is not recorded; a refresh token ends an authorization
       const authorization = await findAuthorization(context.db, authorizationId);
       const detail = { via: 'oauth_revoke' };
-      await recordAuditEventAfter(context, request, { type: 'authorization.revoked', userId: authorization?.user_id, clientId: client.client_id, authorizationId, detail });
+      await recordAuditEventAfter(context, request, {
+        type: 'authorization.revoked',
+        userId: authorization?.user_id,
+        clientId: client.client_id,
+        authorizationId,
+        detail,
+      });
       return true;
     };
     const accessToken = () => revokeAccessToken(context, token, client.client_id);
     // the hint only orders the search (RFC 7009 §2.1); an unknown hint is ignored
-    const attempts = formParam(body, 'token_type_hint') === 'refresh_token' ? [refreshToken, accessToken] : [accessToken, refreshToken];
+    const attempts =
+      formParam(body, 'token_type_hint') === 'refresh_token'
+        ? [refreshToken, accessToken]
+        : [accessToken, refreshToken];
     for (const attempt of attempts) if (await attempt()) break;
     return reply.status(200).send();
   });

@@ -12,13 +12,21 @@ import { type Principal, authenticateRequest } from '../tokens/authenticate.js';
 
 /** Who sent this request (signed token or bearer token, PROTOCOL.md §9-10), or 401. */
 export async function authenticate(context: RouteContext, request: FastifyRequest): Promise<Principal> {
-  const verdict = await authenticateRequest(context, { method: request.method, url: request.url, headers: request.headers, rawBody: request.rawBody });
+  const verdict = await authenticateRequest(context, {
+    method: request.method,
+    url: request.url,
+    headers: request.headers,
+    rawBody: request.rawBody,
+  });
   if (!verdict.ok) throw new InvalidToken(verdict.reason, verdict.detail);
   return verdict.principal;
 }
 
 /** For FULL routes: only a user's (or bot's) own session token will do; an app's token is 403. */
-export async function authenticateSession(context: RouteContext, request: FastifyRequest): Promise<Principal & { kind: 'session' }> {
+export async function authenticateSession(
+  context: RouteContext,
+  request: FastifyRequest,
+): Promise<Principal & { kind: 'session' }> {
   const principal = await authenticate(context, request);
   if (principal.kind !== 'session') throw new InsufficientScope(FULL_SCOPE);
   return principal;

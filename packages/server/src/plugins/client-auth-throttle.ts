@@ -24,7 +24,8 @@ const CLIENT_AUTH_ROUTES = new Set(['/oauth/token', '/oauth/revoke', '/oauth/int
 /** The client a request names, from its body (either form) or its Basic credentials; nothing is verified here. */
 function claimedClientId(request: FastifyRequest): string | undefined {
   const body = request.body;
-  if (body && typeof body === 'object' && 'client_id' in body && typeof body.client_id === 'string') return body.client_id;
+  if (body && typeof body === 'object' && 'client_id' in body && typeof body.client_id === 'string')
+    return body.client_id;
   const header = request.headers.authorization;
   try {
     return header ? basicCredentials(header)?.clientId : undefined;
@@ -48,7 +49,11 @@ function failureKeys(clock: Clock, request: FastifyRequest): FailureKeys {
   const retryAfter = String(Math.ceil((CLIENT_AUTH_WINDOW_MS - (now % CLIENT_AUTH_WINDOW_MS)) / 1000));
   const clientId = claimedClientId(request)?.toLowerCase();
   if (clientId === undefined || clientId.length > 64) return { address, retryAfter };
-  return { address, retryAfter, client: { total: `${prefix}:client:${clientId}`, fromAddress: `${address}:client:${clientId}` } };
+  return {
+    address,
+    retryAfter,
+    client: { total: `${prefix}:client:${clientId}`, fromAddress: `${address}:client:${clientId}` },
+  };
 }
 
 const count = async (kv: Kv, key: string) => Number((await kv.get(key)) ?? 0);
@@ -61,7 +66,9 @@ export function throttleClientAuthentication(app: FastifyInstance, deps: { kv: K
     const keys = failureKeys(deps.clock, request);
     const refused =
       (await count(deps.kv, keys.address)) >= MAX_CLIENT_AUTH_FAILURES_PER_ADDRESS ||
-      (keys.client !== undefined && (await count(deps.kv, keys.client.total)) >= MAX_CLIENT_AUTH_FAILURES_PER_CLIENT && (await count(deps.kv, keys.client.fromAddress)) > 0);
+      (keys.client !== undefined &&
+        (await count(deps.kv, keys.client.total)) >= MAX_CLIENT_AUTH_FAILURES_PER_CLIENT &&
+        (await count(deps.kv, keys.client.fromAddress)) > 0);
     if (refused) {
       throw new TemporarilyUnavailable('Too many failed client authentications. Try again later.', keys.retryAfter);
     }

@@ -23,7 +23,9 @@ export interface FieldOptions {
 }
 
 function describedBy(options: Pick<FieldOptions, 'id' | 'error' | 'hint'>): SafeHtml | null {
-  const ids = [options.hint ? `${options.id}-hint` : '', options.error ? `${options.id}-error` : ''].filter(Boolean).join(' ');
+  const ids = [options.hint ? `${options.id}-hint` : '', options.error ? `${options.id}-error` : '']
+    .filter(Boolean)
+    .join(' ');
   return ids ? html` aria-describedby="${ids}"` : null;
 }
 
@@ -57,7 +59,9 @@ ${notes(options)}
 </div>`;
 }
 
-export function checkboxField(options: Omit<FieldOptions, 'value'> & { checked: boolean; disabled?: boolean }): SafeHtml {
+export function checkboxField(
+  options: Omit<FieldOptions, 'value'> & { checked: boolean; disabled?: boolean },
+): SafeHtml {
   return html`<div class="field check${options.error ? ' invalid' : ''}">
 <label for="${options.id}"><input type="checkbox" id="${options.id}" name="${options.name}" value="1"${options.checked ? html` checked` : null}${
     options.disabled ? html` disabled` : null

@@ -41,6 +41,7 @@ export const routeCollector = unencapsulated(async (app: FastifyInstance, _conte
   const routes: RegisteredRoute[] = [];
   app.decorate('signetRoutes', routes);
   app.addHook('onRoute', (route) => {
-    for (const method of methodsOf(route)) routes.push({ method, url: route.url, schema: route.schema, docs: route.config?.openapi });
+    for (const method of methodsOf(route))
+      routes.push({ method, url: route.url, schema: route.schema, docs: route.config?.openapi });
   });
 });

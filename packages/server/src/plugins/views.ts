@@ -58,7 +58,10 @@ export function sendPage(reply: FastifyReply, page: SafeHtml, status = 200): Fas
 
 /** A complete error page: a title and one sentence, never a redirect. */
 export function errorPage(title: string, message: string): SafeHtml {
-  return layout({ title, body: html`<div class="card"><h1>${title}</h1><p class="error" role="alert">${message}</p></div>` });
+  return layout({
+    title,
+    body: html`<div class="card"><h1>${title}</h1><p class="error" role="alert">${message}</p></div>`,
+  });
 }
 
 // Resolved from the package root, so it is the same folder from src/plugins (vitest) and dist/plugins (built).
@@ -82,7 +85,8 @@ function loadAssets(): Map<string, Asset> {
   const assets = new Map<string, Asset>();
   for (const name of readdirSync(ASSETS_DIR)) {
     const type = CONTENT_TYPES[extname(name)];
-    if (type && /^[a-z0-9][a-z0-9._-]*$/.test(name)) assets.set(name, { type, body: readFileSync(new URL(name, ASSETS_DIR)) });
+    if (type && /^[a-z0-9][a-z0-9._-]*$/.test(name))
+      assets.set(name, { type, body: readFileSync(new URL(name, ASSETS_DIR)) });
   }
   return assets;
 }

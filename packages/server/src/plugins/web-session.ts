@@ -71,7 +71,8 @@ function sendCookie(browser: BrowserState & { sid: string }, maxAgeSeconds?: num
  */
 export function browserId(request: FastifyRequest): string {
   const browser = state(request);
-  const sid = (browser.sid ??= newOpaqueToken());
+  browser.sid ??= newOpaqueToken();
+  const sid = browser.sid;
   if (browser.unsent) sendCookie({ ...browser, sid });
   browser.unsent = false;
   return sid;
@@ -88,7 +89,11 @@ async function findSignedIn(context: RouteContext, sid: string): Promise<UserVie
 }
 
 /** A fresh id replaces the old one: an id planted before sign-in is worth nothing after it. */
-async function rotate(reply: FastifyReply, context: RouteContext, maxAgeSeconds?: number): Promise<BrowserState & { sid: string }> {
+async function rotate(
+  reply: FastifyReply,
+  context: RouteContext,
+  maxAgeSeconds?: number,
+): Promise<BrowserState & { sid: string }> {
   const browser = state(reply.request);
   if (browser.sid) await deleteWebSession(context.db, sha256Hex(browser.sid));
   const sid = newOpaqueToken();
@@ -102,7 +107,12 @@ async function rotate(reply: FastifyReply, context: RouteContext, maxAgeSeconds?
 export async function signIn(reply: FastifyReply, context: RouteContext, user: UserView): Promise<void> {
   const browser = await rotate(reply, context, Math.floor(lifetimes.webSessionMs / 1000));
   const now = context.clock.now();
-  await insertWebSession(context.db, { session_hash: sha256Hex(browser.sid), user_id: user.user_id, created_at: now, expires_at: now + lifetimes.webSessionMs });
+  await insertWebSession(context.db, {
+    session_hash: sha256Hex(browser.sid),
+    user_id: user.user_id,
+    created_at: now,
+    expires_at: now + lifetimes.webSessionMs,
+  });
   browser.user = user;
 }
 
@@ -112,12 +122,21 @@ export async function signOut(reply: FastifyReply, context: RouteContext): Promi
 
 /** Reads the browser id and the signed-in user for every request, in every route module. */
 export const webSessionPlugin = unencapsulated(async (app: FastifyInstance, context: RouteContext) => {
-  const spec: CookieSpec = { name: sessionCookieName(context.config.issuer), secure: isHttpsIssuer(context.config.issuer) };
+  const spec: CookieSpec = {
+    name: sessionCookieName(context.config.issuer),
+    secure: isHttpsIssuer(context.config.issuer),
+  };
   app.decorateRequest('signetBrowser', null);
   app.addHook('onRequest', async (request, reply) => {
     const cookie = request.cookies[spec.name];
     if (cookie && SID_FORMAT.test(cookie)) {
-      request.signetBrowser = { sid: cookie, unsent: false, user: await findSignedIn(context, cookie), cookie: spec, reply };
+      request.signetBrowser = {
+        sid: cookie,
+        unsent: false,
+        user: await findSignedIn(context, cookie),
+        cookie: spec,
+        reply,
+      };
     } else {
       request.signetBrowser = { sid: undefined, unsent: true, user: null, cookie: spec, reply };
     }

@@ -11,7 +11,16 @@ const DAY_MS = 24 * 60 * 60 * 1000;
  * Deleting an authorization removes its tokens with it (ON DELETE CASCADE). Audit events
  * never expire as such: they go once they are older than AUDIT_RETENTION_DAYS.
  */
-type Cleanable = 'authorization_codes' | 'access_tokens' | 'refresh_tokens' | 'authorizations' | 'device_requests' | 'web_sessions' | 'kv' | 'spent_request_ids' | 'audit_events';
+type Cleanable =
+  | 'authorization_codes'
+  | 'access_tokens'
+  | 'refresh_tokens'
+  | 'authorizations'
+  | 'device_requests'
+  | 'web_sessions'
+  | 'kv'
+  | 'spent_request_ids'
+  | 'audit_events';
 
 interface Rule {
   table: Cleanable;
@@ -60,7 +69,11 @@ export async function cleanUpExpired(
     for (;;) {
       if (Date.now() - started > budgetMs) return { deleted, complete: false };
       // a bounded subquery: both dialects accept it, neither accepts DELETE ... LIMIT
-      const expired = deps.db.selectFrom(rule.table).select(rule.key as never).where(sql.ref<number>(rule.column), '<', before).limit(batch);
+      const expired = deps.db
+        .selectFrom(rule.table)
+        .select(rule.key as never)
+        .where(sql.ref<number>(rule.column), '<', before)
+        .limit(batch);
       const result = await deps.db
         .deleteFrom(rule.table)
         .where(rule.key as never, 'in', expired)

@@ -95,7 +95,8 @@ async function openSqlite(url: string, options: DatabaseOptions): Promise<Storag
       reader.pragma(`cache_size = ${PAGE_CACHE}`);
     }
     const hot = new HotReads(db, reader, options.clock ?? systemClock);
-    const stopCheckpoints = options.backgroundCheckpoints && file ? await checkpointInBackground(sqlite, file) : undefined;
+    const stopCheckpoints =
+      options.backgroundCheckpoints && file ? await checkpointInBackground(sqlite, file) : undefined;
     return {
       db,
       hot,
@@ -126,7 +127,8 @@ function survivePoolDisconnects(pool: pg.Pool, log: StorageLog): void {
   pool.on('connect', (client) => {
     let lost = false;
     client.on('error', (error) => {
-      if (!lost) log.warn({ reason: reasonOf(error) }, 'a PostgreSQL connection was lost; the pool will open a new one');
+      if (!lost)
+        log.warn({ reason: reasonOf(error) }, 'a PostgreSQL connection was lost; the pool will open a new one');
       lost = true;
     });
   });

@@ -57,7 +57,9 @@ export interface TurnBatched<Item, Answer> {
   readonly flush: (hot: HotReads, items: Item[]) => Promise<Answer[]>;
 }
 
-export function turnBatched<Item, Answer>(flush: (hot: HotReads, items: Item[]) => Promise<Answer[]>): TurnBatched<Item, Answer> {
+export function turnBatched<Item, Answer>(
+  flush: (hot: HotReads, items: Item[]) => Promise<Answer[]>,
+): TurnBatched<Item, Answer> {
   return { flush };
 }
 
@@ -167,7 +169,10 @@ export class HotReads {
     const insertAll = async (into: Db): Promise<Answer[]> => {
       const answered: Answer[] = [];
       for (const chunk of chunks) {
-        const query = CompiledQuery.raw(this.insertText(definition, chunk.length), insertValues(definition.columns, chunk, extras));
+        const query = CompiledQuery.raw(
+          this.insertText(definition, chunk.length),
+          insertValues(definition.columns, chunk, extras),
+        );
         answered.push(...(await into.executeQuery<Answer>(query)).rows);
       }
       return answered;
@@ -177,7 +182,10 @@ export class HotReads {
   }
 
   /** Texts are kept per database, compiled on it (a transaction is new each time). */
-  private insertText<Row, Extras extends unknown[], Answer>(definition: PrecompiledInsert<Row, Extras, Answer>, rowCount: number): string {
+  private insertText<Row, Extras extends unknown[], Answer>(
+    definition: PrecompiledInsert<Row, Extras, Answer>,
+    rowCount: number,
+  ): string {
     let bySize = this.insertTexts.get(definition);
     if (!bySize) {
       bySize = new Map();

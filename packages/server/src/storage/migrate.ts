@@ -72,5 +72,7 @@ export async function migrateToLatest(storage: Storage): Promise<MigrationReport
   const path = storage.sqlitePath;
   if (!path) return runMigrator(storage);
   // another process may have finished them while this one waited for the lock
-  return withSqliteMigrationLock(path, async () => ((await upToDate(storage)) ? { applied: [] } : runMigrator(storage)));
+  return withSqliteMigrationLock(path, async () =>
+    (await upToDate(storage)) ? { applied: [] } : runMigrator(storage),
+  );
 }

@@ -41,7 +41,8 @@ export function precompiledFirst<A extends string[], R>(
 }
 
 function bindingOf(value: unknown): Binding {
-  if (typeof value === 'string' && value.startsWith(PLACEHOLDER)) return { argument: Number(value.slice(PLACEHOLDER.length)) };
+  if (typeof value === 'string' && value.startsWith(PLACEHOLDER))
+    return { argument: Number(value.slice(PLACEHOLDER.length)) };
   return { constant: value };
 }
 
@@ -80,10 +81,17 @@ export function precompiledInsert<Row, Extras extends unknown[] = [], Answer = u
 }
 
 /** The SQL text of `definition` for `rowCount` rows, compiled on `db`. */
-export function compileInsert<Row, Extras extends unknown[]>(definition: PrecompiledInsert<Row, Extras, unknown>, db: Db, rowCount: number): string {
+export function compileInsert<Row, Extras extends unknown[]>(
+  definition: PrecompiledInsert<Row, Extras, unknown>,
+  db: Db,
+  rowCount: number,
+): string {
   let next = 0;
   const placeholder = () => `${PLACEHOLDER}${next++}`;
-  const rows = Array.from({ length: rowCount }, () => Object.fromEntries(definition.columns.map((column) => [column, placeholder()])) as Row);
+  const rows = Array.from(
+    { length: rowCount },
+    () => Object.fromEntries(definition.columns.map((column) => [column, placeholder()])) as Row,
+  );
   const extras = Array.from({ length: definition.extraArity }, placeholder) as Extras;
   const query = definition.build(db, rows, ...extras).compile();
   // the values are bound in the order they were handed out; anything else is a bug here
@@ -94,7 +102,11 @@ export function compileInsert<Row, Extras extends unknown[]>(definition: Precomp
 }
 
 /** One chunk's values: each row's in `columns` order, then the extras. */
-export function insertValues<Row>(columns: readonly (keyof Row & string)[], rows: readonly Row[], extras: readonly unknown[]): unknown[] {
+export function insertValues<Row>(
+  columns: readonly (keyof Row & string)[],
+  rows: readonly Row[],
+  extras: readonly unknown[],
+): unknown[] {
   const values: unknown[] = [];
   for (const row of rows) for (const column of columns) values.push(row[column]);
   values.push(...extras);

@@ -11,7 +11,13 @@ describe.each(databaseBackends)('server secrets, sealed at rest ($name)', (backe
   afterEach(async () => database?.cleanup());
 
   const rawValue = async (name: string) =>
-    (await database.storage.db.selectFrom('server_secrets').select('value').where('name', '=', name).executeTakeFirstOrThrow()).value;
+    (
+      await database.storage.db
+        .selectFrom('server_secrets')
+        .select('value')
+        .where('name', '=', name)
+        .executeTakeFirstOrThrow()
+    ).value;
 
   it('stores a secret sealed, never in clear, and gives every later read the same value', async () => {
     const secret = await serverSecret(database.storage, 'csrf_key');
@@ -27,12 +33,17 @@ describe.each(databaseBackends)('server secrets, sealed at rest ($name)', (backe
     await serverSecret(database.storage, 'csrf_key');
     const elsewhere = { db: database.storage.db, sealer: createSealer('another-keys-secret-of-32-or-more-chars') };
     await expect(serverSecret(elsewhere, 'csrf_key')).rejects.toThrow(UnsealError);
-    await expect(openServerSecrets(elsewhere)).rejects.toThrow(/^cannot open server_secrets:csrf_key: it was sealed under another KEYS_SECRET/);
+    await expect(openServerSecrets(elsewhere)).rejects.toThrow(
+      /^cannot open server_secrets:csrf_key: it was sealed under another KEYS_SECRET/,
+    );
   });
 
   it('seals a row stored in clear before sealing existed, in place, keeping its value', async () => {
     const plaintext = 'ab'.repeat(32);
-    await database.storage.db.insertInto('server_secrets').values({ name: 'ed25519_seed', value: plaintext, created_at: new Date().toISOString() }).execute();
+    await database.storage.db
+      .insertInto('server_secrets')
+      .values({ name: 'ed25519_seed', value: plaintext, created_at: new Date().toISOString() })
+      .execute();
     expect(await serverSecret(database.storage, 'ed25519_seed')).toBe(plaintext);
     const stored = await rawValue('ed25519_seed');
     expect(isSealed(stored)).toBe(true);
@@ -43,7 +54,10 @@ describe.each(databaseBackends)('server secrets, sealed at rest ($name)', (backe
 
   it('a sealed value moved to another row does not open there', async () => {
     await serverSecret(database.storage, 'csrf_key');
-    await database.storage.db.insertInto('server_secrets').values({ name: 'ed25519_seed', value: await rawValue('csrf_key'), created_at: new Date().toISOString() }).execute();
+    await database.storage.db
+      .insertInto('server_secrets')
+      .values({ name: 'ed25519_seed', value: await rawValue('csrf_key'), created_at: new Date().toISOString() })
+      .execute();
     await expect(serverSecret(database.storage, 'ed25519_seed')).rejects.toThrow(UnsealError);
   });
 });

@@ -14,7 +14,11 @@ const slotOf = (name: string) => `server_secrets:${name}`;
  * reads the winner's. A row from before sealing (plaintext) is sealed in place by a
  * conditional write, so instances doing it at once agree, and its value stays the same.
  */
-export async function serverSecret(store: SecretStore, name: string, make: () => string = () => randomBytes(32).toString('hex')): Promise<string> {
+export async function serverSecret(
+  store: SecretStore,
+  name: string,
+  make: () => string = () => randomBytes(32).toString('hex'),
+): Promise<string> {
   const { db, sealer } = store;
   const slot = slotOf(name);
   await db
@@ -24,7 +28,12 @@ export async function serverSecret(store: SecretStore, name: string, make: () =>
     .execute();
   const row = await db.selectFrom('server_secrets').select('value').where('name', '=', name).executeTakeFirstOrThrow();
   if (isSealed(row.value)) return sealer.open(slot, row.value);
-  await db.updateTable('server_secrets').set({ value: sealer.seal(slot, row.value) }).where('name', '=', name).where('value', '=', row.value).execute();
+  await db
+    .updateTable('server_secrets')
+    .set({ value: sealer.seal(slot, row.value) })
+    .where('name', '=', name)
+    .where('value', '=', row.value)
+    .execute();
   return row.value;
 }
 

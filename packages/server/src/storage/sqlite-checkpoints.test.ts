@@ -25,7 +25,11 @@ describe('WAL checkpoints on a worker thread', () => {
   }
 
   /** `commits` commits of `pages` pages each, `pauseMs` apart; the WAL's largest size in pages. */
-  async function writeInCommits(sqlite: BetterSqlite3.Database, path: string, { commits, pages, pauseMs }: { commits: number; pages: number; pauseMs: number }): Promise<number> {
+  async function writeInCommits(
+    sqlite: BetterSqlite3.Database,
+    path: string,
+    { commits, pages, pauseMs }: { commits: number; pages: number; pauseMs: number },
+  ): Promise<number> {
     const insert = sqlite.prepare('insert into rows (filler) values (?)');
     const commit = sqlite.transaction(() => {
       for (let i = 0; i < pages; i++) insert.run(Buffer.alloc(PAGE - 200, i));

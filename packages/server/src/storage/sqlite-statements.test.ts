@@ -11,7 +11,8 @@ describe('the SQLite statement cache', () => {
   });
 
   describe('long texts (multi-row INSERTs, whose text varies with their rows)', () => {
-    const long = (rows: number) => `select * from (values ${Array.from({ length: rows }, (_, i) => `(${i})`).join(', ')})`;
+    const long = (rows: number) =>
+      `select * from (values ${Array.from({ length: rows }, (_, i) => `(${i})`).join(', ')})`;
 
     it('reuses one while it is among the 32 most recently used', () => {
       expect(long(300).length).toBeGreaterThan(1000);

@@ -23,7 +23,7 @@ export class TurnBatches<Item, Answer> {
     this.pending = [];
     try {
       const answers = await this.flush(calls.map((call) => call.item));
-      calls.forEach((call, i) => call.resolve(answers[i] as Answer));
+      for (const [i, call] of calls.entries()) call.resolve(answers[i] as Answer);
     } catch (error) {
       for (const call of calls) call.reject(error);
     }

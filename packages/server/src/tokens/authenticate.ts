@@ -43,18 +43,32 @@ export function bearerToken(headers: IncomingHttpHeaders): string | undefined {
  * Authenticates an API request by its request-signed or bearer token. A token minted
  * for a service (`aud`) is refused here: it is good only for the token exchange.
  */
-export async function authenticateRequest(context: RouteContext, request: AuthenticatedRequest): Promise<TokenVerdict<Principal>> {
+export async function authenticateRequest(
+  context: RouteContext,
+  request: AuthenticatedRequest,
+): Promise<TokenVerdict<Principal>> {
   const token = bearerToken(request.headers);
   if (!token) return { ok: false, reason: 'missing', detail: 'no access token' };
-  const verdict = looksLikeJws(token) ? await authenticateSigned(context, request, token) : await authenticateBearer(context, token);
-  if (verdict.ok && verdict.principal.kind !== 'session' && verdict.principal.authorizationId) noteAccess(context, verdict.principal.authorizationId);
+  const verdict = looksLikeJws(token)
+    ? await authenticateSigned(context, request, token)
+    : await authenticateBearer(context, token);
+  if (verdict.ok && verdict.principal.kind !== 'session' && verdict.principal.authorizationId)
+    noteAccess(context, verdict.principal.authorizationId);
   return verdict;
 }
 
 async function authenticateBearer(context: RouteContext, token: string): Promise<TokenVerdict<BearerPrincipal>> {
   const info = await findActiveAccessToken(context, token);
   if (!info) return { ok: false, reason: 'unknown', detail: 'unknown, expired or revoked access token' };
-  const principal: BearerPrincipal = { kind: 'bearer', userId: info.userId, clientId: info.clientId, authorizationId: info.authorizationId, full: false, scopes: info.scopes, audience: undefined };
+  const principal: BearerPrincipal = {
+    kind: 'bearer',
+    userId: info.userId,
+    clientId: info.clientId,
+    authorizationId: info.authorizationId,
+    full: false,
+    scopes: info.scopes,
+    audience: undefined,
+  };
   return { ok: true, principal };
 }
 
@@ -64,7 +78,11 @@ async function authenticateBearer(context: RouteContext, token: string): Promise
  * body, which nothing reads) cannot be checked, so it is refused rather than let a
  * token signed over '' carry it.
  */
-async function authenticateSigned(context: RouteContext, request: AuthenticatedRequest, token: string): Promise<TokenVerdict<SignedPrincipal>> {
+async function authenticateSigned(
+  context: RouteContext,
+  request: AuthenticatedRequest,
+  token: string,
+): Promise<TokenVerdict<SignedPrincipal>> {
   if (request.rawBody === undefined && carriesBody(request.headers)) {
     return { ok: false, reason: 'sig', detail: 'sig cannot cover this body: send it as application/json' };
   }
@@ -72,6 +90,11 @@ async function authenticateSigned(context: RouteContext, request: AuthenticatedR
   return verifySignedToken(
     { hot: context.hot, kv: context.kv, clock: context.clock, maxAgeSeconds: context.config.signedTokenMaxAge },
     token,
-    { method: request.method, target: request.url, body: request.rawBody ?? '', requestId: typeof requestId === 'string' ? requestId : undefined },
+    {
+      method: request.method,
+      target: request.url,
+      body: request.rawBody ?? '',
+      requestId: typeof requestId === 'string' ? requestId : undefined,
+    },
   );
 }

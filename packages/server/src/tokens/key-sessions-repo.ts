@@ -18,7 +18,8 @@ export async function insertKeySession(db: Db, row: KeySessionRow): Promise<void
 // every API call signed with a session keystore runs this: compiled once (storage/precompiled.ts)
 const keySessionById = precompiledFirst(
   1,
-  (db, sessionId: string) => db.selectFrom('key_sessions').select(['public_key', 'user_id', 'revoked_at']).where('session_id', '=', sessionId),
+  (db, sessionId: string) =>
+    db.selectFrom('key_sessions').select(['public_key', 'user_id', 'revoked_at']).where('session_id', '=', sessionId),
   { cache: (row, [sessionId]) => [`key-session:${sessionId}`, `user:${row.user_id}`] },
 );
 
@@ -27,7 +28,12 @@ export function findKeySession(hot: HotReads, sessionId: string) {
 }
 
 /** Ends the user's live session; false when there was none to end. Announced once `tx` commits. */
-export async function revokeKeySessionRow(tx: ChangeTx, userId: string, sessionId: string, now: number): Promise<boolean> {
+export async function revokeKeySessionRow(
+  tx: ChangeTx,
+  userId: string,
+  sessionId: string,
+  now: number,
+): Promise<boolean> {
   const result = await tx.db
     .updateTable('key_sessions')
     .set({ revoked_at: now })
@@ -41,7 +47,10 @@ export async function revokeKeySessionRow(tx: ChangeTx, userId: string, sessionI
 }
 
 /** The user's live sessions, newest first: never their keys. */
-export function listLiveKeySessions(db: Db, userId: string): Promise<Pick<KeySessionRow, 'session_id' | 'created_at'>[]> {
+export function listLiveKeySessions(
+  db: Db,
+  userId: string,
+): Promise<Pick<KeySessionRow, 'session_id' | 'created_at'>[]> {
   return db
     .selectFrom('key_sessions')
     .select(['session_id', 'created_at'])
@@ -59,7 +68,11 @@ export function listLiveKeySessions(db: Db, userId: string): Promise<Pick<KeySes
  * writers take turns anyway.
  */
 export async function lockLiveKeySession(trx: Db, sessionId: string): Promise<boolean> {
-  const query = trx.selectFrom('key_sessions').select('session_id').where('session_id', '=', sessionId).where('revoked_at', 'is', null);
+  const query = trx
+    .selectFrom('key_sessions')
+    .select('session_id')
+    .where('session_id', '=', sessionId)
+    .where('revoked_at', 'is', null);
   const row = await (dialectOf(trx) === 'postgres' ? query.forShare() : query).executeTakeFirst();
   return row !== undefined;
 }

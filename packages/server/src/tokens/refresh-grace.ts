@@ -58,7 +58,9 @@ function open(spent: SpentRefreshToken, sealed: string): RememberedRotation | un
     const decipher = createDecipheriv('aes-256-gcm', sealingKey(spent.refreshToken), bytes.subarray(0, IV_BYTES));
     decipher.setAAD(associatedData(spent));
     decipher.setAuthTag(bytes.subarray(IV_BYTES, IV_BYTES + TAG_BYTES));
-    const text = Buffer.concat([decipher.update(bytes.subarray(IV_BYTES + TAG_BYTES)), decipher.final()]).toString('utf8');
+    const text = Buffer.concat([decipher.update(bytes.subarray(IV_BYTES + TAG_BYTES)), decipher.final()]).toString(
+      'utf8',
+    );
     return JSON.parse(text) as RememberedRotation;
   } catch {
     // not sealed for this token and client: as good as absent
@@ -67,7 +69,12 @@ function open(spent: SpentRefreshToken, sealed: string): RememberedRotation | un
 }
 
 /** Keeps a rotation's answer for `ttlMs`, sealed (see above). */
-export async function rememberRotation(kv: Kv, spent: SpentRefreshToken, answer: RememberedRotation, ttlMs: number): Promise<void> {
+export async function rememberRotation(
+  kv: Kv,
+  spent: SpentRefreshToken,
+  answer: RememberedRotation,
+  ttlMs: number,
+): Promise<void> {
   await kv.set(kvKey(spent), seal(spent, answer), ttlMs);
 }
 
@@ -75,7 +82,11 @@ export async function rememberRotation(kv: Kv, spent: SpentRefreshToken, answer:
  * The answer the rotation of this token gave, waiting a little for it: the winner of a
  * concurrent rotation writes it just after its commit. Undefined when none comes.
  */
-export async function recallRotation(kv: Kv, spent: SpentRefreshToken, waitsMs: readonly number[] = RECALL_WAITS_MS): Promise<RememberedRotation | undefined> {
+export async function recallRotation(
+  kv: Kv,
+  spent: SpentRefreshToken,
+  waitsMs: readonly number[] = RECALL_WAITS_MS,
+): Promise<RememberedRotation | undefined> {
   for (const waitMs of waitsMs) {
     if (waitMs > 0) await new Promise((resolve) => setTimeout(resolve, waitMs));
     const sealed = await kv.get(kvKey(spent));

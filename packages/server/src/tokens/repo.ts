@@ -1,6 +1,12 @@
 import { type HotReads, announceChanges, turnBatched } from '../storage/hot-reads.js';
 import { precompiledFirst, precompiledInsert } from '../storage/precompiled.js';
-import type { AccessTokensTable, AuthorizationCodesTable, AuthorizationsTable, Db, RefreshTokensTable } from '../storage/tables.js';
+import type {
+  AccessTokensTable,
+  AuthorizationCodesTable,
+  AuthorizationsTable,
+  Db,
+  RefreshTokensTable,
+} from '../storage/tables.js';
 import type { ChangeStores, ChangeTx } from '../storage/transaction.js';
 
 /*
@@ -49,8 +55,19 @@ export async function insertAccessToken(db: Db, row: AccessTokenRow): Promise<vo
 
 const asError = (error: unknown): Error => (error instanceof Error ? error : new Error(String(error)));
 
-const ACCESS_TOKEN_COLUMNS = ['token_hash', 'client_id', 'user_id', 'authorization_id', 'scopes', 'created_at', 'expires_at', 'revoked_at'] as const;
-const insertAccessTokenRows = precompiledInsert<AccessTokenRow>(ACCESS_TOKEN_COLUMNS, (db, rows) => db.insertInto('access_tokens').values(rows));
+const ACCESS_TOKEN_COLUMNS = [
+  'token_hash',
+  'client_id',
+  'user_id',
+  'authorization_id',
+  'scopes',
+  'created_at',
+  'expires_at',
+  'revoked_at',
+] as const;
+const insertAccessTokenRows = precompiledInsert<AccessTokenRow>(ACCESS_TOKEN_COLUMNS, (db, rows) =>
+  db.insertInto('access_tokens').values(rows),
+);
 
 /** Each row's outcome: the rows in one go (precompiled: all or nothing), or, if that fails, each row alone. */
 const accessTokenBatches = turnBatched<AccessTokenRow, undefined | Error>(async (hot, rows) => {
@@ -95,7 +112,10 @@ const accessTokenByHash = precompiledFirst(
       .selectFrom('access_tokens')
       .leftJoin('authorizations', 'authorizations.authorization_id', 'access_tokens.authorization_id')
       .selectAll('access_tokens')
-      .select(['authorizations.revoked_at as authorization_revoked_at', 'authorizations.expires_at as authorization_expires_at'])
+      .select([
+        'authorizations.revoked_at as authorization_revoked_at',
+        'authorizations.expires_at as authorization_expires_at',
+      ])
       .where('access_tokens.token_hash', '=', tokenHash),
   {
     cache: (row, [tokenHash]) => [
@@ -119,7 +139,13 @@ const signingAuthorizationById = precompiledFirst(
       .selectFrom('authorizations')
       .select(['client_id', 'user_id', 'scopes', 'ed25519_public_key', 'revoked_at', 'expires_at'])
       .where('authorization_id', '=', authorizationId),
-  { cache: (row, [authorizationId]) => [`authorization:${authorizationId}`, `app:${row.client_id}`, `user:${row.user_id}`] },
+  {
+    cache: (row, [authorizationId]) => [
+      `authorization:${authorizationId}`,
+      `app:${row.client_id}`,
+      `user:${row.user_id}`,
+    ],
+  },
 );
 
 export function findSigningAuthorization(hot: HotReads, authorizationId: string) {
@@ -143,12 +169,21 @@ export async function spendRefreshToken(db: Db, tokenHash: string, now: number):
 
 /** Ends one access token, here at once and on every instance. */
 export async function revokeAccessTokenRow(stores: ChangeStores, tokenHash: string, now: number): Promise<void> {
-  await stores.db.updateTable('access_tokens').set({ revoked_at: now }).where('token_hash', '=', tokenHash).where('revoked_at', 'is', null).execute();
+  await stores.db
+    .updateTable('access_tokens')
+    .set({ revoked_at: now })
+    .where('token_hash', '=', tokenHash)
+    .where('revoked_at', 'is', null)
+    .execute();
   await announceChanges(stores, [`access-token:${tokenHash}`]);
 }
 
 /** Ends authorizations and everything issued under them; returns the ids that were still live (announced once committed). */
-export async function revokeAuthorizationRows(tx: ChangeTx, authorizationIds: readonly string[], now: number): Promise<string[]> {
+export async function revokeAuthorizationRows(
+  tx: ChangeTx,
+  authorizationIds: readonly string[],
+  now: number,
+): Promise<string[]> {
   if (authorizationIds.length === 0) return [];
   const { db } = tx;
   const revoked = await db
@@ -188,8 +223,16 @@ export async function authorizationIdsOf(db: Db, userId: string, clientId: strin
 
 /** Inside a keystore's revocation: ends the service logins its session signed (live or not). */
 export async function revokeServiceLoginRows(tx: ChangeTx, sessionId: string, now: number): Promise<string[]> {
-  const rows = await tx.db.selectFrom('authorizations').select('authorization_id').where('key_session_id', '=', sessionId).execute();
-  return revokeAuthorizationRows(tx, rows.map((row) => row.authorization_id), now);
+  const rows = await tx.db
+    .selectFrom('authorizations')
+    .select('authorization_id')
+    .where('key_session_id', '=', sessionId)
+    .execute();
+  return revokeAuthorizationRows(
+    tx,
+    rows.map((row) => row.authorization_id),
+    now,
+  );
 }
 
 // `accessed_at` is for people ("last used"), so minute precision is plenty and spares
@@ -220,7 +263,9 @@ export function listLiveAuthorizations(db: Db, userId: string, now: number, clie
     .selectFrom('authorizations')
     .innerJoin('apps', 'apps.client_id', 'authorizations.client_id')
     .leftJoin('grants', (join) =>
-      join.onRef('grants.user_id', '=', 'authorizations.user_id').onRef('grants.client_id', '=', 'authorizations.client_id'),
+      join
+        .onRef('grants.user_id', '=', 'authorizations.user_id')
+        .onRef('grants.client_id', '=', 'authorizations.client_id'),
     )
     .select([
       'authorizations.authorization_id',

@@ -4,7 +4,14 @@ import { timedTokenKey } from './opaque.js';
 import { type SpentRefreshToken, recallRotation, rememberRotation } from './refresh-grace.js';
 import * as repo from './repo.js';
 import type { RefreshTokenRow } from './repo.js';
-import { type AuthorizationRow, type IssuedTokenPair, type TokensDeps, isAuthorizationActive, issueTokenPair, revokeAuthorization } from './service.js';
+import {
+  type AuthorizationRow,
+  type IssuedTokenPair,
+  type TokensDeps,
+  isAuthorizationActive,
+  issueTokenPair,
+  revokeAuthorization,
+} from './service.js';
 
 export type RotateResult =
   /** a new pair; or, for a retry within the grace, the pair the rotation gave before */
@@ -36,7 +43,11 @@ export interface RotateRequest {
  * tabs, a resent request) that gets the same answer; otherwise a copy is in someone
  * else's hands, and the whole authorization ends, as RFC 9700 §4.14.2 recommends.
  */
-export async function rotateRefreshToken(deps: TokensDeps, request: RotateRequest, policy: RotationPolicy): Promise<RotateResult> {
+export async function rotateRefreshToken(
+  deps: TokensDeps,
+  request: RotateRequest,
+  policy: RotationPolicy,
+): Promise<RotateResult> {
   const now = deps.clock.now();
   const tokenHash = timedTokenKey(request.refreshToken);
   const row = await repo.findRefreshToken(deps.db, tokenHash);
@@ -60,7 +71,10 @@ export async function rotateRefreshToken(deps: TokensDeps, request: RotateReques
       await rememberRotation(deps.kv, spent, { tokens, requested: requestedScopes(request) }, policy.graceMs);
     } catch (error) {
       // the rotation has happened: its client must get its pair; only a retry loses its grace
-      policy.log?.error({ err: error }, 'refresh rotation not remembered: a retry within the grace will count as reuse');
+      policy.log?.error(
+        { err: error },
+        'refresh rotation not remembered: a retry within the grace will count as reuse',
+      );
     }
   }
   return { status: 'rotated', authorization, tokens };
@@ -91,7 +105,8 @@ async function answerSpentToken(
 ): Promise<RotateResult> {
   if (policy.graceMs > 0 && deps.clock.now() - spentAt < policy.graceMs) {
     // revoked meanwhile (by its user, a reuse, or a revocation that spent this token itself): nothing to hand out, nothing left to end
-    if (!isAuthorizationActive(await repo.findAuthorization(deps.db, row.authorization_id), deps.clock.now())) return { status: 'invalid' };
+    if (!isAuthorizationActive(await repo.findAuthorization(deps.db, row.authorization_id), deps.clock.now()))
+      return { status: 'invalid' };
     const remembered = await recallRotation(deps.kv, spent);
     if (remembered && sameScopes(remembered.requested, requestedScopes(request))) {
       // read again after the wait: an answer is never handed out past a revocation

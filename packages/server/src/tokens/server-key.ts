@@ -14,7 +14,11 @@ const PKCS8_ED25519_PREFIX = Buffer.from('302e020100300506032b657004220420', 'he
 
 export function ed25519PublicKeyFromSeed(seed: Buffer): Buffer {
   if (seed.length !== 32) throw new Error('an ed25519 seed is 32 bytes');
-  const privateKey = createPrivateKey({ key: Buffer.concat([PKCS8_ED25519_PREFIX, seed]), format: 'der', type: 'pkcs8' });
+  const privateKey = createPrivateKey({
+    key: Buffer.concat([PKCS8_ED25519_PREFIX, seed]),
+    format: 'der',
+    type: 'pkcs8',
+  });
   const jwk = createPublicKey(privateKey).export({ format: 'jwk' });
   if (typeof jwk.x !== 'string') throw new Error('ed25519 public key export failed');
   return Buffer.from(jwk.x, 'base64url');

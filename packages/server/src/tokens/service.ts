@@ -37,7 +37,11 @@ export interface IssuedTokenPair extends IssuedAccessToken {
 }
 
 /** Creates the authorization a redeemed code stands for, with the client's key if one was bound. */
-export async function createAuthorization(deps: WriteDeps, code: RedeemedCode, clientPublicKeyHex?: string): Promise<AuthorizationRow> {
+export async function createAuthorization(
+  deps: WriteDeps,
+  code: RedeemedCode,
+  clientPublicKeyHex?: string,
+): Promise<AuthorizationRow> {
   const now = deps.clock.now();
   const row: AuthorizationRow = {
     authorization_id: code.authorization_id,
@@ -56,7 +60,11 @@ export async function createAuthorization(deps: WriteDeps, code: RedeemedCode, c
 }
 
 /** An access token under an authorization; it never outlives the authorization. */
-export async function issueAccessToken(deps: WriteDeps, authorization: AuthorizationRow, scopes?: readonly string[]): Promise<IssuedAccessToken> {
+export async function issueAccessToken(
+  deps: WriteDeps,
+  authorization: AuthorizationRow,
+  scopes?: readonly string[],
+): Promise<IssuedAccessToken> {
   const now = deps.clock.now();
   const { token: accessToken, key } = newTimedToken(now);
   const expiresAt = Math.min(now + lifetimes.accessTokenMs, authorization.expires_at);
@@ -75,7 +83,11 @@ export async function issueAccessToken(deps: WriteDeps, authorization: Authoriza
 }
 
 /** An access token and a refresh token (pass a transaction as `db` to write them together). */
-export async function issueTokenPair(deps: WriteDeps, authorization: AuthorizationRow, scopes?: readonly string[]): Promise<IssuedTokenPair> {
+export async function issueTokenPair(
+  deps: WriteDeps,
+  authorization: AuthorizationRow,
+  scopes?: readonly string[],
+): Promise<IssuedTokenPair> {
   const access = await issueAccessToken(deps, authorization, scopes);
   const refreshToken = await insertRefreshToken(deps.db, deps.clock.now(), authorization);
   return { ...access, refreshToken };
@@ -128,7 +140,11 @@ async function insertRefreshToken(db: Db, now: number, authorization: Authorizat
 }
 
 /** A token under no authorization: client credentials, the app acting as its own bot user (user_id = client_id). */
-export async function issueClientToken(deps: Pick<TokensDeps, 'db' | 'hot' | 'clock'>, clientId: string, scopes: readonly string[]): Promise<IssuedAccessToken> {
+export async function issueClientToken(
+  deps: Pick<TokensDeps, 'db' | 'hot' | 'clock'>,
+  clientId: string,
+  scopes: readonly string[],
+): Promise<IssuedAccessToken> {
   const now = deps.clock.now();
   const { token: accessToken, key } = newTimedToken(now);
   const expiresAt = now + lifetimes.accessTokenMs;
@@ -145,7 +161,10 @@ export async function issueClientToken(deps: Pick<TokensDeps, 'db' | 'hot' | 'cl
   return { accessToken, expiresAt, scopes: [...scopes] };
 }
 
-export function isAuthorizationActive(authorization: AuthorizationRow | undefined, now: number): authorization is AuthorizationRow {
+export function isAuthorizationActive(
+  authorization: AuthorizationRow | undefined,
+  now: number,
+): authorization is AuthorizationRow {
   return authorization !== undefined && authorization.revoked_at === null && authorization.expires_at > now;
 }
 
@@ -174,13 +193,18 @@ export interface AccessTokenInfo {
 }
 
 /** Looks an access token up by its value; undefined when it was never issued. */
-export async function lookupAccessToken(deps: Pick<TokensDeps, 'hot' | 'clock'>, accessToken: string): Promise<AccessTokenInfo | undefined> {
+export async function lookupAccessToken(
+  deps: Pick<TokensDeps, 'hot' | 'clock'>,
+  accessToken: string,
+): Promise<AccessTokenInfo | undefined> {
   const row = await repo.findAccessToken(deps.hot, timedTokenKey(accessToken));
   if (!row) return undefined;
   const now = deps.clock.now();
   const authorizationLive =
     row.authorization_id === null ||
-    (row.authorization_revoked_at === null && row.authorization_expires_at !== null && row.authorization_expires_at > now);
+    (row.authorization_revoked_at === null &&
+      row.authorization_expires_at !== null &&
+      row.authorization_expires_at > now);
   return {
     active: row.revoked_at === null && row.expires_at > now && authorizationLive,
     clientId: row.client_id,
@@ -193,7 +217,10 @@ export async function lookupAccessToken(deps: Pick<TokensDeps, 'hot' | 'clock'>,
 }
 
 /** For bearer authentication: the token's facts only while it is active. */
-export async function findActiveAccessToken(deps: Pick<TokensDeps, 'hot' | 'clock'>, accessToken: string): Promise<AccessTokenInfo | undefined> {
+export async function findActiveAccessToken(
+  deps: Pick<TokensDeps, 'hot' | 'clock'>,
+  accessToken: string,
+): Promise<AccessTokenInfo | undefined> {
   const info = await lookupAccessToken(deps, accessToken);
   return info?.active ? info : undefined;
 }
@@ -208,7 +235,11 @@ export async function revokeAccessToken(deps: TokensDeps, accessToken: string, c
 }
 
 /** RFC 7009 for a refresh token: ends its authorization, and answers its id; undefined when it is not this client's. */
-export async function revokeByRefreshToken(deps: TokensDeps, refreshToken: string, clientId: string): Promise<string | undefined> {
+export async function revokeByRefreshToken(
+  deps: TokensDeps,
+  refreshToken: string,
+  clientId: string,
+): Promise<string | undefined> {
   const row = await repo.findRefreshToken(deps.db, timedTokenKey(refreshToken));
   if (!row || row.client_id !== clientId) return undefined;
   await revokeAuthorization(deps, row.authorization_id);

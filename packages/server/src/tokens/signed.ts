@@ -10,7 +10,15 @@ import { findSigningAuthorization } from './repo.js';
 /** What a request-signed token proves: who acts, for whom, with which scopes. */
 export type SignedPrincipal =
   | { kind: 'session'; userId: string; sessionId: string; full: true; scopes: string[]; audience: string | undefined }
-  | { kind: 'oauth'; userId: string; clientId: string; authorizationId: string; full: false; scopes: string[]; audience: undefined };
+  | {
+      kind: 'oauth';
+      userId: string;
+      clientId: string;
+      authorizationId: string;
+      full: false;
+      scopes: string[];
+      audience: undefined;
+    };
 
 export interface SignedRequestParts {
   method: string;
@@ -56,7 +64,8 @@ function signatureMatches(sig: unknown, request: SignedRequestParts): boolean {
 
 function checkHeader(jws: ParsedJws): void {
   if (jws.header.alg !== 'EdDSA') throw new Refused('alg', 'only EdDSA tokens are accepted');
-  if (jws.header.typ !== undefined && jws.header.typ !== 'JWT') throw new Refused('typ', 'typ must be JWT when present');
+  if (jws.header.typ !== undefined && jws.header.typ !== 'JWT')
+    throw new Refused('typ', 'typ must be JWT when present');
 }
 
 function checkTimes(jws: ParsedJws, nowSeconds: number, maxAgeSeconds: number): void {
@@ -67,23 +76,36 @@ function checkTimes(jws: ParsedJws, nowSeconds: number, maxAgeSeconds: number): 
   if (iat < nowSeconds - maxAgeSeconds) throw new Refused('iat', 'iat is too old');
 }
 
-async function keyFor(hot: HotReads, jws: ParsedJws, nowMs: number): Promise<{ publicKey: Buffer; principal: SignedPrincipal }> {
+async function keyFor(
+  hot: HotReads,
+  jws: ParsedJws,
+  nowMs: number,
+): Promise<{ publicKey: Buffer; principal: SignedPrincipal }> {
   const { uid, sid, iss, aid, scp, aud } = jws.claims;
   if (typeof uid === 'string' && typeof sid === 'string') {
     // checked before the lookup: a malformed token costs no query
     if (scp !== FULL_SCOPE) throw new Refused('scp', 'a session token must carry scp FULL');
     const session = await findKeySession(hot, sid);
-    if (!session || session.user_id !== uid || session.revoked_at !== null) throw new Refused('session', 'unknown or revoked session');
+    if (!session || session.user_id !== uid || session.revoked_at !== null)
+      throw new Refused('session', 'unknown or revoked session');
     return {
       publicKey: Buffer.from(session.public_key, 'hex'),
-      principal: { kind: 'session', userId: uid, sessionId: sid, full: true, scopes: [FULL_SCOPE], audience: typeof aud === 'string' ? aud : undefined },
+      principal: {
+        kind: 'session',
+        userId: uid,
+        sessionId: sid,
+        full: true,
+        scopes: [FULL_SCOPE],
+        audience: typeof aud === 'string' ? aud : undefined,
+      },
     };
   }
   if (typeof iss === 'string' && typeof aid === 'string') {
     if (aud !== undefined) throw new Refused('aud', 'an OAuth token cannot carry aud');
     const authorization = await findSigningAuthorization(hot, aid);
     if (!authorization || authorization.client_id !== iss) throw new Refused('authorization', 'unknown authorization');
-    if (authorization.revoked_at !== null || authorization.expires_at <= nowMs) throw new Refused('revoked', 'the authorization is revoked or expired');
+    if (authorization.revoked_at !== null || authorization.expires_at <= nowMs)
+      throw new Refused('revoked', 'the authorization is revoked or expired');
     if (!authorization.ed25519_public_key) throw new Refused('authorization', 'no key is bound to this authorization');
     const granted = new Set(parseScopes(authorization.scopes));
     const claimed = typeof scp === 'string' ? parseScopes(scp) : [];
@@ -124,22 +146,35 @@ export async function verifySignedToken(
   }
 }
 
-async function verify(deps: SignedTokenDeps, token: string, request: SignedRequestParts, expect: { audience?: string }): Promise<SignedPrincipal> {
+async function verify(
+  deps: SignedTokenDeps,
+  token: string,
+  request: SignedRequestParts,
+  expect: { audience?: string },
+): Promise<SignedPrincipal> {
   const jws = parseCompactJws(token);
-  if (!jws) throw new Refused('malformed', 'not a compact JWS in the one form accepted: canonical base64url, each name once, no extensions (crit, b64)');
+  if (!jws)
+    throw new Refused(
+      'malformed',
+      'not a compact JWS in the one form accepted: canonical base64url, each name once, no extensions (crit, b64)',
+    );
   checkHeader(jws);
   const nowMs = deps.clock.now();
   const nowSeconds = Math.floor(nowMs / 1000);
   checkTimes(jws, nowSeconds, deps.maxAgeSeconds);
   const { jti } = jws.claims;
   if (!isUuid(jti)) throw new Refused('jti', 'jti must be a UUID');
-  if (request.requestId !== undefined && request.requestId !== jti) throw new Refused('jti', 'X-Request-Id does not match jti');
+  if (request.requestId !== undefined && request.requestId !== jti)
+    throw new Refused('jti', 'X-Request-Id does not match jti');
   if (!signatureMatches(jws.claims.sig, request)) throw new Refused('sig', 'sig does not match this request');
   // a token minted for a service is good for that service's token exchange only, and
   // is refused elsewhere before its jti is spent
   if (jws.claims.aud !== expect.audience) {
     if (expect.audience === undefined) throw new Refused('aud', 'a token minted for a service is not accepted here');
-    throw new Refused('aud', jws.claims.aud === undefined ? 'the token names no audience' : 'the token is for another audience');
+    throw new Refused(
+      'aud',
+      jws.claims.aud === undefined ? 'the token names no audience' : 'the token is for another audience',
+    );
   }
   const { publicKey, principal } = await keyFor(deps.hot, jws, nowMs);
   if (!verifyEd25519(publicKey, Buffer.from(jws.signingInput, 'utf8'), jws.signature)) {

@@ -17,7 +17,8 @@ export const checkPkce: AuthorizeCheck = ({ params, draft }) => {
   }
   if (challenge === undefined) {
     if (method !== undefined) throw new InvalidRequest('code_challenge_method was sent without code_challenge.');
-    if (appOf(draft).type === 'public') throw new InvalidRequest('A public app must send a PKCE code_challenge (S256).');
+    if (appOf(draft).type === 'public')
+      throw new InvalidRequest('A public app must send a PKCE code_challenge (S256).');
     return;
   }
   if (!CHALLENGE.test(challenge)) throw new InvalidRequest('code_challenge must be 43 to 128 base64url characters.');

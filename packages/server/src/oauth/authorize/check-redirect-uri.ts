@@ -11,7 +11,8 @@ export const checkRedirectUri: AuthorizeCheck = ({ params, draft }) => {
   const app = appOf(draft);
   const sent = readParam(params, 'redirect_uri', (message) => new InvalidRedirectUri(message));
   const redirectUris = redirectUrisOf(app);
-  if (redirectUris.length === 0) throw new InvalidRedirectUri('This app has no redirect URI registered, so it cannot ask for sign-in.');
+  if (redirectUris.length === 0)
+    throw new InvalidRedirectUri('This app has no redirect URI registered, so it cannot ask for sign-in.');
   const resolved = resolveRedirectUri({ redirectUris, hosts: hostsOf(app) }, sent);
   if (resolved === null) {
     throw new InvalidRedirectUri(

@@ -31,7 +31,11 @@ export interface CheckInput {
 export type AuthorizeCheck = (input: CheckInput) => void | Promise<void>;
 
 /** One authorize parameter (oauth/form.ts's singleParam); `onError` makes the error for one sent twice. */
-export function readParam(params: AuthorizeParams, name: string, onError: (message: string) => SignetError): string | undefined {
+export function readParam(
+  params: AuthorizeParams,
+  name: string,
+  onError: (message: string) => SignetError,
+): string | undefined {
   return singleParam(params, name, (repeated) => onError(`${repeated} must be sent once`));
 }
 

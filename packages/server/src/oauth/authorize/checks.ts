@@ -67,8 +67,10 @@ export async function runAuthorizeChecks(context: RouteContext, params: Authoriz
   try {
     for (const check of authorizeChecks) await check({ context, params, draft });
     const returnTo = readParam(params, 'return_to', (message) => new InvalidRequest(message));
-    if (typeof params.state !== 'string' && params.state !== undefined) throw new InvalidRequest('state must be sent once');
-    if (!draft.app || !draft.redirectUri || !draft.redirectUriMatch || !draft.scopes) throw new InvalidRequest('The request could not be checked.', { redirectable: false });
+    if (typeof params.state !== 'string' && params.state !== undefined)
+      throw new InvalidRequest('state must be sent once');
+    if (!draft.app || !draft.redirectUri || !draft.redirectUriMatch || !draft.scopes)
+      throw new InvalidRequest('The request could not be checked.', { redirectable: false });
     return {
       ok: true,
       app: draft.app,
@@ -87,7 +89,8 @@ export async function runAuthorizeChecks(context: RouteContext, params: Authoriz
     };
   } catch (error) {
     if (!(error instanceof SignetError)) throw error;
-    if (error.redirectable && draft.redirectUri) return { ok: false, error, redirect: { redirectUri: draft.redirectUri, state } };
+    if (error.redirectable && draft.redirectUri)
+      return { ok: false, error, redirect: { redirectUri: draft.redirectUri, state } };
     return { ok: false, error };
   }
 }

@@ -30,8 +30,19 @@ function fail(context: RouteContext, reply: FastifyReply, failure: Failure, stat
   return sendPage(reply, errorPage('This sign-in request is not valid', failure.error.message), 400);
 }
 
-function failWith(context: RouteContext, reply: FastifyReply, request: AuthorizeRequest, error: LoginRequired | ConsentRequired | AccessDenied, status: 302 | 303) {
-  return fail(context, reply, { ok: false, error, redirect: { redirectUri: request.redirectUri, state: request.state } }, status);
+function failWith(
+  context: RouteContext,
+  reply: FastifyReply,
+  request: AuthorizeRequest,
+  error: LoginRequired | ConsentRequired | AccessDenied,
+  status: 302 | 303,
+) {
+  return fail(
+    context,
+    reply,
+    { ok: false, error, redirect: { redirectUri: request.redirectUri, state: request.state } },
+    status,
+  );
 }
 
 /**
@@ -52,7 +63,14 @@ function hiddenFields(params: Record<string, unknown>): Record<string, string> {
   return hidden;
 }
 
-async function showSignIn(context: RouteContext, request: FastifyRequest, reply: FastifyReply, authz: AuthorizeRequest, app: AppRow, params: Record<string, unknown>) {
+async function showSignIn(
+  context: RouteContext,
+  request: FastifyRequest,
+  reply: FastifyReply,
+  authz: AuthorizeRequest,
+  app: AppRow,
+  params: Record<string, unknown>,
+) {
   const requester = { browserId: browserId(request), ip: request.ip, userAgent: request.headers['user-agent'] };
   const aside = await deviceApprovalSection(context, authz, requester);
   const intro = `Sign in to continue to ${app.name}.`;
@@ -83,7 +101,10 @@ export async function authorizeRoutes(app: FastifyInstance, context: RouteContex
     if (authz.prompt === 'none') {
       if (!user) return failWith(context, reply, authz, new LoginRequired('The user is not signed in.'), 302);
       if (!(await maySkipConsent(context, user.user_id, authz))) {
-        const why = authz.redirectUriMatch === 'exact' ? 'has not approved these scopes' : 'must approve a redirect URI that only a host pattern allows';
+        const why =
+          authz.redirectUriMatch === 'exact'
+            ? 'has not approved these scopes'
+            : 'must approve a redirect URI that only a host pattern allows';
         return failWith(context, reply, authz, new ConsentRequired(`The user ${why}.`), 302);
       }
       return redirect(reply, await approvedRedirectUrl(context, authz, user.user_id, authz.scopes), 302);
@@ -118,15 +139,25 @@ export async function authorizeRoutes(app: FastifyInstance, context: RouteContex
     const user = currentUser(request);
     if (decision === 'deny') {
       const detail = { asked: authz.scopes, via: 'authorize' };
-      await recordAuditEventAfter(context, request, { type: 'consent.denied', userId: user?.user_id, clientId: authz.clientId, detail });
+      await recordAuditEventAfter(context, request, {
+        type: 'consent.denied',
+        userId: user?.user_id,
+        clientId: authz.clientId,
+        detail,
+      });
       return failWith(context, reply, authz, new AccessDenied('The user denied the request.'), 303);
     }
-    if (decision !== 'authorize') return sendPage(reply, errorPage('Choose Authorize or Deny', 'The form was sent without a decision.'), 400);
+    if (decision !== 'authorize')
+      return sendPage(reply, errorPage('Choose Authorize or Deny', 'The form was sent without a decision.'), 400);
 
     if (!user) return redirect(reply, signInUrl(returnUrl(params)), 303);
     const ticked = new Set([body[GRANTED_FIELD]].flat().filter((s): s is string => typeof s === 'string'));
     const granted = authz.scopes.filter((scope) => scope === ALWAYS_GRANTED_SCOPE || ticked.has(scope));
-    await recordGrant(context, user.user_id, authz.clientId, granted, { asked: authz.scopes, ip: request.ip, via: 'authorize' });
+    await recordGrant(context, user.user_id, authz.clientId, granted, {
+      asked: authz.scopes,
+      ip: request.ip,
+      via: 'authorize',
+    });
     return redirect(reply, await approvedRedirectUrl(context, authz, user.user_id, granted), 303);
   });
 }

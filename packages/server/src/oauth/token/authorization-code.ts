@@ -3,7 +3,13 @@ import { findAppForClientAuth } from '../../apps/repo.js';
 import { type AuditSource, recordAuditEventAfter } from '../../audit/service.js';
 import type { RouteContext } from '../../context.js';
 import { serverKeyPair } from '../../tokens/server-key.js';
-import { type AuthorizationRow, type WriteDeps, createCodeAuthorization, issueTokenPair, revokeCodeAuthorization } from '../../tokens/service.js';
+import {
+  type AuthorizationRow,
+  type WriteDeps,
+  createCodeAuthorization,
+  issueTokenPair,
+  revokeCodeAuthorization,
+} from '../../tokens/service.js';
 import { readClientCredentials, verifyClient } from '../client-auth.js';
 import { type CodeRow, consumeCode } from '../codes.js';
 import { InvalidField } from '../../errors/platform.js';
@@ -33,14 +39,15 @@ export interface CodeRedemption {
 /** The ed25519 parameter: base64url (no padding) of a raw 32-byte public key; returned as hex. */
 export function parseClientPublicKey(value: string): string {
   const bytes = /^[A-Za-z0-9_-]{43}$/.test(value) ? Buffer.from(value, 'base64url') : undefined;
-  if (!bytes || bytes.length !== 32 || bytes.toString('base64url') !== value) {
+  if (bytes?.length !== 32 || bytes.toString('base64url') !== value) {
     throw new InvalidField('ed25519', 'must be the base64url (no padding) of a 32-byte ed25519 public key');
   }
   return bytes.toString('hex');
 }
 
 export function parseCodeVerifier(value: string | undefined): string | undefined {
-  if (value !== undefined && !isValidCodeVerifier(value)) throw new InvalidField('code_verifier', 'must be 43 to 128 unreserved characters (RFC 7636)');
+  if (value !== undefined && !isValidCodeVerifier(value))
+    throw new InvalidField('code_verifier', 'must be 43 to 128 unreserved characters (RFC 7636)');
   return value;
 }
 
@@ -73,17 +80,22 @@ function checkRedirectUri(row: CodeRow, redemption: CodeRedemption): void {
  */
 function checkSecretWhenNeeded(row: CodeRow, app: AppRow, withSecret: boolean): void {
   if (row.redirect_uri_match === 'host_pattern' && app.type === 'confidential' && !withSecret) {
-    throw new InvalidGrant('client_secret is required: the code went to a redirect URI allowed only by a host pattern.');
+    throw new InvalidGrant(
+      'client_secret is required: the code went to a redirect URI allowed only by a host pattern.',
+    );
   }
 }
 
 function checkPkce(row: CodeRow, verifier: string | undefined): void {
   if (row.code_challenge === null) {
-    if (verifier !== undefined) throw new InvalidGrant('code_verifier sent, but the authorization request had no code_challenge.');
+    if (verifier !== undefined)
+      throw new InvalidGrant('code_verifier sent, but the authorization request had no code_challenge.');
     return;
   }
-  if (verifier === undefined) throw new InvalidGrant('code_verifier is required: the authorization request had a code_challenge.');
-  if (!codeVerifierMatches(row.code_challenge, verifier)) throw new InvalidGrant('code_verifier does not match the code_challenge.');
+  if (verifier === undefined)
+    throw new InvalidGrant('code_verifier is required: the authorization request had a code_challenge.');
+  if (!codeVerifierMatches(row.code_challenge, verifier))
+    throw new InvalidGrant('code_verifier does not match the code_challenge.');
 }
 
 /**
@@ -98,13 +110,23 @@ export async function redeemCode(context: RouteContext, redemption: CodeRedempti
     const { row } = result;
     await revokeCodeAuthorization(context, row);
     // the presenter is not authenticated yet: whom it claimed to be is recorded only when that is not the code's client
-    const detail = { authorization_revoked: true, ...(redemption.clientId === row.client_id ? {} : { claimed_client_id: redemption.clientId }) };
-    const event = { type: 'authorization_code.replayed', userId: row.user_id, clientId: row.client_id, authorizationId: row.authorization_id, detail } as const;
+    const detail = {
+      authorization_revoked: true,
+      ...(redemption.clientId === row.client_id ? {} : { claimed_client_id: redemption.clientId }),
+    };
+    const event = {
+      type: 'authorization_code.replayed',
+      userId: row.user_id,
+      clientId: row.client_id,
+      authorizationId: row.authorization_id,
+      detail,
+    } as const;
     await recordAuditEventAfter(context, redemption.source, event);
     throw new InvalidGrant('The authorization code was already used; the authorization it gave is revoked.');
   }
   const { row } = result;
-  if (row.client_id !== redemption.clientId) throw new InvalidGrant('The authorization code was issued to another client.');
+  if (row.client_id !== redemption.clientId)
+    throw new InvalidGrant('The authorization code was issued to another client.');
   const app = redemption.authenticate(await findAppForClientAuth(context.hot, redemption.clientId));
   checkRedirectUri(row, redemption);
   checkSecretWhenNeeded(row, app, redemption.withSecret);
@@ -138,7 +160,10 @@ function readKeyParam(body: FormBody): string | undefined {
 }
 
 /** grant_type=authorization_code (RFC 6749 §4.1.3), with PKCE (RFC 7636) and an optional ed25519 key. */
-export async function authorizationCodeGrant(context: RouteContext, request: StandardTokenRequest): Promise<TokenAnswer> {
+export async function authorizationCodeGrant(
+  context: RouteContext,
+  request: StandardTokenRequest,
+): Promise<TokenAnswer> {
   const { body } = request;
   const code = requiredFormParam(body, 'code');
   const credentials = readClientCredentials(request.authorization, body);

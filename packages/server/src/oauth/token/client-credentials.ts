@@ -12,7 +12,10 @@ import { expiresIn } from './answer.js';
  * grant_type=client_credentials (RFC 6749 §4.4): a confidential app acting as its own
  * bot user (user_id = client_id). No refresh token: the app can always ask again.
  */
-export async function clientCredentialsGrant(context: RouteContext, request: StandardTokenRequest): Promise<TokenAnswer> {
+export async function clientCredentialsGrant(
+  context: RouteContext,
+  request: StandardTokenRequest,
+): Promise<TokenAnswer> {
   const credentials = readClientCredentials(request.authorization, request.body);
   const requested = parseScopes(formParam(request.body, 'scope'));
   const app = await authenticateClient(context.hot, credentials);

@@ -5,7 +5,13 @@ import { InvalidField } from '../../errors/platform.js';
 import { InvalidClient } from '../../errors/oauth.js';
 import { issueAccessToken } from '../../tokens/service.js';
 import { verifyClient } from '../client-auth.js';
-import { authorizeCode, parseClientPublicKey, parseCodeVerifier, redeemCode, serverPublicKeyBase64url } from './authorization-code.js';
+import {
+  authorizeCode,
+  parseClientPublicKey,
+  parseCodeVerifier,
+  redeemCode,
+  serverPublicKeyBase64url,
+} from './authorization-code.js';
 
 /** Mixin's answer: a bound key gets the server's key back and no bearer token; otherwise a bearer token. */
 export type { PlatformTokenAnswer };
@@ -47,7 +53,10 @@ export async function platformCodeExchange(
   const secret = optionalString(body, 'client_secret');
   const codeVerifier = parseCodeVerifier(optionalString(body, 'code_verifier'));
   if ((secret === undefined) === (codeVerifier === undefined)) {
-    throw new InvalidField(secret === undefined ? 'code_verifier' : 'client_secret', 'send exactly one of client_secret and code_verifier');
+    throw new InvalidField(
+      secret === undefined ? 'code_verifier' : 'client_secret',
+      'send exactly one of client_secret and code_verifier',
+    );
   }
   const redirectUri = optionalString(body, 'redirect_uri');
   const key = optionalString(body, 'ed25519');
@@ -70,8 +79,16 @@ export async function platformCodeExchange(
 
   if (clientPublicKeyHex) {
     const { authorization } = await authorizeCode(context, row, clientPublicKeyHex, async () => undefined);
-    return { authorization_id: authorization.authorization_id, scope: authorization.scopes, ed25519: await serverPublicKeyBase64url(context) };
+    return {
+      authorization_id: authorization.authorization_id,
+      scope: authorization.scopes,
+      ed25519: await serverPublicKeyBase64url(context),
+    };
   }
   const { authorization, issued } = await authorizeCode(context, row, undefined, issueAccessToken);
-  return { access_token: issued.accessToken, scope: issued.scopes.join(' '), authorization_id: authorization.authorization_id };
+  return {
+    access_token: issued.accessToken,
+    scope: issued.scopes.join(' '),
+    authorization_id: authorization.authorization_id,
+  };
 }

@@ -41,6 +41,9 @@ export async function refreshTokenGrant(context: RouteContext, request: Standard
     case 'invalid_scope':
       throw new InvalidScope('scope exceeds what the authorization granted.');
     case 'rotated':
-      return { ...tokenFields(context, result.authorization, result.tokens), refresh_token: result.tokens.refreshToken };
+      return {
+        ...tokenFields(context, result.authorization, result.tokens),
+        refresh_token: result.tokens.refreshToken,
+      };
   }
 }

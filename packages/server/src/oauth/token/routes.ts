@@ -31,7 +31,9 @@ const tokenDocs: RouteDocs = {
     [JSON_TYPE]: PlatformTokenRequest,
     [FORM_TYPE]: Type.Object(
       {
-        grant_type: Type.String({ examples: ['authorization_code', 'refresh_token', 'client_credentials', TOKEN_EXCHANGE_GRANT] }),
+        grant_type: Type.String({
+          examples: ['authorization_code', 'refresh_token', 'client_credentials', TOKEN_EXCHANGE_GRANT],
+        }),
         code: optionalString('authorization_code'),
         redirect_uri: optionalString('authorization_code, when it was sent to /oauth/authorize'),
         code_verifier: optionalString('authorization_code (PKCE)'),
@@ -57,20 +59,24 @@ const tokenDocs: RouteDocs = {
 export async function tokenRoutes(app: FastifyInstance, context: RouteContext): Promise<void> {
   useStandardEndpoint(app, (request) => !isFormRequest(request.headers));
 
-  app.post('/oauth/token', { onRequest: acceptBodies(JSON_TYPE, FORM_TYPE), config: { openapi: tokenDocs } }, async (request) => {
-    const authorization = request.headers.authorization;
-    if (!isFormRequest(request.headers)) {
-      const data = await platformCodeExchange(context, { authorization, body: request.body, source: request });
-      context.metrics.tokenIssued(PLATFORM_GRANT);
-      return { data };
-    }
-    const body = formBody(request.body);
-    const grantType = requiredFormParam(body, 'grant_type');
-    const handler = grantHandlers.get(grantType);
-    if (!handler) throw new UnsupportedGrantType(grantType);
-    const answer = await handler(context, { authorization, body, source: request });
-    // labelled only after the lookup above: an unknown grant_type never becomes a label value
-    context.metrics.tokenIssued(grantType);
-    return answer;
-  });
+  app.post(
+    '/oauth/token',
+    { onRequest: acceptBodies(JSON_TYPE, FORM_TYPE), config: { openapi: tokenDocs } },
+    async (request) => {
+      const authorization = request.headers.authorization;
+      if (!isFormRequest(request.headers)) {
+        const data = await platformCodeExchange(context, { authorization, body: request.body, source: request });
+        context.metrics.tokenIssued(PLATFORM_GRANT);
+        return { data };
+      }
+      const body = formBody(request.body);
+      const grantType = requiredFormParam(body, 'grant_type');
+      const handler = grantHandlers.get(grantType);
+      if (!handler) throw new UnsupportedGrantType(grantType);
+      const answer = await handler(context, { authorization, body, source: request });
+      // labelled only after the lookup above: an unknown grant_type never becomes a label value
+      context.metrics.tokenIssued(grantType);
+      return answer;
+    },
+  );
 }

@@ -6,7 +6,12 @@ import { lifetimes } from '../../context.js';
 import { InvalidGrant } from '../../errors/oauth.js';
 import { lockLiveKeySession } from '../../tokens/key-sessions-repo.js';
 import * as repo from '../../tokens/repo.js';
-import { type AuthorizationRow, type IssuedAccessToken, type WriteDeps, issueAccessToken } from '../../tokens/service.js';
+import {
+  type AuthorizationRow,
+  type IssuedAccessToken,
+  type WriteDeps,
+  issueAccessToken,
+} from '../../tokens/service.js';
 
 /** Who logs in to which service, and with which keystore session's token (PROTOCOL.md §11). */
 export interface ServiceLogin {
@@ -45,9 +50,13 @@ export async function authorizeServiceLogin(
     // written first: on SQLite the first write takes the write lock, so the check below sees every revocation committed before it
     await repo.insertAuthorization(trx, authorization);
     // the subject token's check may have read a cached session: this read decides
-    if (!(await lockLiveKeySession(trx, login.sessionId))) throw new InvalidGrant('The subject token’s keystore session was revoked.');
+    if (!(await lockLiveKeySession(trx, login.sessionId)))
+      throw new InvalidGrant('The subject token’s keystore session was revoked.');
     if (!(await grantCovers(trx, login.userId, login.clientId, [ALWAYS_GRANTED_SCOPE]))) {
-      await writeGrant(inTransaction, login.userId, login.clientId, [ALWAYS_GRANTED_SCOPE], { ...origin, via: 'token_exchange' });
+      await writeGrant(inTransaction, login.userId, login.clientId, [ALWAYS_GRANTED_SCOPE], {
+        ...origin,
+        via: 'token_exchange',
+      });
     }
     return { authorization, issued: await issueAccessToken(inTransaction, authorization) };
   });

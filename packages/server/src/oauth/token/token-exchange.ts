@@ -48,13 +48,22 @@ export async function tokenExchangeGrant(context: RouteContext, request: Standar
   const user = await findUserById(context.db, principal.userId);
   if (!user) throw new ServerError();
 
-  const { issued } = await authorizeServiceLogin(context, { userId: user.user_id, clientId: app.client_id, sessionId: principal.sessionId }, { ip: request.source.ip });
+  const { issued } = await authorizeServiceLogin(
+    context,
+    { userId: user.user_id, clientId: app.client_id, sessionId: principal.sessionId },
+    { ip: request.source.ip },
+  );
   return {
     access_token: issued.accessToken,
     issued_token_type: ACCESS_TOKEN_TYPE,
     token_type: 'Bearer',
     expires_in: expiresIn(context, issued.expiresAt),
     scope: ALWAYS_GRANTED_SCOPE,
-    user: { user_id: user.user_id, identity_number: user.identity_number, full_name: user.full_name, avatar_url: user.avatar_url },
+    user: {
+      user_id: user.user_id,
+      identity_number: user.identity_number,
+      full_name: user.full_name,
+      avatar_url: user.avatar_url,
+    },
   };
 }

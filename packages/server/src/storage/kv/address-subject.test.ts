@@ -8,7 +8,13 @@ describe('addressSubject', () => {
 
   it('counts every IPv6 address of one /64 as one subject, whatever its spelling', () => {
     const subject = '2001:db8:1:2::/64';
-    for (const address of ['2001:db8:1:2::1', '2001:0db8:0001:0002:aaaa:bbbb:cccc:dddd', '2001:DB8:1:2:ffff::', '2001:db8:1:2::5%eth0', '2001:db8:1:2:0:0:192.0.2.1']) {
+    for (const address of [
+      '2001:db8:1:2::1',
+      '2001:0db8:0001:0002:aaaa:bbbb:cccc:dddd',
+      '2001:DB8:1:2:ffff::',
+      '2001:db8:1:2::5%eth0',
+      '2001:db8:1:2:0:0:192.0.2.1',
+    ]) {
       expect(addressSubject(address), address).toBe(subject);
     }
     expect(addressSubject('2001:db8:1:3::1')).toBe('2001:db8:1:3::/64');

@@ -8,8 +8,9 @@ import { isIPv4, isIPv6 } from 'node:net';
 export function addressSubject(address: string): string {
   if (isIPv4(address) || !isIPv6(address)) return address;
   const groups = expandIPv6(address);
+  const [high = 0, low = 0] = groups.slice(6);
   if (groups.slice(0, 5).every((g) => g === 0) && groups[5] === 0xffff) {
-    return `${groups[6]! >> 8}.${groups[6]! & 0xff}.${groups[7]! >> 8}.${groups[7]! & 0xff}`;
+    return `${high >> 8}.${high & 0xff}.${low >> 8}.${low & 0xff}`;
   }
   return `${groups
     .slice(0, 4)

@@ -16,7 +16,12 @@ export class KvUnreachableError extends Error {
 }
 
 /** Redis when REDIS_URL is set, the database's kv table otherwise; either reports lost connections to the storage's log. */
-export async function openKv(options: { redisUrl?: string | undefined; redisPrefix: string; storage: Storage; clock?: Clock }): Promise<Kv> {
+export async function openKv(options: {
+  redisUrl?: string | undefined;
+  redisPrefix: string;
+  storage: Storage;
+  clock?: Clock;
+}): Promise<Kv> {
   if (options.redisUrl) {
     const kv = new RedisKv(options.redisUrl, options.redisPrefix, options.storage.log);
     try {

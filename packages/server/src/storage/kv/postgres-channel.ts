@@ -110,7 +110,10 @@ export class PostgresChannel {
     if (client !== this.client) return;
     this.client = undefined;
     void client.end().catch(() => undefined);
-    this.log.warn({ reason: reasonOf(error) }, 'lost the PostgreSQL connection that listens for kv messages; reconnecting');
+    this.log.warn(
+      { reason: reasonOf(error) },
+      'lost the PostgreSQL connection that listens for kv messages; reconnecting',
+    );
     this.listenAgain();
   }
 

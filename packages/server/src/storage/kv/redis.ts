@@ -27,7 +27,10 @@ export class RedisKv implements Kv {
     private readonly log: StorageLog = silentLog,
   ) {
     // fail fast instead of queueing forever: a kv that is down must refuse, not hang
-    this.redis = this.watched(new Redis(url, { maxRetriesPerRequest: 1, connectTimeout: 5000, lazyConnect: true }), 'commands');
+    this.redis = this.watched(
+      new Redis(url, { maxRetriesPerRequest: 1, connectTimeout: 5000, lazyConnect: true }),
+      'commands',
+    );
   }
 
   /**

@@ -73,7 +73,10 @@ const insertRequestIdsIfAbsent = precompiledInsert<SpentRequestIdsTable, [now: n
 );
 
 /** `setIfAbsent` of the SQL kv: the kv table. */
-export function kvSetIfAbsent(hot: HotReads, clock: Clock): (key: string, value: string, ttlMs: number) => Promise<boolean> {
+export function kvSetIfAbsent(
+  hot: HotReads,
+  clock: Clock,
+): (key: string, value: string, ttlMs: number) => Promise<boolean> {
   const batches = new IfAbsentBatches<KvTable>(async (rows) =>
     (await hot.insert(insertKvIfAbsent, hot.db, rows, clock.now())).map((row) => row.key),
   );

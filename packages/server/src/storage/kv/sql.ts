@@ -48,7 +48,11 @@ export class SqlKv implements Kv {
   }
 
   async getAndDelete(key: string): Promise<string | null> {
-    const row = await this.db.deleteFrom('kv').where('key', '=', key).returning(['value', 'expires_at']).executeTakeFirst();
+    const row = await this.db
+      .deleteFrom('kv')
+      .where('key', '=', key)
+      .returning(['value', 'expires_at'])
+      .executeTakeFirst();
     if (!row || row.expires_at <= this.clock.now()) return null;
     return row.value;
   }

@@ -28,7 +28,10 @@ export class SqlitePoller {
     await this.db.insertInto('kv_messages').values({ channel, message, created_at: now }).execute();
     if (now - this.lastPrune > KEEP_MS) {
       this.lastPrune = now;
-      await this.db.deleteFrom('kv_messages').where('created_at', '<', now - KEEP_MS).execute();
+      await this.db
+        .deleteFrom('kv_messages')
+        .where('created_at', '<', now - KEEP_MS)
+        .execute();
     }
   }
 

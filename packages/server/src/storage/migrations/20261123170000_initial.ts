@@ -59,7 +59,9 @@ export async function up(db: AnyDb): Promise<void> {
   // SQLite's publish/subscribe log (PostgreSQL uses LISTEN/NOTIFY instead).
   await db.schema
     .createTable('kv_messages')
-    .addColumn('id', postgres ? 'bigserial' : 'integer', (c) => (postgres ? c.primaryKey() : c.primaryKey().autoIncrement()))
+    .addColumn('id', postgres ? 'bigserial' : 'integer', (c) =>
+      postgres ? c.primaryKey() : c.primaryKey().autoIncrement(),
+    )
     .addColumn('channel', 'text', (c) => c.notNull())
     .addColumn('message', 'text', (c) => c.notNull())
     .addColumn('created_at', 'bigint', (c) => c.notNull())

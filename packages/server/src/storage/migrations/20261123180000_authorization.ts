@@ -61,7 +61,11 @@ export async function up(db: AnyDb): Promise<void> {
     .addColumn('expires_at', 'bigint', (c) => c.notNull())
     .addColumn('revoked_at', 'bigint')
     .execute();
-  await db.schema.createIndex('authorizations_user_client').on('authorizations').columns(['user_id', 'client_id']).execute();
+  await db.schema
+    .createIndex('authorizations_user_client')
+    .on('authorizations')
+    .columns(['user_id', 'client_id'])
+    .execute();
   await db.schema.createIndex('authorizations_client_id').on('authorizations').column('client_id').execute();
 
   await db.schema
@@ -80,7 +84,11 @@ export async function up(db: AnyDb): Promise<void> {
     .addColumn('expires_at', 'bigint', (c) => c.notNull())
     .addColumn('used_at', 'bigint')
     .execute();
-  await db.schema.createIndex('authorization_codes_expires_at').on('authorization_codes').column('expires_at').execute();
+  await db.schema
+    .createIndex('authorization_codes_expires_at')
+    .on('authorization_codes')
+    .column('expires_at')
+    .execute();
 
   await db.schema
     .createTable('access_tokens')
@@ -94,7 +102,11 @@ export async function up(db: AnyDb): Promise<void> {
     .addColumn('expires_at', 'bigint', (c) => c.notNull())
     .addColumn('revoked_at', 'bigint')
     .execute();
-  await db.schema.createIndex('access_tokens_authorization_id').on('access_tokens').column('authorization_id').execute();
+  await db.schema
+    .createIndex('access_tokens_authorization_id')
+    .on('access_tokens')
+    .column('authorization_id')
+    .execute();
   await db.schema.createIndex('access_tokens_expires_at').on('access_tokens').column('expires_at').execute();
 
   await db.schema
@@ -108,7 +120,11 @@ export async function up(db: AnyDb): Promise<void> {
     .addColumn('expires_at', 'bigint', (c) => c.notNull())
     .addColumn('used_at', 'bigint')
     .execute();
-  await db.schema.createIndex('refresh_tokens_authorization_id').on('refresh_tokens').column('authorization_id').execute();
+  await db.schema
+    .createIndex('refresh_tokens_authorization_id')
+    .on('refresh_tokens')
+    .column('authorization_id')
+    .execute();
 
   // Pending approvals from a device (QR flow): the waiting browser and the request it made.
   await db.schema

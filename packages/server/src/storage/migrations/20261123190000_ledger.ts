@@ -51,8 +51,16 @@ export async function up(db: AnyDb): Promise<void> {
     .addColumn('created_at', 'text', (c) => c.notNull())
     .addUniqueConstraint('snapshots_user_trace', ['user_id', 'trace_id'])
     .execute();
-  await db.schema.createIndex('snapshots_user_created').on('snapshots').columns(['user_id', 'created_at', 'seq']).execute();
-  await db.schema.createIndex('snapshots_user_asset_created').on('snapshots').columns(['user_id', 'asset_id', 'created_at', 'seq']).execute();
+  await db.schema
+    .createIndex('snapshots_user_created')
+    .on('snapshots')
+    .columns(['user_id', 'created_at', 'seq'])
+    .execute();
+  await db.schema
+    .createIndex('snapshots_user_asset_created')
+    .on('snapshots')
+    .columns(['user_id', 'asset_id', 'created_at', 'seq'])
+    .execute();
 }
 
 export async function down(db: AnyDb): Promise<void> {

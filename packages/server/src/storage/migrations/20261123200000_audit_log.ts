@@ -14,7 +14,9 @@ export async function up(db: AnyDb): Promise<void> {
   await db.schema
     .createTable('audit_events')
     // insertion order: breaks ties between events of the same millisecond
-    .addColumn('event_id', postgres ? 'bigserial' : 'integer', (c) => (postgres ? c.primaryKey() : c.primaryKey().autoIncrement()))
+    .addColumn('event_id', postgres ? 'bigserial' : 'integer', (c) =>
+      postgres ? c.primaryKey() : c.primaryKey().autoIncrement(),
+    )
     .addColumn('created_at', 'bigint', (c) => c.notNull())
     .addColumn('type', 'text', (c) => c.notNull())
     .addColumn('user_id', 'text')
@@ -25,7 +27,11 @@ export async function up(db: AnyDb): Promise<void> {
     .addColumn('detail', 'text', (c) => c.notNull().defaultTo('{}'))
     .execute();
   await db.schema.createIndex('audit_events_created').on('audit_events').columns(['created_at', 'event_id']).execute();
-  await db.schema.createIndex('audit_events_user_created').on('audit_events').columns(['user_id', 'created_at']).execute();
+  await db.schema
+    .createIndex('audit_events_user_created')
+    .on('audit_events')
+    .columns(['user_id', 'created_at'])
+    .execute();
 }
 
 export async function down(db: AnyDb): Promise<void> {

@@ -10,7 +10,8 @@ type AnyDb = Kysely<any>;
 const tables = ['authorizations', 'refresh_tokens', 'device_requests', 'web_sessions'] as const;
 
 export async function up(db: AnyDb): Promise<void> {
-  for (const table of tables) await db.schema.createIndex(`${table}_expires_at`).on(table).column('expires_at').execute();
+  for (const table of tables)
+    await db.schema.createIndex(`${table}_expires_at`).on(table).column('expires_at').execute();
 }
 
 export async function down(db: AnyDb): Promise<void> {

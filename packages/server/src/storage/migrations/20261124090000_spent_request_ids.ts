@@ -22,8 +22,12 @@ export async function up(db: AnyDb): Promise<void> {
   await db.schema.createIndex('spent_request_ids_expires_at').on('spent_request_ids').column('expires_at').execute();
 
   // the ids spent before this version stay spent
-  const idFromKey = postgres ? sql`decode(replace(substr(key, 5), '-', ''), 'hex')` : sql`unhex(replace(substr(key, 5), '-', ''))`;
-  await sql`insert into spent_request_ids (id, expires_at) select ${idFromKey}, expires_at from kv where key like 'jti:%'`.execute(db);
+  const idFromKey = postgres
+    ? sql`decode(replace(substr(key, 5), '-', ''), 'hex')`
+    : sql`unhex(replace(substr(key, 5), '-', ''))`;
+  await sql`insert into spent_request_ids (id, expires_at) select ${idFromKey}, expires_at from kv where key like 'jti:%'`.execute(
+    db,
+  );
   await db.deleteFrom('kv').where('key', 'like', 'jti:%').execute();
 }
 

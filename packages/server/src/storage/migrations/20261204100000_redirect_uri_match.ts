@@ -29,7 +29,10 @@ export async function up(db: AnyDb): Promise<void> {
     .where('c.used_at', 'is', null)
     .execute();
   const exact = unspent
-    .filter((row) => row.redirect_uri_sent === null || (JSON.parse(row.redirect_uris) as unknown[]).includes(row.redirect_uri))
+    .filter(
+      (row) =>
+        row.redirect_uri_sent === null || (JSON.parse(row.redirect_uris) as unknown[]).includes(row.redirect_uri),
+    )
     .map((row) => row.code_hash as string);
   // in batches: both dialects cap the parameters one statement may bind
   for (let i = 0; i < exact.length; i += 500) {

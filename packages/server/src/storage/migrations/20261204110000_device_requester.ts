@@ -18,5 +18,6 @@ export async function up(db: AnyDb): Promise<void> {
 }
 
 export async function down(db: AnyDb): Promise<void> {
-  for (const column of [...COLUMNS].reverse()) await db.schema.alterTable('device_requests').dropColumn(column).execute();
+  for (const column of [...COLUMNS].reverse())
+    await db.schema.alterTable('device_requests').dropColumn(column).execute();
 }
