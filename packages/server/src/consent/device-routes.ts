@@ -1,11 +1,10 @@
 import { signInUrl } from '../accounts/local-path.js';
-import { Exact, type Received } from '@signet/protocol/views';
-import { type Static, Type } from '@sinclair/typebox';
+import type { Received } from '@signet/protocol/views';
+import type { Static } from '@sinclair/typebox';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import { publicIconUrl } from '../apps/logos.js';
-import { getApp, redirectUrisOf } from '../apps/service.js';
+import { getApp } from '../apps/service.js';
 import type { RouteContext } from '../context.js';
-import { JSON_TYPE, type RouteDocs, Timestamp, Uuid, dataOf } from '../docs/route-docs.js';
+import { JSON_TYPE } from '../docs/route-docs.js';
 import { AuthorizationRequestExpired, InvalidField, TooManyRequests } from '../errors/platform.js';
 import { SignetError } from '../errors/signet-error.js';
 import { csrfField, verifyCsrf } from '../plugins/csrf.js';
@@ -15,8 +14,9 @@ import { errorPage, layout, sendPage } from '../plugins/views.js';
 import { browserId, currentUser } from '../plugins/web-session.js';
 import { DECISION_FIELD, GRANTED_FIELD, consentPage } from './pages.js';
 import { requesterNotice } from './requester-notice.js';
-import { REQUESTER_WARNINGS, requesterView } from './requester.js';
+import { requesterView } from './requester.js';
 import { authenticateSession } from '../plugins/authenticate.js';
+import { type DecideRequest, authorizationView, deviceDocs } from './device-view.js';
 import {
   type DeviceRequest,
   type WaitState,
@@ -26,100 +26,10 @@ import {
   waitState,
 } from './device.js';
 
-/** What authorizationView answers (the routes document it; see docs/route-docs.ts). */
-const PendingAuthorization = Exact({
-  type: Type.Literal('authorization'),
-  authorization_id: Uuid,
-  scopes: Type.Array(Type.String(), { description: 'asked for (GET /codes) or granted (POST /oauth/authorize)' }),
-  code_id: Type.String(),
-  app: Exact({
-    type: Type.Literal('app'),
-    app_id: Uuid,
-    name: Type.String(),
-    icon_url: Type.String(),
-    description: Type.String(),
-    home_uri: Type.String(),
-    redirect_uri: Type.String(),
-    redirect_uris: Type.Array(Type.String()),
-  }),
-  created_at: Timestamp,
-  requester: Exact(
-    {
-      ip: Type.Union([Type.String(), Type.Null()], {
-        description: 'the address of the browser that opened the request',
-      }),
-      device: Type.String({
-        description: 'its browser and system, from its User-Agent: "Chrome on Windows", or "an unknown device"',
-      }),
-      created_at: Timestamp,
-      same_network: Type.Boolean({ description: 'whether ip is on the same IPv4 /24 or IPv6 /64 as the caller' }),
-    },
-    { description: 'who opened the request: show it, so the user can tell whether it is theirs' },
-  ),
-  match_code: Type.Union([Type.String(), Type.Null()], {
-    description: 'the code the waiting page shows too, for the user to compare',
-  }),
-  warnings: Type.Array(Type.Union(REQUESTER_WARNINGS.map((warning) => Type.Literal(warning))), {
-    description: 'old: opened more than 60 s ago; other_network: not from the caller’s network',
-  }),
-});
-const DecideRequest = Type.Object({
-  authorization_id: Uuid,
-  scopes: Type.Array(Type.String(), { description: 'the scopes approved; empty denies' }),
-});
-const docs = {
-  code: { responses: { 200: dataOf(PendingAuthorization) }, errors: 'platform' },
-  decide: {
-    body: { [JSON_TYPE]: DecideRequest },
-    responses: { 200: dataOf(PendingAuthorization) },
-    errors: 'platform',
-  },
-} satisfies Record<string, RouteDocs>;
-
-/**
- * The §6 view of a pending request, as `GET /codes/:id` and `POST /oauth/authorize` answer it.
- * `requester`, `match_code` and `warnings` came later (cross-device phishing): additive, so
- * Mixin's SDKs, which read the other fields, parse it as before. `approverIp` is the caller's.
- */
-async function authorizationView(
-  context: RouteContext,
-  pending: DeviceRequest,
-  scopes: string[],
-  approverIp: string,
-): Promise<Static<typeof PendingAuthorization>> {
-  const app = await getApp(context, pending.clientId);
-  const requester = requesterView(pending.requester, approverIp, context.clock.now());
-  return {
-    type: 'authorization',
-    authorization_id: pending.authorizationId,
-    scopes,
-    code_id: pending.codeId,
-    app: {
-      type: 'app',
-      app_id: app.client_id,
-      name: app.name,
-      icon_url: publicIconUrl(app.icon_url, context.config.issuer),
-      description: app.description,
-      home_uri: app.website,
-      redirect_uri: pending.request.redirectUri,
-      redirect_uris: redirectUrisOf(app),
-    },
-    created_at: new Date(pending.createdAt).toISOString(),
-    requester: {
-      ip: requester.ip,
-      device: requester.device,
-      created_at: new Date(requester.createdAt).toISOString(),
-      same_network: requester.sameNetwork,
-    },
-    match_code: requester.matchCode,
-    warnings: requester.warnings,
-  };
-}
-
-/** A device's app asks in JSON; a browser gets the page. */
 /** Concurrent event streams one instance keeps open for one pending request. */
 export const MAX_STREAMS_PER_REQUEST = 4;
 
+/** A device's app asks in JSON; a browser gets the page. */
 export function wantsJson(request: FastifyRequest): boolean {
   return request.headers.authorization !== undefined || (request.headers.accept ?? '').includes('application/json');
 }
@@ -138,7 +48,7 @@ export async function deviceApiRoutes(app: FastifyInstance, context: RouteContex
 
   app.get<{ Params: { codeId: string } }>(
     '/codes/:codeId',
-    { config: { openapi: docs.code } },
+    { config: { openapi: deviceDocs.code } },
     async (request, reply) => {
       if (!wantsJson(request)) return devicePage(context, request, reply, request.params.codeId);
       await authenticateSession(context, request);
@@ -184,7 +94,7 @@ export async function deviceApiRoutes(app: FastifyInstance, context: RouteContex
   // the device's JSON API only: the browser's consent form posts to /oauth/authorize/decision
   app.post(
     '/oauth/authorize',
-    { onRequest: acceptBodies(JSON_TYPE), config: { openapi: docs.decide } },
+    { onRequest: acceptBodies(JSON_TYPE), config: { openapi: deviceDocs.decide } },
     async (request) => {
       const principal = await authenticateSession(context, request);
       const body = (request.body ?? {}) as Received<Static<typeof DecideRequest>>;
